@@ -1,0 +1,44 @@
+"""Namespaces and prefixes shared by every module, so CURIEs mean the same thing everywhere."""
+
+from rdflib import Namespace
+
+AKG = Namespace("https://w3id.org/aesthetics-kg/ontology#")
+AKGR = Namespace("https://w3id.org/aesthetics-kg/resource/")
+ESCO = Namespace("http://data.europa.eu/esco/model#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+
+PREFIXES: dict[str, str] = {
+    "akg": str(AKG),
+    "akgr": str(AKGR),
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "schema": "https://schema.org/",
+    "esco": str(ESCO),
+    "escoocc": "http://data.europa.eu/esco/occupation/",
+    "escoskill": "http://data.europa.eu/esco/skill/",
+    "onet": "https://www.onetonline.org/link/summary/",
+    "ctdl": "https://purl.org/ctdl/terms/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+
+def curie(iri: str) -> str:
+    """Shorten an IRI with the known prefixes, for people; the IRI itself when none fits."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]) :]}" if best else iri
+
+
+def expand(name: str) -> str | None:
+    """Expand a CURIE with a known prefix; None when the prefix is unknown."""
+    prefix, sep, local = name.partition(":")
+    if not sep or prefix not in PREFIXES or local.startswith("//"):
+        return None
+    return PREFIXES[prefix] + local
