@@ -1,0 +1,338 @@
+"""O*NET 29.3 (tab-delimited text files) to RDF aligned with the ontology.
+
+Occupations `https://www.onetonline.org/link/summary/<O*NET-SOC code>` `a akg:OnetOccupation`
+(prefLabel, definition, akg:socCode, akg:jobZone, skos:altLabel, akg:relatedOccupation);
+tasks `…/onet/task/<Task ID>` `a akg:OnetTask` linked by akg:performsCoreTask or
+akg:performsSupplementalTask; tools `…/onet/tool/<slug>` `a akg:Tool` and technologies
+`…/onet/technology/<slug>` `a akg:Technology` (akg:hotTechnology), each with akg:unspscCode and
+skos:broader to the UNSPSC commodity `…/unspsc/<code>`, linked by akg:usesTool /
+akg:usesTechnology. Every entity has dcterms:source to the O*NET source node.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from graph.importers._write import (
+    AKG,
+    AKGR,
+    DCT_SOURCE,
+    RDF_TYPE,
+    SKOS_ALT,
+    SKOS_BROADER,
+    SKOS_CONCEPT,
+    SKOS_DEFINITION,
+    SKOS_NOTATION,
+    SKOS_PREF,
+    ImportSummary,
+    NTriplesWriter,
+    RowError,
+    SourceInfo,
+    Table,
+    boolean,
+    check_output,
+    en,
+    integer,
+    iri,
+    literal,
+    require_directory,
+    unique_slugs,
+    write_source,
+)
+
+SOURCE = SourceInfo(
+    iri=AKGR + "source-onet-29.3",
+    title="O*NET 29.3 Database",
+    label="O*NET 29.3",
+    license="https://creativecommons.org/licenses/by/4.0/",
+    publisher="https://www.onetcenter.org/",
+    version="29.3",
+    page="https://www.onetcenter.org/database.html",
+    citation=(
+        "O*NET 29.3 Database (May 2025) by the U.S. Department of Labor, Employment and "
+        "Training Administration (USDOL/ETA), used under the CC BY 4.0 license."
+    ),
+)
+
+OCCUPATION_BASE = "https://www.onetonline.org/link/summary/"
+TASK_BASE = "https://w3id.org/aesthetics-kg/onet/task/"
+TOOL_BASE = "https://w3id.org/aesthetics-kg/onet/tool/"
+TECHNOLOGY_BASE = "https://w3id.org/aesthetics-kg/onet/technology/"
+UNSPSC_BASE = "https://w3id.org/aesthetics-kg/unspsc/"
+
+CODE = "O*NET-SOC Code"
+FILES: dict[str, tuple[str, tuple[str, ...], str]] = {
+    "occupations": (
+        "Occupation Data.txt",
+        (CODE, "Title", "Description"),
+        "O*NET occupations",
+    ),
+    "tasks": (
+        "Task Statements.txt",
+        (CODE, "Task ID", "Task", "Task Type"),
+        "O*NET tasks",
+    ),
+    "tools": (
+        "Tools Used.txt",
+        (CODE, "Example", "Commodity Code", "Commodity Title"),
+        "O*NET tools",
+    ),
+    "technology": (
+        "Technology Skills.txt",
+        (CODE, "Example", "Commodity Code", "Commodity Title", "Hot Technology"),
+        "O*NET technology skills",
+    ),
+    "job_zones": ("Job Zones.txt", (CODE, "Job Zone"), "O*NET job zones"),
+    "related": (
+        "Related Occupations.txt",
+        (CODE, "Related O*NET-SOC Code"),
+        "O*NET related occupations",
+    ),
+    "alternate": (
+        "Alternate Titles.txt",
+        (CODE, "Alternate Title", "Short Title"),
+        "O*NET alternate titles",
+    ),
+}
+
+_SOC = re.compile(r"\d{2}-\d{4}\.\d{2}")
+_UNSPSC = re.compile(r"\d{8}")
+_TASK_ID = re.compile(r"\d+")
+
+ONET_OCCUPATION = iri(AKG + "OnetOccupation")
+ONET_TASK = iri(AKG + "OnetTask")
+TOOL = iri(AKG + "Tool")
+TECHNOLOGY = iri(AKG + "Technology")
+SOC_CODE = iri(AKG + "socCode")
+JOB_ZONE = iri(AKG + "jobZone")
+UNSPSC_CODE = iri(AKG + "unspscCode")
+HOT = iri(AKG + "hotTechnology")
+CORE = iri(AKG + "performsCoreTask")
+SUPPLEMENTAL = iri(AKG + "performsSupplementalTask")
+USES_TOOL = iri(AKG + "usesTool")
+USES_TECHNOLOGY = iri(AKG + "usesTechnology")
+RELATED = iri(AKG + "relatedOccupation")
+
+
+def import_onet(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:
+    """Convert the O*NET text-file directory `src` into N-Triples at `out`, atomically."""
+    src, out = Path(src), Path(out)
+    check_output(out)
+    require_directory(src, [name for name, _, _ in FILES.values()])
+    errors: list[RowError] = []
+    tables = {
+        key: Table(src / name, "\t", required, errors, progress, label)
+        for key, (name, required, label) in FILES.items()
+    }
+    for table in tables.values():
+        table.check_header()
+
+    counts: dict[str, int] = {}
+    with NTriplesWriter(out) as writer:
+        run = _Run(writer, write_source(writer, SOURCE), counts)
+        titles = run.occupations(tables["occupations"])
+        run.tasks(tables["tasks"])
+        run.equipment(tables["tools"], ("tools", "tool_links"), TOOL_BASE, TOOL, USES_TOOL)
+        run.equipment(
+            tables["technology"],
+            ("technologies", "technology_links"),
+            TECHNOLOGY_BASE,
+            TECHNOLOGY,
+            USES_TECHNOLOGY,
+        )
+        run.job_zones(tables["job_zones"])
+        run.related(tables["related"])
+        run.alternate_titles(tables["alternate"], titles)
+    return ImportSummary(SOURCE.title, counts, writer.triples, errors)
+
+
+def _occupation(table: Table, line: int, code: str) -> str | None:
+    code = code.strip()
+    if not _SOC.fullmatch(code):
+        table.error(line, f"bad O*NET-SOC code {code!r} (expected NN-NNNN.NN)")
+        return None
+    return iri(OCCUPATION_BASE + code)
+
+
+@dataclass
+class _Equipment:
+    line: int
+    occupation: str
+    text: str
+    code: str
+    title: str
+    hot: bool
+
+
+@dataclass
+class _Run:
+    writer: NTriplesWriter
+    source: str
+    counts: dict[str, int]
+
+    def count(self, key: str, by: int = 1) -> None:
+        self.counts[key] = self.counts.get(key, 0) + by
+
+    def occupations(self, table: Table) -> dict[str, str]:
+        add = self.writer.add
+        titles: dict[str, str] = {}
+        self.counts["occupations"] = 0
+        for line, row in table.rows():
+            node = _occupation(table, line, row[CODE])
+            if node is None:
+                continue
+            title = row["Title"].strip()
+            if not title:
+                table.error(line, "missing Title")
+                continue
+            titles[node] = title
+            add(node, RDF_TYPE, ONET_OCCUPATION)
+            add(node, SKOS_PREF, en(title))
+            description = row["Description"].strip()
+            if description:
+                add(node, SKOS_DEFINITION, en(description))
+            add(node, SOC_CODE, literal(row[CODE].strip()))
+            add(node, DCT_SOURCE, self.source)
+            self.count("occupations")
+        return titles
+
+    def tasks(self, table: Table) -> None:
+        add = self.writer.add
+        for key in ("tasks", "core_task_links", "supplemental_task_links", "tasks_without_type"):
+            self.counts[key] = 0
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            if occupation is None:
+                continue
+            task_id, text, kind = row["Task ID"].strip(), row["Task"].strip(), row["Task Type"]
+            if not _TASK_ID.fullmatch(task_id):
+                table.error(line, f"bad Task ID {task_id!r}")
+                continue
+            if not text:
+                table.error(line, "missing Task text")
+                continue
+            kind = kind.strip()
+            if kind == "Core":
+                predicate, counter = CORE, "core_task_links"
+            elif kind in ("Supplemental", ""):
+                predicate, counter = SUPPLEMENTAL, "supplemental_task_links"
+                if not kind:
+                    self.count("tasks_without_type")  # no type given: linked as supplemental
+            else:
+                table.error(line, f"unknown Task Type {kind!r} (expected Core or Supplemental)")
+                continue
+            node = iri(TASK_BASE + task_id)
+            if self.writer.first_time(node):
+                add(node, RDF_TYPE, ONET_TASK)
+                add(node, SKOS_PREF, en(text))
+                add(node, DCT_SOURCE, self.source)
+                self.count("tasks")
+            add(occupation, predicate, node)
+            self.count(counter)
+
+    def equipment(self, table: Table, keys: tuple[str, str], base: str, cls: str, predicate: str) -> None:
+        """Tools or technology skills: one node per distinct Example text."""
+        kind, link_key = keys
+        rows: list[_Equipment] = []
+        hot_column = "Hot Technology" in table.required
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            if occupation is None:
+                continue
+            text, code = row["Example"].strip(), row["Commodity Code"].strip()
+            if not text:
+                table.error(line, "missing Example")
+                continue
+            if not _UNSPSC.fullmatch(code):
+                table.error(line, f"bad Commodity Code {code!r} (expected 8 digits)")
+                continue
+            hot = False
+            if hot_column:
+                flag = row["Hot Technology"].strip()
+                if flag not in ("Y", "N"):
+                    table.error(line, f"Hot Technology {flag!r} is neither Y nor N")
+                    continue
+                hot = flag == "Y"
+            rows.append(_Equipment(line, occupation, text, code, row["Commodity Title"].strip(), hot))
+
+        slugs = unique_slugs(row.text for row in rows)
+        hot_texts = {row.text for row in rows if row.hot}
+        add, first = self.writer.add, self.writer.first_time
+        links = 0
+        self.counts[kind] = 0
+        for row in rows:
+            node = iri(base + slugs[row.text])
+            if first(node):
+                add(node, RDF_TYPE, cls)
+                add(node, SKOS_PREF, en(row.text))
+                add(node, DCT_SOURCE, self.source)
+                if hot_column:
+                    add(node, HOT, boolean(row.text in hot_texts))
+                self.count(kind)
+            commodity = iri(UNSPSC_BASE + row.code)
+            if first(commodity):
+                add(commodity, RDF_TYPE, SKOS_CONCEPT)
+                if row.title:
+                    add(commodity, SKOS_PREF, en(row.title))
+                add(commodity, SKOS_NOTATION, literal(row.code))
+                add(commodity, UNSPSC_CODE, literal(row.code))
+                add(commodity, DCT_SOURCE, self.source)
+                self.count("unspsc_commodities")
+            if first(f"{node} {commodity}"):
+                add(node, UNSPSC_CODE, literal(row.code))
+                add(node, SKOS_BROADER, commodity)
+            if first(f"{row.occupation} {node}"):
+                add(row.occupation, predicate, node)
+                links += 1
+        self.counts[link_key] = links
+        if hot_column:
+            self.counts["hot_technologies"] = len(hot_texts)
+
+    def job_zones(self, table: Table) -> None:
+        self.counts["job_zones"] = 0
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            if occupation is None:
+                continue
+            zone = row["Job Zone"].strip()
+            if zone not in {"1", "2", "3", "4", "5"}:
+                table.error(line, f"Job Zone {zone!r} is not an integer from 1 to 5")
+                continue
+            self.writer.add(occupation, JOB_ZONE, integer(int(zone)))
+            self.count("job_zones")
+
+    def related(self, table: Table) -> None:
+        self.counts["related_links"] = 0
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            other = occupation and _occupation(table, line, row["Related O*NET-SOC Code"])
+            if occupation and other:
+                self.writer.add(occupation, RELATED, other)
+                self.count("related_links")
+
+    def alternate_titles(self, table: Table, titles: dict[str, str]) -> None:
+        seen: set[tuple[str, str]] = set()
+        self.counts["alternate_titles"] = 0
+        self.counts["alternate_title_duplicates"] = 0
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            if occupation is None:
+                continue
+            names = [row["Alternate Title"].strip(), row["Short Title"].strip()]
+            if not names[0]:
+                table.error(line, "missing Alternate Title")
+                continue
+            for name in names:
+                if not name:
+                    continue
+                key = (occupation, name.casefold())
+                if key in seen or name == titles.get(occupation):
+                    self.count("alternate_title_duplicates")
+                    continue
+                seen.add(key)
+                self.writer.add(occupation, SKOS_ALT, en(name))
+                self.count("alternate_titles")
