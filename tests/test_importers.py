@@ -361,3 +361,20 @@ def test_full_import_of_real_data(importer, src, expected, tmp_path):
     store = ox.Store()
     store.bulk_load(path=out, format=ox.RdfFormat.N_TRIPLES)
     assert len(store) == summary.triples
+
+
+def test_literals_round_trip_through_rdflib_and_pyoxigraph(tmp_path):
+    from graph.importers._write import NTriplesWriter, iri, literal
+
+    tricky = 'a "quoted" \\ back\nslash\r\ttab \x01 é ☃'
+    out = tmp_path / "t.nt"
+    with NTriplesWriter(out) as writer:
+        writer.add(iri("http://x/s"), iri("http://x/p"), literal(tricky, lang="en"))
+    assert Graph().parse(out, format="nt").value(URIRef("http://x/s"), URIRef("http://x/p")) == Literal(
+        tricky, lang="en"
+    )
+    (quad,) = ox.parse(path=out, format=ox.RdfFormat.N_TRIPLES)
+    assert quad.object.value == tricky
+    for bad in ("http://x/a b", "http://x/<a>", "no-scheme", "http://x/{a}", ""):
+        with pytest.raises(ValueError):
+            iri(bad)
