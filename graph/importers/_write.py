@@ -310,6 +310,7 @@ class NTriplesWriter:
 
     def __enter__(self) -> NTriplesWriter:
         fd, self._tmp = tempfile.mkstemp(dir=self.out.parent, prefix=f".{self.out.name}.", suffix=".tmp")
+        os.chmod(self._tmp, _default_mode())  # mkstemp makes it 0600
         self._handle = open(fd, "w", encoding="utf-8", newline="\n", buffering=1 << 20)
         return self
 
@@ -341,6 +342,13 @@ class NTriplesWriter:
             return False
         self._seen_nodes.add(key)
         return True
+
+
+def _default_mode() -> int:
+    """The mode a newly created file gets (0666 less the umask)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _fsync_dir(directory: Path) -> None:
