@@ -1,0 +1,139 @@
+"""SPARQL rows to NetworkX graphs and sparse matrices: the projections the analytics work on.
+
+Nothing here queries a store: functions take the rows of catalogue queries and return new values.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+from scipy import sparse
+
+from graph.store import Result
+
+# A category of item that describes the item better than "skills" wins when ESCO skills are merged in.
+_GENERIC_CATEGORIES = ("skills", "tools", "technology")
+
+
+@dataclass(frozen=True)
+class RoleItems:
+    """Which items each role needs, essential or not, with items merged across frameworks by SKOS matches."""
+
+    roles: tuple[str, ...]
+    items: tuple[str, ...]
+    category: dict[str, str]
+    label: dict[str, str]
+    links: dict[str, dict[str, bool]]
+
+    def items_of(
+        self, role: str, *, category: str | None = None, essential_only: bool = False
+    ) -> dict[str, bool]:
+        """A role's items (item -> essential), optionally of one category or essential only."""
+        return {
+            item: ess
+            for item, ess in self.links.get(role, {}).items()
+            if (category is None or self.category[item] == category) and (ess or not essential_only)
+        }
+
+    def categories(self) -> list[str]:
+        """The categories present, in a stable order."""
+        return sorted(set(self.category.values()))
+
+
+def canonical_items(mapping_rows: Result | None, roles: set[str]) -> dict[str, str]:
+    """Merge items that SKOS exact/close matches say are the same, roles excepted: item -> representative."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    curated: dict[str, bool] = {}
+    for row in mapping_rows.rows if mapping_rows else ():
+        a, b = str(row[0]), str(row[1])
+        if a in roles or b in roles:
+            continue
+        ra, rb = find(a), find(b)
+        ca, cb = curated.get(ra, _ours(a)), curated.get(rb, _ours(b))
+        if ra == rb or (ca and cb):  # two curated items stay distinct even if they map to one concept
+            continue
+        # the external standard's IRI represents the group, so curated items meet imported ones
+        keep, drop = (rb, ra) if _ours(ra) else (ra, rb)
+        parent[drop] = keep
+        curated[keep] = ca or cb
+    return {x: find(x) for x in parent}
+
+
+def _ours(iri: str) -> bool:
+    return iri.startswith("https://w3id.org/aesthetics-kg/")
+
+
+def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
+    """Build RoleItems from role_items.rq rows (role, category, item, itemLabel, essential)."""
+    roles = {str(r[0]) for r in rows.rows}
+    canon = canonical_items(mapping_rows, roles)
+    links: dict[str, dict[str, bool]] = defaultdict(dict)
+    category: dict[str, str] = {}
+    label: dict[str, str] = {}
+    for role, cat, item, item_label, essential in rows.rows:
+        key = canon.get(str(item), str(item))
+        ess = bool(essential.toPython()) if essential is not None else False
+        links[str(role)][key] = links[str(role)].get(key, False) or ess
+        cat = str(cat)
+        if key not in category or (category[key] in _GENERIC_CATEGORIES and cat not in _GENERIC_CATEGORIES):
+            category[key] = cat
+        if item_label is not None and (
+            key not in label or (key != str(item) and "aesthetics-kg" in str(item))
+        ):
+            label[key] = str(item_label)
+    items = tuple(sorted(category))
+    return RoleItems(tuple(sorted(links)), items, category, label, {r: dict(v) for r, v in links.items()})
+
+
+def incidence(
+    ri: RoleItems, roles: tuple[str, ...], *, category: str | None = None, essential_only: bool = False
+) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """Roles x items presence and essential matrices (0/1, sparse), for overlap at any scale."""
+    col = {item: j for j, item in enumerate(ri.items)}
+    r_idx, c_idx, ess = [], [], []
+    for i, role in enumerate(roles):
+        for item, e in ri.items_of(role, category=category, essential_only=essential_only).items():
+            r_idx.append(i)
+            c_idx.append(col[item])
+            ess.append(1.0 if e else 0.0)
+    shape = (len(roles), len(ri.items))
+    presence = sparse.csr_matrix((np.ones(len(r_idx)), (r_idx, c_idx)), shape=shape)
+    essential = sparse.csr_matrix((np.array(ess), (r_idx, c_idx)), shape=shape)
+    essential.eliminate_zeros()
+    return presence, essential
+
+
+def role_item_graph(ri: RoleItems) -> nx.Graph:
+    """The bipartite role-item graph: nodes typed role or item, edges marked essential."""
+    G = nx.Graph()
+    for role, items in ri.links.items():
+        G.add_node(role, type="role")
+        for item, ess in items.items():
+            G.add_node(item, type="item", category=ri.category[item], label=ri.label.get(item, item))
+            G.add_edge(role, item, essential=ess)
+    return G
+
+
+def entity_graph(rows: Result) -> nx.MultiDiGraph:
+    """Entity links from entity_edges.rq rows (s, p, o, propertyLabel, essential), keyed by predicate."""
+    G = nx.MultiDiGraph()
+    for s, p, o, plabel, essential in rows.rows:
+        G.add_edge(
+            str(s),
+            str(o),
+            key=str(p),
+            label=str(plabel) if plabel is not None else str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1],
+            essential=None if essential is None else bool(essential.toPython()),
+        )
+    return G
