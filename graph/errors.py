@@ -48,3 +48,7 @@ class ResolveError(GraphError):
 
 class StoreError(GraphError):
     """A store that cannot be opened or answered: bad --store value, unreachable endpoint."""
+
+
+class SandboxBusy(GraphError):
+    """Every query worker stayed busy past the wait limit: the caller should try again shortly."""
