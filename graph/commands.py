@@ -1,0 +1,294 @@
+"""What each subcommand does: parse names, call the library, print. One short function per command."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from graph import analysis, queries
+from graph.errors import GraphError, ParameterError
+from graph.output import emit
+from graph.paths import ONTOLOGY
+from graph.store import StoreSpec
+from graph.terms import curie
+from graph.workspace import Workspace
+
+
+def _workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(StoreSpec.parse(args.store, args.data))
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Validate files against the shapes; problems one per line, exit 1; counts on success."""
+    from graph.validate import validate
+
+    files = [Path(f) for f in args.files] or [ONTOLOGY, *args.data]
+    report = validate(files)
+    if not report.conforms:
+        for line in report.problems:
+            err.write(line + "\n")
+        err.write(f"{len(report.problems)} SHACL violation(s) in {', '.join(map(str, files))}\n")
+        return 1
+    out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+    emit(report.counts, ("class", "count"), args.format, out)
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Counts of triples, entities per class and links per category."""
+    ws = _workspace(args)
+    ri = ws.role_items
+    rows: list[tuple[str, str, int]] = [("store", "triples", ws.store.triple_count())]
+    rows += [("class", curie(str(c)), int(n)) for c, _l, n in ws.run("counts_by_class").rows]
+    per_cat: dict[str, int] = {}
+    for links in ri.links.values():
+        for item in links:
+            per_cat[ri.category[item]] = per_cat.get(ri.category[item], 0) + 1
+    rows += [("role links", cat, n) for cat, n in sorted(per_cat.items())]
+    emit(rows, ("what", "name", "count"), args.format, out)
+    return 0
+
+
+def cmd_queries(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The catalogue: each query's name, form, summary and parameters."""
+    rows = [
+        (q.name, q.form, q.summary, "; ".join(p.describe() for p in q.params) or "-")
+        for q in queries.catalogue().values()
+    ]
+    emit(rows, ("name", "form", "summary", "parameters"), args.format, out)
+    return 0
+
+
+def _params(pairs: list[str]) -> dict[str, object]:
+    params: dict[str, object] = {}
+    for pair in pairs:
+        key, eq, value = pair.partition("=")
+        if not eq or not key:
+            raise ParameterError(f"--param expects KEY=VALUE, got {pair!r}")
+        if key in params:
+            prev = params[key]
+            params[key] = [*prev, value] if isinstance(prev, list) else [prev, value]
+        else:
+            params[key] = value
+    return params
+
+
+def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run a named query with parameters; IRI parameters may be labels, synonyms or CURIEs."""
+    named = queries.get(args.name)
+    params = _params(args.param)
+    for p in named.params:  # a list parameter given once is still a list
+        if p.many and p.name in params and not isinstance(params[p.name], list):
+            params[p.name] = [params[p.name]]
+    return _print_result(_workspace(args).run(args.name, params), args, out)
+
+
+def _print_result(result, args: argparse.Namespace, out: TextIO) -> int:
+    if result.form == "ASK":
+        out.write(("true" if result.boolean else "false") + "\n")
+    elif result.form == "SELECT":
+        emit(result.rows, result.vars, args.format, out)
+    else:
+        fmt = {"json": "json-ld", "csv": "nt", "tsv": "nt"}.get(args.format, "turtle")
+        out.write(result.graph().serialize(format=fmt))
+    if result.truncated:
+        out.write("(truncated: more results exist than the row limit)\n")
+    return 0
+
+
+def cmd_sparql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Run a user's query from a file or stdin through the sandbox (read-only, time and row limits)."""
+    from graph.sandbox import Limits, Sandbox
+
+    if args.file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(args.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise GraphError(f"{args.file}: cannot read query: {exc}") from None
+    sandbox = Sandbox(
+        StoreSpec.parse(args.store, args.data),
+        Limits(timeout_s=args.timeout, max_rows=args.max_rows),
+        workers=1,
+    )
+    try:
+        return _print_result(sandbox.run(text), args, out)
+    finally:
+        sandbox.close()
+
+
+def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Two roles: shared and unique items per category. More: the most similar pairs."""
+    ws = _workspace(args)
+    roles = [str(ws.resolve_role(r)) for r in args.roles] if args.roles else list(ws.role_items.roles)
+    if len(roles) == 2:
+        po = analysis.overlap_pair(ws.role_items, roles[0], roles[1])
+        rows = [
+            (
+                c.category,
+                len(c.shared),
+                len(c.shared_essential),
+                len(c.only_a),
+                len(c.only_b),
+                round(c.jaccard, 3),
+                round(c.essential_jaccard, 3),
+                ", ".join(ws.role_items.label.get(i, i) for i in c.shared),
+            )
+            for c in (*po.categories, po.total)
+        ]
+        if args.format == "table":
+            out.write(f"{ws.label(roles[0])}  vs  {ws.label(roles[1])}\n")
+        emit(
+            rows,
+            (
+                "category",
+                "shared",
+                "shared_essential",
+                "only_a",
+                "only_b",
+                "jaccard",
+                "essential_jaccard",
+                "shared_items",
+            ),
+            args.format,
+            out,
+        )
+        return 0
+    if len(roles) < 2:
+        raise GraphError("overlap needs at least two roles")
+    m = analysis.overlap_matrix(ws.role_items, roles, category=args.category, weighted=args.weighted)
+    rows = [(ws.label(a), ws.label(b), round(j, 3), s) for a, b, j, s in m.top_pairs(args.top)]
+    emit(rows, ("role_a", "role_b", "jaccard", "shared"), args.format, out)
+    return 0
+
+
+def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """What to learn and earn to move from role A to role B, in order."""
+    ws = _workspace(args)
+    a, b = str(ws.resolve_role(args.a)), str(ws.resolve_role(args.b))
+    g = ws.gap(a, b)
+    rows = [(s.order, s.category, s.label, "essential" if s.essential else "optional") for s in g.steps]
+    emit(rows, ("step", "category", "item", "need"), args.format, out)
+    if args.format == "table":
+        for c in g.credentials:
+            issued = ", ".join(ws.label(x) for x in c.bodies) or "no body recorded"
+            needs = "; ".join(ws.label(x) for x in (*c.prerequisites, *c.requirements)) or "nothing recorded"
+            out.write(f"credential {c.label}: issued by {issued}; requires {needs}\n")
+        out.write(f"already shared: {len(g.already)} item(s)\n")
+    return 0
+
+
+def cmd_cover(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The fewest training topics and credentials that reach every role given."""
+    ws = _workspace(args)
+    roles = [str(ws.resolve_role(r)) for r in args.roles]
+    cv = analysis.cover(ws.role_items, roles)
+    rows = [
+        (ws.label(r), ", ".join(ws.role_items.label.get(i, i) for i in cv.covered_by[r]) or "(not coverable)")
+        for r in cv.roles
+    ]
+    if args.format == "table":
+        out.write(
+            "chosen: " + "; ".join(ws.role_items.label.get(i, i) for i in cv.chosen) + f"  ({cv.bound})\n"
+        )
+    emit(rows, ("role", "covered_by"), args.format, out)
+    return 0
+
+
+def cmd_path(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Shortest connections between two entities, each link labelled, and as a sentence."""
+    ws = _workspace(args)
+    a, b = str(ws.resolve(args.a)), str(ws.resolve(args.b))
+    paths = analysis.shortest_paths(ws.entity_graph, a, b, limit=args.limit)
+    if not paths:
+        raise GraphError(f"no path between {ws.label(a)} and {ws.label(b)}")
+    labels = {n: ws.label(n) for p in paths for s in p for n in (s.subject, s.object)}
+    rows = [(n, len(p), analysis.sentence(p, labels)) for n, p in enumerate(paths, 1)]
+    if args.format == "table":  # sentences are the point: never cut them to a column width
+        out.write("".join(f"{n}. ({links} links) {text}\n" for n, links, text in rows))
+    else:
+        emit(rows, ("path", "links", "sentence"), args.format, out)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The whole graph as Turtle or JSON-LD; its entity network as GraphML or CSV nodes and edges."""
+    ws = _workspace(args)
+    if args.format in ("turtle", "jsonld"):
+        kg = ws.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph()
+        from graph.terms import PREFIXES
+
+        for prefix, ns in PREFIXES.items():
+            kg.bind(prefix, ns)
+        text = kg.serialize(format="turtle" if args.format == "turtle" else "json-ld")
+        return _write(text, args.out, out)
+    G = ws.entity_graph.copy()
+    for n in G.nodes:
+        G.nodes[n]["label"] = ws.label(n)
+        G.nodes[n]["kind"] = curie(ws.index.kind(n) or "")
+    for _u, _v, _k, d in G.edges(keys=True, data=True):
+        d["essential"] = "" if d["essential"] is None else str(d["essential"]).lower()
+    if args.format == "graphml":
+        import io
+
+        import networkx as nx
+
+        buf = io.BytesIO()
+        nx.write_graphml(G, buf)
+        return _write(buf.getvalue().decode("utf-8"), args.out, out)
+    target = Path(args.out) if args.out else None
+    if target:
+        target.mkdir(parents=True, exist_ok=True)
+    with _open(target / "nodes.csv" if target else None, out) as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(("id", "label", "kind"))
+        w.writerows((n, d["label"], d["kind"]) for n, d in G.nodes(data=True))
+    with _open(target / "edges.csv" if target else None, out) as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(("source", "predicate", "label", "target", "essential"))
+        w.writerows((u, k, d["label"], v, d["essential"]) for u, v, k, d in G.edges(keys=True, data=True))
+    return 0
+
+
+class _open:
+    """A file to write, or stdout left open."""
+
+    def __init__(self, path: Path | None, out: TextIO):
+        self.path, self.out, self.f = path, out, None
+
+    def __enter__(self) -> TextIO:
+        self.f = self.path.open("w", encoding="utf-8", newline="") if self.path else self.out
+        return self.f
+
+    def __exit__(self, *exc: object) -> None:
+        if self.path and self.f:
+            self.f.close()
+
+
+def _write(text: str, path: str | None, out: TextIO) -> int:
+    if path:
+        Path(path).write_text(text, encoding="utf-8")
+    else:
+        out.write(text)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Convert ESCO or O*NET into RDF, atomically, reporting malformed rows with file and line."""
+    from graph.importers import import_esco, import_onet
+
+    run = import_esco if args.framework == "esco" else import_onet
+    summary = run(Path(args.src), Path(args.out), progress=None if args.quiet else err)
+    out.write(summary.format() + "\n")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Benchmark figures: load/open time, memory, query and callback latencies, all-pairs overlap."""
+    from graph import bench
+
+    return bench.run(args, out)
