@@ -1,0 +1,82 @@
+"""Serve the explorer: gunicorn by default (production, debug off); --debug runs Dash's development server.
+
+    python app.py [--host 127.0.0.1] [--port 8050] [--data FILE…] [--store oxigraph|memory|URL] [--debug]
+
+Under another gunicorn command line use the factory: `gunicorn 'app:create_server()'`
+(the AKG_STORE and AKG_DATA environment variables name the store and extra files, data files
+separated by the path separator). Nothing is opened at import time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from graph.errors import GraphError
+from graph.store import StoreSpec, open_store
+
+
+def create_server(spec: StoreSpec | None = None):
+    """The Flask server of a new app (a gunicorn factory: the store opens in the worker)."""
+    from graph.ui.app import create_app
+
+    if spec is None:
+        data = [d for d in os.environ.get("AKG_DATA", "").split(os.pathsep) if d]
+        spec = StoreSpec.parse(os.environ.get("AKG_STORE", "oxigraph"), data)
+    return create_app(spec).server
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """Options in any order; --data takes one or more files and may repeat."""
+    p = argparse.ArgumentParser(description="Aesthetics workforce knowledge-graph explorer")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--data", nargs="+", action="extend", default=[], metavar="FILE", help="extra RDF files")
+    p.add_argument("--store", default="oxigraph", help="oxigraph (default), memory, or a SPARQL endpoint URL")
+    p.add_argument(
+        "--debug", action="store_true", help="development mode: Dash's dev server with debug tools"
+    )
+    p.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
+    return p.parse_args(argv)
+
+
+def serve(spec: StoreSpec, host: str, port: int, threads: int = 4) -> None:
+    """Production: one gunicorn worker with threads; the app is built in the worker."""
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": 1,
+                "threads": threads,
+                "timeout": 120,
+            }.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return create_server(spec)
+
+    Server().run()
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    try:
+        spec = StoreSpec.parse(args.store, args.data)
+        open_store(spec).close()  # bad --data or --store fails here with one line, before any server starts
+        if args.debug:
+            from graph.ui.app import create_app
+
+            create_app(spec).run(host=args.host, port=args.port, debug=True)
+        else:
+            serve(spec, args.host, args.port, args.threads)
+    except GraphError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,53 @@
+"""The app factory: open the workspace and the sandbox, register the SPARQL endpoint, lay out the page."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import dash
+
+from graph import queries
+from graph.sandbox import Limits, Sandbox
+from graph.store import StoreSpec
+from graph.ui import callbacks, layout
+from graph.workspace import Workspace
+
+ASSETS = Path(__file__).resolve().parent / "assets"
+MAX_REQUEST_BYTES = 2_000_000  # Dash callback bodies (the SPARQL endpoint has its own, smaller limit)
+
+log = logging.getLogger(__name__)
+
+
+def create_app(spec: StoreSpec, *, limits: Limits | None = None, workers: int = 2) -> dash.Dash:
+    """A Dash app over one store; its callbacks find the workspace in server.extensions['akg']."""
+    ws = Workspace.open(spec)
+    sandbox = Sandbox(spec, limits or Limits(), workers=workers)
+    app = dash.Dash(
+        __name__,
+        title=layout.TITLE,
+        assets_folder=str(ASSETS),
+        suppress_callback_exceptions=True,
+        serve_locally=True,
+        update_title=None,
+    )
+    app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.server.extensions["akg"] = callbacks.Context(ws, sandbox)
+    _register_endpoint(app, sandbox)
+    ws.role_items  # noqa: B018 - build the projections now, not on the first click
+    app.layout = layout.page(
+        filter_options=callbacks.filter_options(ws),
+        kinds=callbacks.kinds_present(ws),
+        catalogue=callbacks.catalogue_options(),
+        roles=callbacks.role_options(ws),
+        default_roles=ws.curated_roles(),
+        categories=ws.role_items.categories(),
+    )
+    queries.catalogue()
+    return app
+
+
+def _register_endpoint(app: dash.Dash, sandbox: Sandbox) -> None:
+    from graph.ui import endpoint
+
+    endpoint.register(app.server, sandbox)

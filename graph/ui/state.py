@@ -1,0 +1,108 @@
+"""The explorer's state as a URL query string, so a copied link opens the same view (pure functions).
+
+IRIs are written as CURIEs where a known prefix fits; defaults are left out, so the plain page
+URL is the default view.
+
+>>> s = decode("?tab=graph&role=akgr:dermatologist&essential=1&layout=grouped")
+>>> s.seeds["role"], s.essential, s.layout
+(('https://w3id.org/aesthetics-kg/resource/dermatologist',), True, 'grouped')
+>>> encode(s)
+'?role=akgr%3Adermatologist&essential=1&layout=grouped'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qsl, urlencode
+
+from graph.terms import curie, expand
+from graph.ui.elements import FILTERS, KINDS, LAYOUTS
+
+TABS = ("graph", "sparql", "overlap")
+_LISTS = ("expand", "hide", "add")
+
+
+@dataclass(frozen=True)
+class State:
+    """Everything a link must restore: tab, filters, layout, selection and view edits."""
+
+    tab: str = "graph"
+    seeds: dict[str, tuple[str, ...]] = field(default_factory=lambda: {k: () for k in FILTERS})
+    kinds: tuple[str, ...] = ()  # kind local names; empty means every kind
+    essential: bool = False
+    layout: str = "force"
+    node: str | None = None
+    focus: str | None = None
+    depth: int = 1
+    expand: tuple[str, ...] = ()
+    hide: tuple[str, ...] = ()
+    add: tuple[str, ...] = ()
+
+    def with_(self, **changes) -> State:
+        """A copy with some fields changed."""
+        return replace(self, **changes)
+
+
+def _iri(text: str) -> str:
+    return expand(text) or text
+
+
+def _short(iri: str) -> str:
+    return curie(iri)
+
+
+def decode(search: str | None) -> State:
+    """Read a query string (with or without '?'); unknown keys and bad values fall back to defaults."""
+    pairs = parse_qsl((search or "").lstrip("?"), keep_blank_values=False)
+    seeds: dict[str, list[str]] = {k: [] for k in FILTERS}
+    lists: dict[str, list[str]] = {k: [] for k in _LISTS}
+    kinds: list[str] = []
+    out: dict = {}
+    for key, value in pairs:
+        if key in seeds:
+            seeds[key].append(_iri(value))
+        elif key in lists:
+            lists[key].append(_iri(value))
+        elif key == "kind" and value in KINDS:
+            kinds.append(value)
+        elif key == "tab" and value in TABS:
+            out["tab"] = value
+        elif key == "layout" and value in LAYOUTS:
+            out["layout"] = value
+        elif key == "essential":
+            out["essential"] = value.lower() in ("1", "true", "yes", "on")
+        elif key in ("node", "focus"):
+            out[key] = _iri(value)
+        elif key == "depth" and value.isdigit():
+            out["depth"] = max(1, min(3, int(value)))
+    return State(
+        seeds={k: tuple(dict.fromkeys(v)) for k, v in seeds.items()},
+        kinds=tuple(dict.fromkeys(kinds)),
+        **{k: tuple(dict.fromkeys(v)) for k, v in lists.items()},
+        **out,
+    )
+
+
+def encode(state: State) -> str:
+    """The query string for a state ('' for the default view)."""
+    default = State()
+    pairs: list[tuple[str, str]] = []
+    if state.tab != default.tab:
+        pairs.append(("tab", state.tab))
+    for key in FILTERS:
+        pairs += [(key, _short(v)) for v in state.seeds.get(key, ())]
+    if set(state.kinds) != set(KINDS):
+        pairs += [("kind", k) for k in state.kinds]
+    if state.essential:
+        pairs.append(("essential", "1"))
+    if state.layout != default.layout:
+        pairs.append(("layout", state.layout))
+    if state.node:
+        pairs.append(("node", _short(state.node)))
+    if state.focus:
+        pairs.append(("focus", _short(state.focus)))
+        if state.depth != 1:
+            pairs.append(("depth", str(state.depth)))
+    for key in _LISTS:
+        pairs += [(key, _short(v)) for v in getattr(state, key)]
+    return "?" + urlencode(pairs) if pairs else ""
