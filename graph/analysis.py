@@ -331,6 +331,8 @@ def sentence(path: Sequence[Step], label: dict[str, str] | None = None) -> str:
     if not parts:
         return ""
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
+    if ":" in text.split(" ", 1)[0]:  # an unlabelled IRI or CURIE: capitalising would change it
+        return text + "."
     return text[0].upper() + text[1:] + "."
 
 

@@ -99,5 +99,7 @@ def closest(index: EntityIndex, name: str, wanted: set[str] | None = None, n: in
     out = []
     for m in matches:
         for i in sorted(pool[m]):
+            if wanted and index.entries[i].kind not in wanted:
+                continue  # a namesake of another kind would only fail again
             out.append(f"{index.entries[i].label} ({curie(i)})")
     return list(dict.fromkeys(out))[:n]

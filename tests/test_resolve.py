@@ -1,0 +1,107 @@
+"""graph.resolve on hand-built entity_index rows: IRI, CURIE, label and synonym lookup, kinds, errors."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.errors import ResolveError
+from graph.resolve import build_index, closest, resolve
+from graph.store import Result
+from graph.terms import AKG, AKGR
+
+PROCEDURE, DEVICE = str(AKG.Procedure), str(AKG.Device)
+BOTOX, IPL_DEVICE, IPL_TREATMENT = AKGR.botox, AKGR.ipl_device, AKGR.ipl_treatment
+
+
+def entity(iri: URIRef, kind: str, label: str, *alt: str) -> list[tuple]:
+    """entity_index.rq rows (entity, kind, label, name): the prefLabel is a name, and so is each altLabel."""
+    return [(iri, URIRef(kind), Literal(label, lang="en"), Literal(n, lang="en")) for n in (label, *alt)]
+
+
+@pytest.fixture
+def index():
+    rows = (
+        entity(BOTOX, PROCEDURE, "Botulinum toxin injection", "Botox", "anti-wrinkle injection")
+        + entity(IPL_DEVICE, DEVICE, "IPL device", "IPL")
+        + entity(IPL_TREATMENT, PROCEDURE, "IPL treatment", "IPL")
+    )
+    return build_index(Result("SELECT", ("entity", "kind", "label", "name"), tuple(rows)))
+
+
+def test_build_index_entries_and_names(index):
+    entry = index.entries[str(BOTOX)]
+    assert entry.label == "Botulinum toxin injection" and entry.kind == PROCEDURE
+    assert entry.names == {"Botulinum toxin injection", "Botox", "anti-wrinkle injection"}
+    assert index.by_name["ipl"] == {str(IPL_DEVICE), str(IPL_TREATMENT)}  # casefolded key
+    assert index.label(BOTOX) == "Botulinum toxin injection"
+    assert index.label(str(AKGR.unknown)) == "akgr:unknown"  # no entry: its CURIE
+    assert index.kind(IPL_DEVICE) == DEVICE and index.kind(AKGR.unknown) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        str(BOTOX),  # full IRI
+        f"<{BOTOX}>",  # IRI in angle brackets
+        "akgr:botox",  # CURIE
+        "Botulinum toxin injection",  # prefLabel
+        "botulinum TOXIN injection",  # prefLabel, any case
+        "BOTOX",  # altLabel, any case
+        "  Anti-Wrinkle Injection ",  # altLabel, surrounding spaces
+    ],
+)
+def test_resolve_by_iri_curie_label_and_synonym(index, text):
+    hit = resolve(index, text)
+    assert hit == BOTOX and isinstance(hit, URIRef)
+
+
+def test_ambiguous_synonym_lists_both(index):
+    with pytest.raises(ResolveError) as err:
+        resolve(index, "ipl")
+    assert err.value.candidates == ["IPL device (akgr:ipl_device)", "IPL treatment (akgr:ipl_treatment)"]
+    assert str(err.value).startswith("'ipl' is ambiguous; closest: IPL device (akgr:ipl_device)")
+
+
+def test_kinds_picks_among_namesakes(index):
+    assert resolve(index, "IPL", kinds=[DEVICE]) == IPL_DEVICE
+    assert resolve(index, "IPL", kinds={PROCEDURE}) == IPL_TREATMENT
+
+
+def test_name_of_the_wrong_kind_errors(index):
+    with pytest.raises(ResolveError, match="no entity named 'Botox'"):
+        resolve(index, "Botox", kinds=[DEVICE])
+    with pytest.raises(ResolveError, match=r"'akgr:botox' is a akg:Procedure, not a akg:Device"):
+        resolve(index, "akgr:botox", kinds=[DEVICE])
+
+
+def test_unknown_name_lists_the_closest(index):
+    with pytest.raises(ResolveError) as err:
+        resolve(index, "Botux")
+    # difflib: "botux" ~ "botox" ratio 2*4/10 = 0.8 >= 0.5; nothing else is that close
+    assert err.value.candidates == ["Botulinum toxin injection (akgr:botox)"]
+    assert "no entity named 'Botux'; closest: Botulinum toxin injection (akgr:botox)" in str(err.value)
+
+
+def test_closest_lists_an_entity_once_though_several_of_its_names_match(index):
+    # difflib matches "anti-wrinkle injection" and "botulinum toxin injection": both name botox
+    assert closest(index, "injection") == ["Botulinum toxin injection (akgr:botox)"]
+
+
+def test_closest_adds_names_that_contain_it(index):
+    # "wrinkle" vs "anti-wrinkle injection": ratio 2*7/29 = 0.48 < 0.5, but the name contains it
+    assert closest(index, "wrinkle") == ["Botulinum toxin injection (akgr:botox)"]
+
+
+def test_empty_name_errors(index):
+    for text in ("", "   "):
+        with pytest.raises(ResolveError, match="an empty name matches nothing"):
+            resolve(index, text)
+
+
+def test_closest_with_kinds_does_not_suggest_a_namesake_of_another_kind(index):
+    # "ipx" ~ "ipl" (ratio 2*2/6 = 0.67); "ipl" names the device and the treatment, a Procedure
+    assert closest(index, "ipx", {DEVICE}) == ["IPL device (akgr:ipl_device)"]
+    with pytest.raises(ResolveError) as err:
+        resolve(index, "ipx", kinds=[DEVICE])
+    assert err.value.candidates == ["IPL device (akgr:ipl_device)"]
