@@ -1,0 +1,54 @@
+"""Fixtures for the UI tests: a data file with hostile labels, the app over it, headless Chromium options."""
+
+from __future__ import annotations
+
+import pytest
+
+EVIL_SCRIPT = "<script>alert(1)</script>"
+EVIL_IMG = "<img src=x onerror=alert(2)>"
+EVIL_TTL = f"""
+@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .
+@prefix akgr: <https://w3id.org/aesthetics-kg/resource/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+akgr:evil-procedure a akg:CosmeticProcedure ;
+    skos:prefLabel "{EVIL_SCRIPT}"@en ;
+    skos:altLabel "{EVIL_IMG}"@en ;
+    skos:exactMatch <javascript:alert(3)> .
+akgr:dermatologist akg:performsProcedure akgr:evil-procedure .
+"""
+CHROME_ARGS = (
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1600,1000",
+)
+
+
+@pytest.fixture(scope="session")
+def ui_app(tmp_path_factory):
+    """The explorer over the curated graph plus a procedure with script and img labels."""
+    from graph.store import StoreSpec
+    from graph.ui.app import create_app
+
+    tmp = tmp_path_factory.mktemp("ui")
+    evil = tmp / "evil.ttl"
+    evil.write_text(EVIL_TTL, encoding="utf-8")
+    app = create_app(StoreSpec("oxigraph", (evil,), root=tmp / "stores"), workers=1)
+    yield app
+    app.server.extensions["akg"].sandbox.close()
+
+
+def pytest_setup_options():
+    """Chrome options for dash[testing]'s browser fixtures (root in a container needs --no-sandbox)."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    return options
