@@ -1,0 +1,53 @@
+"""The bench runs end to end on tiny settings and reports what it promises (a smoke test, not a timing)."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+
+from graph import bench, queries
+
+
+def _run(*argv: str) -> tuple[int, str]:
+    parser = argparse.ArgumentParser()
+    bench.configure(parser)
+    out = io.StringIO()
+    code = bench.run(parser.parse_args(list(argv)), out)
+    return code, out.getvalue()
+
+
+def test_bench_json_has_every_row_with_positive_figures():
+    code, text = _run("--json", "--repeat", "2", "--stores", "oxigraph")
+    assert code == 0
+    report = json.loads(text)
+    assert {"cores", "ram_gib", "python", "pyoxigraph", "rdflib"} <= set(report["machine"])
+    assert report["machine"]["cores"] > 0 and report["machine"]["ram_gib"] > 0
+    (run,) = report["runs"]
+    assert (run["graph"], run["store"]) == ("curated", "oxigraph")
+    assert run["triples"] > 1000 and run["rss_after_load_mib"] > 0 and run["peak_rss_mib"] > 0
+    rows = run["rows"]
+    loads = {r["name"]: r["seconds"] for r in rows if r["kind"] == "load"}
+    assert set(loads) == {"first build (bulk load to disk)", "warm re-open (read-only)"}
+    assert all(s > 0 for s in loads.values()) and loads["warm re-open (read-only)"] < 1
+    timed = [r for r in rows if r["kind"] in ("query", "filter")]
+    assert {r["name"] for r in timed if r["kind"] == "query"} == set(queries.catalogue())
+    assert len([r for r in timed if r["kind"] == "filter"]) >= 3
+    for r in timed:
+        if r["status"] == "ok":
+            assert r["n"] == 2 and 0 < r["p50_ms"] <= r["p95_ms"], r
+    (overlap,) = [r for r in rows if r["kind"] == "overlap"]
+    assert overlap["status"] == "ok" and overlap["roles"] >= 8 and overlap["pairs"] > 0
+    assert overlap["projection_s"] > 0 and overlap["matrix_s"] >= 0
+
+
+def test_bench_table_names_machine_and_rows():
+    code, text = _run("--repeat", "1", "--stores", "oxigraph")
+    assert code == 0
+    assert "cores" in text and "pyoxigraph" in text and "all-pairs overlap" in text
+    assert "query role_items" in text
+
+
+def test_unknown_store_is_refused():
+    code, text = _run("--stores", "fuseki")
+    assert code == 2 and text == ""
