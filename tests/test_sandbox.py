@@ -1,0 +1,290 @@
+"""The query sandbox: what it refuses (and what it must not), time and row limits, same answers as the library."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from rdflib.compare import isomorphic
+
+from graph import queries
+from graph.errors import QueryError, QueryTimeout, RefusedQuery, SourceError
+from graph.load import load_rdflib
+from graph.paths import ROOT
+from graph.sandbox import Limits, Sandbox, check
+from graph.store import StoreSpec, open_store
+from tests.endpoint_server import Listener
+
+R = "https://w3id.org/aesthetics-kg/resource/"
+
+
+def refused_queries(url: str) -> list[str]:
+    """One query of each kind the sandbox must refuse, every one naming the listener's URL."""
+    return [
+        f"INSERT DATA {{ <{url}a> <{url}b> <{url}c> }}",
+        "DELETE WHERE { ?s ?p ?o }",
+        f"LOAD <{url}data.ttl>",
+        f"LOAD SILENT <{url}data.ttl> INTO GRAPH <{url}g>",
+        "CLEAR ALL",
+        f"DROP GRAPH <{url}g>",
+        f"PREFIX ex: <{url}>\nINSERT {{ ?s ex:p ?o }} WHERE {{ ?s ?p ?o }}",
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
+        f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        f"SELECT * FROM <{url}x> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}x> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}x> WHERE {{ ?s ?p ?o }}",
+        f"ASK FROM <{url}x> {{ ?s ?p ?o }}",
+        f"DESCRIBE <{url}x> FROM <{url}x>",
+    ]
+
+
+@pytest.fixture(scope="module")
+def listener():
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+@pytest.fixture(scope="module")
+def memory_box():
+    with Sandbox(StoreSpec("memory"), Limits(timeout_s=1.5, max_rows=5)) as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def oxigraph_box():
+    with Sandbox(StoreSpec(), Limits(timeout_s=1.5)) as box:
+        yield box
+
+
+def test_check_refuses_updates_service_and_dataset_clauses(listener):
+    for text in refused_queries(listener.url):
+        with pytest.raises(RefusedQuery):
+            check(text)
+    with pytest.raises(RefusedQuery, match="read-only"):
+        check("INSERT DATA { <urn:a> <urn:b> 'c' }")
+    with pytest.raises(RefusedQuery, match="read-only"):
+        check("INSERT DATA { <urn:a> <urn:b> ")  # a malformed update is still named as an update
+
+
+def test_check_refuses_a_query_over_the_length_limit():
+    text = "SELECT * WHERE { ?s ?p ?o }" + " " * 100
+    with pytest.raises(RefusedQuery, match="too long"):
+        check(text, Limits(max_query_chars=100))
+    assert check(text, Limits(max_query_chars=len(text))) == "SELECT"
+
+
+def test_keywords_in_strings_comments_and_iris_are_not_refused():
+    texts = {
+        'SELECT ?s WHERE { ?s ?p "INSERT DATA { } SERVICE <http://x/> FROM <http://x/>" }': "SELECT",
+        "# INSERT DATA { <a:a> <b:b> <c:c> }\nASK { ?s ?p ?o } # LOAD <http://x/>": "ASK",
+        "SELECT * WHERE { <http://x/SERVICE/FROM/LOAD> ?p ?o }": "SELECT",
+        "PREFIX delete: <http://x/delete#>\nSELECT * WHERE { ?s delete:from ?o }": "SELECT",
+        "CONSTRUCT { ?s <http://x/insert> ?o } WHERE { ?s ?p '''DROP ALL''' }": "CONSTRUCT",
+        "DESCRIBE <http://x/clear>": "DESCRIBE",
+    }
+    for text, form in texts.items():
+        assert check(text) == form, text
+
+
+def test_malformed_query_names_line_and_column():
+    with pytest.raises(QueryError) as info:
+        check("SELECT ?s\nWHERE { ?s ?p }")
+    assert not isinstance(info.value, RefusedQuery)
+    assert info.value.line == 2 and info.value.column is not None
+
+
+def test_refused_queries_make_no_request_through_the_sandbox(listener, memory_box, oxigraph_box):
+    before = len(listener.connections)
+    for box in (memory_box, oxigraph_box):
+        for text in refused_queries(listener.url):
+            with pytest.raises(RefusedQuery):
+                box.run(text)
+    time.sleep(0.3)
+    assert listener.connections[before:] == []
+
+
+def test_the_listener_does_record_a_request(listener):
+    """The listener is live: without this, 'no request' above would prove nothing."""
+    import urllib.request
+
+    before = len(listener.connections)
+    with urllib.request.urlopen(listener.url, timeout=5) as resp:
+        resp.read()
+    assert len(listener.connections) == before + 1
+
+
+def test_jsonld_remote_context_is_never_fetched(listener, tmp_path):
+    source = tmp_path / "remote-context.jsonld"
+    source.write_text(
+        '{"@context": "' + listener.url + 'context.jsonld", "@id": "http://example.org/x", "name": "x"}',
+        encoding="utf-8",
+    )
+    before = len(listener.connections)
+    for load in (lambda: load_rdflib([source]), lambda: open_store(StoreSpec("memory", (source,)))):
+        try:
+            load()
+        except SourceError as exc:
+            assert "remote-context.jsonld" in str(exc)
+    time.sleep(0.3)
+    assert listener.connections[before:] == []
+
+
+CATASTROPHIC_REGEX = 'SELECT * WHERE { BIND(REGEX("%s!", "(a+)+$") AS ?x) }' % ("a" * 40)
+CROSS_JOIN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _runaway_beside_a_normal_query(box: Sandbox, runaway: str) -> None:
+    """The runaway is stopped near the limit; a normal query meanwhile answers quickly on another worker."""
+    box.run("ASK { ?s ?p ?o }")  # warm one worker; the second starts while the runaway runs
+    stopped: dict[str, float] = {}
+
+    def run_away() -> None:
+        start = time.monotonic()
+        with pytest.raises(QueryTimeout, match="time limit"):
+            box.run(runaway)
+        stopped["after"] = time.monotonic() - start
+        stopped["at"] = time.monotonic()
+
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    time.sleep(0.2)
+    result = box.run("SELECT (COUNT(*) AS ?n) WHERE { ?s a ?class }")
+    answered_at = time.monotonic()
+    thread.join(15)
+    assert int(result.rows[0][0]) > 0
+    assert "at" in stopped, "the runaway query was not stopped"
+    assert answered_at < stopped["at"]
+    assert 1.4 <= stopped["after"] < 1.5 + 3
+    assert box.run("ASK { ?s ?p ?o }").boolean is True  # the sandbox still answers after a kill
+
+
+def test_catastrophic_regex_is_stopped_at_the_time_limit(memory_box):
+    _runaway_beside_a_normal_query(memory_box, CATASTROPHIC_REGEX)
+
+
+def test_huge_cross_join_is_stopped_at_the_time_limit(oxigraph_box):
+    _runaway_beside_a_normal_query(oxigraph_box, CROSS_JOIN)
+
+
+def test_row_cap_truncates_and_says_so(memory_box):
+    capped = memory_box.run("SELECT ?s WHERE { ?s a ?class }")
+    assert len(capped.rows) == 5 and capped.truncated
+    exact = memory_box.run("SELECT ?s WHERE { ?s a ?class } LIMIT 5")
+    assert len(exact.rows) == 5 and not exact.truncated
+    below = memory_box.run("SELECT ?s WHERE { ?s a ?class } LIMIT 3")
+    assert len(below.rows) == 3 and not below.truncated
+    triples = memory_box.run("CONSTRUCT WHERE { ?s a ?class }")
+    assert len(triples.triples) == 5 and triples.truncated
+
+
+def test_row_cap_on_oxigraph():
+    with Sandbox(StoreSpec(), Limits(max_rows=7)) as box:
+        rows = box.run("SELECT * WHERE { ?s ?p ?o }")
+        triples = box.run("CONSTRUCT WHERE { ?s ?p ?o }")
+        small = box.run("SELECT * WHERE { ?s ?p ?o } LIMIT 2")
+    assert (len(rows.rows), rows.truncated) == (7, True)
+    assert (len(triples.triples), triples.truncated) == (7, True)
+    assert (len(small.rows), small.truncated) == (2, False)
+
+
+RENDERED = [
+    ("role_items", {"role": [R + "esthetician"]}),
+    ("search_labels", {"text": "laser"}),
+    ("gap_items", {"from": R + "esthetician", "to": R + "dermatologist"}),
+    ("construct_subgraph", {"seed": [R + "dermatologist"]}),
+]
+
+
+def test_results_equal_the_library_on_oxigraph(oxigraph_box):
+    kg = open_store(StoreSpec())
+    for name, params in RENDERED:
+        text = queries.render(name, params)
+        mine, theirs = oxigraph_box.run(text), queries.run(kg, name, params)
+        assert (mine.form, mine.vars, mine.truncated) == (theirs.form, theirs.vars, False)
+        assert sorted(mine.rows, key=str) == sorted(theirs.rows, key=str)
+        assert isomorphic(mine.graph(), theirs.graph())  # blank node labels differ between loads
+        assert mine.rows or mine.triples
+
+
+def test_results_equal_the_library_on_rdflib(memory_box):
+    kg = open_store(StoreSpec("memory"))
+    for name, params in [("gap_items", RENDERED[2][1]), ("credential_path", {"role": R + "dermatologist"})]:
+        mine, theirs = memory_box.run(queries.render(name, params)), queries.run(kg, name, params)
+        assert (mine.form, mine.vars) == (theirs.form, theirs.vars)
+        assert sorted(mine.rows, key=str) == sorted(theirs.rows, key=str) and mine.rows
+    assert memory_box.run("ASK { ?s a ?c }").boolean is kg.query("ASK { ?s a ?c }").boolean is True
+
+
+def test_malformed_query_through_the_sandbox_keeps_line_and_column(oxigraph_box):
+    with pytest.raises(QueryError) as info:
+        oxigraph_box.run("SELECT *\nWHERE {\n  ?s ?p \n}")
+    assert info.value.line is not None and info.value.column is not None
+
+
+# ---------------------------------------------------------------- regression: parallel first queries
+
+FIRST_QUERIES = {
+    "class_hierarchy": {},
+    "counts_by_class": {},
+    "credential_path": {"role": R + "dermatologist"},
+    "entity_index": {},
+    "filter_options": {"class": "akg:Role"},
+    "gap_items": {"from": R + "esthetician", "to": R + "dermatologist"},
+    "labour_statistics": {},
+    "role_items": {"role": [R + "esthetician"]},
+}
+_CHILD = """
+import sys, threading
+from graph import queries
+from graph.store import StoreSpec, open_store
+kg = open_store(StoreSpec("memory"))
+params = %r
+barrier = threading.Barrier(len(params))
+errors = []
+def first(name):
+    barrier.wait()
+    try:
+        result = queries.run(kg, name, params[name])
+        assert result.rows, name
+    except BaseException as exc:
+        errors.append(f"{name}: {exc!r}")
+threads = [threading.Thread(target=first, args=(n,)) for n in params]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print("\\n".join(errors))
+sys.exit(1 if errors else 0)
+"""
+
+
+def test_parallel_first_queries_in_fresh_processes_never_corrupt_the_parser():
+    code = _CHILD % FIRST_QUERIES
+
+    def fresh(_: int) -> tuple[int, str]:
+        done = subprocess.run(
+            [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+        )
+        return done.returncode, done.stdout + done.stderr[-2000:]
+
+    with ThreadPoolExecutor(3) as pool:
+        outcomes = list(pool.map(fresh, range(20)))
+    failures = [out for code_, out in outcomes if code_ != 0]
+    assert failures == [], failures[0]
+
+
+def test_workers_are_not_started_at_import_or_construction():
+    before = _children()
+    box = Sandbox(StoreSpec("memory"))
+    assert _children() == before
+    box.close()
+
+
+def _children() -> set[int]:
+    import multiprocessing
+
+    return {p.pid for p in multiprocessing.active_children() if p.name.startswith("sandbox-")}
