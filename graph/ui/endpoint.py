@@ -195,7 +195,7 @@ def _graph_writer(fmt: str, comment: str) -> Callable[[Result], str]:
 # (media type served, aliases a client may ask for, writer)
 TABLE_FORMATS: tuple[tuple[str, tuple[str, ...], Callable[[Result], str]], ...] = (
     ("application/sparql-results+json", ("application/json",), results_json),
-    ("application/sparql-results+xml", ("application/xml", "text/xml"), results_xml),
+    ("application/sparql-results+xml", ("application/xml",), results_xml),
     ("text/csv", (), results_csv),
     ("text/tab-separated-values", (), results_tsv),
 )
@@ -203,7 +203,7 @@ GRAPH_FORMATS: tuple[tuple[str, tuple[str, ...], Callable[[Result], str]], ...] 
     ("text/turtle", ("application/x-turtle",), _graph_writer("turtle", "#")),
     ("application/n-triples", ("text/plain",), _graph_writer("nt", "#")),
     ("application/ld+json", ("application/json",), _graph_writer("json-ld", "")),
-    ("application/rdf+xml", ("application/xml", "text/xml"), _graph_writer("xml", "<!--")),
+    ("application/rdf+xml", ("application/xml",), _graph_writer("xml", "<!--")),
 )
 _FORMAT_PARAM = {  # ?format= (and SPARQLWrapper's output=/results=) names -> (table type, graph type)
     "json": ("application/sparql-results+json", "application/ld+json"),
@@ -244,7 +244,7 @@ def negotiate(
     best = accept.best_match(offered) if accept else offered[0]
     for media, aliases, writer in formats:
         if best == media or best in aliases:
-            return (best if best in aliases and best.startswith("application/json") else media), writer
+            return best, writer  # the type the client accepts, even when it is an alias
     return None
 
 

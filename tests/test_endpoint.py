@@ -1,0 +1,449 @@
+"""The /sparql endpoint on a real server, driven by real clients: SPARQLWrapper, rdflib's SPARQLStore, requests."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from rdflib.query import Result as RdflibResult
+from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
+
+from graph import queries
+from graph.sandbox import Limits, Sandbox
+from graph.store import StoreSpec, open_store
+from graph.ui.endpoint import service_page
+from tests.endpoint_server import Listener, make_app, serving
+from tests.test_sandbox import refused_queries
+
+R = "https://w3id.org/aesthetics-kg/resource/"
+XSS = "<script>alert(1)</script>"
+LIMITS = Limits(timeout_s=2.0, max_rows=1000)
+ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+CATALOGUE = [
+    ("role_items", {"role": [R + "esthetician"]}),
+    ("search_labels", {"text": "laser"}),
+    ("gap_items", {"from": R + "esthetician", "to": R + "dermatologist"}),
+    ("shared_items", {"a": R + "esthetician", "b": R + "medical-aesthetician"}),
+]
+CONSTRUCT = ("construct_subgraph", {"seed": [R + "dermatologist"]})
+
+
+@pytest.fixture(scope="module")
+def spec(tmp_path_factory):
+    root = tmp_path_factory.mktemp("endpoint")
+    extra = root / "xss.ttl"
+    extra.write_text(
+        f'<{R}xss-test> <http://www.w3.org/2004/02/skos/core#prefLabel> "{XSS}" .\n', encoding="utf-8"
+    )
+    return StoreSpec("oxigraph", (extra,), root=root / "stores")
+
+
+@pytest.fixture(scope="module")
+def library(spec):
+    return open_store(spec)
+
+
+@pytest.fixture(scope="module")
+def sandbox(spec, library):
+    with Sandbox(spec, LIMITS) as box:
+        yield box
+
+
+@pytest.fixture(scope="module")
+def url(sandbox):
+    with serving(make_app(sandbox, rate_per_minute=1_000_000, max_body_bytes=20_000)) as address:
+        yield address
+
+
+def get(url: str, query: str | None = None, accept: str | None = None, **params: str) -> requests.Response:
+    if query is not None:
+        params["query"] = query
+    return requests.get(url, params=params, headers={"Accept": accept} if accept else {}, timeout=30)
+
+
+def _term(b: dict) -> object:
+    if b["type"] == "uri":
+        return URIRef(b["value"])
+    return Literal(b["value"], lang=b.get("xml:lang"), datatype=b.get("datatype"))
+
+
+def _rows(result) -> list[tuple]:
+    return sorted((tuple(row) for row in result), key=str)
+
+
+# ---------------------------------------------------------------- real clients get the library's answers
+
+
+def test_sparqlwrapper_json_rows_equal_the_library(url, library):
+    for name, params in CATALOGUE:
+        client = SPARQLWrapper(url)
+        client.setQuery(queries.render(name, params))
+        client.setReturnFormat(JSON)
+        doc = client.query().convert()
+        theirs = queries.run(library, name, params)
+        assert doc["head"]["vars"] == list(theirs.vars)
+        mine = [
+            tuple(_term(b[v]) if v in b else None for v in theirs.vars) for b in doc["results"]["bindings"]
+        ]
+        assert sorted(mine, key=str) == _rows(theirs.rows) and mine, name
+
+
+def test_rdflib_sparqlstore_rows_equal_the_library(url, library):
+    kg = Graph(store=SPARQLStore(query_endpoint=url))
+    for name, params in CATALOGUE:
+        mine = kg.query(queries.render(name, params))
+        theirs = queries.run(library, name, params)
+        assert [str(v) for v in mine.vars] == list(theirs.vars)
+        assert _rows(mine) == _rows(theirs.rows) and theirs.rows, name
+
+
+def test_construct_through_both_clients_returns_the_library_triples(url, library):
+    name, params = CONSTRUCT
+    text = queries.render(name, params)
+    expected = queries.run(library, name, params).graph()
+    assert len(expected) > 10
+    client = SPARQLWrapper(url)
+    client.setQuery(text)
+    client.setReturnFormat(TURTLE)
+    body = client.query().convert()
+    via_wrapper = Graph().parse(data=body.decode() if isinstance(body, bytes) else body, format="turtle")
+    via_rdflib = Graph(store=SPARQLStore(query_endpoint=url)).query(text).graph
+    assert isomorphic(via_wrapper, expected)
+    assert isomorphic(via_rdflib, expected)
+
+
+def test_post_form_and_post_query_body_answer_like_get(url):
+    text = "SELECT ?s WHERE { ?s a <https://w3id.org/aesthetics-kg/ontology#Role> } ORDER BY ?s"
+    by_get = get(url, text).json()
+    by_form = requests.post(url, data={"query": text}, timeout=30).json()
+    by_body = requests.post(
+        url, data=text.encode(), headers={"Content-Type": "application/sparql-query"}, timeout=30
+    ).json()
+    assert by_get == by_form == by_body
+    assert len(by_get["results"]["bindings"]) > 5
+
+
+# ---------------------------------------------------------------- formats
+
+
+def test_every_result_format_parses(url):
+    text = "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 20"
+    doc = get(url, text, "application/sparql-results+json").json()
+    assert len(doc["results"]["bindings"]) == 20
+
+    xml = get(url, text, "application/sparql-results+xml")
+    assert xml.headers["Content-Type"].startswith("application/sparql-results+xml")
+    assert len(list(RdflibResult.parse(io.BytesIO(xml.content), format="xml"))) == 20
+
+    table = list(csv.reader(io.StringIO(get(url, text, "text/csv").text)))
+    assert table[0] == ["s", "label"] and len(table) == 21
+
+    tsv = get(url, text, "text/tab-separated-values").text.splitlines()
+    assert tsv[0] == "?s\t?label" and len(tsv) == 21 and all(line.count("\t") == 1 for line in tsv)
+
+    ask = get(url, "ASK { ?s ?p ?o }", "application/sparql-results+xml")
+    assert RdflibResult.parse(io.BytesIO(ask.content), format="xml").askAnswer is True
+
+    graph_query = "CONSTRUCT WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }"
+    sizes = set()
+    for media, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ]:
+        response = get(url, graph_query, media)
+        assert response.status_code == 200 and response.headers["Content-Type"].startswith(media)
+        sizes.add(len(Graph().parse(data=response.text, format=fmt)))
+    assert len(sizes) == 1 and sizes.pop() > 100
+
+
+def test_accept_q_values_wildcards_and_format_parameter(url):
+    q = "SELECT * WHERE { ?s ?p ?o } LIMIT 1"
+    assert get(url, q).headers["Content-Type"].startswith("application/sparql-results+json")
+    assert get(url, q, "*/*").headers["Content-Type"].startswith("application/sparql-results+json")
+    weighted = get(url, q, "application/sparql-results+json;q=0.5, text/csv;q=0.9, text/html")
+    assert weighted.headers["Content-Type"].startswith("text/csv")
+    assert (
+        get(url, q, "text/*;q=0.1, text/tab-separated-values;q=0")
+        .headers["Content-Type"]
+        .startswith("text/csv")
+    )
+    assert get(url, q, "text/html", format="tsv").headers["Content-Type"].startswith("text/tab-separated")
+    construct = "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1"
+    assert get(url, construct, "*/*").headers["Content-Type"].startswith("text/turtle")
+    assert get(url, construct, format="ntriples").headers["Content-Type"].startswith("application/n-triples")
+
+
+def test_truncation_is_said_in_every_format(url):
+    checks = {
+        "application/sparql-results+json": lambda r: r.json()["truncated"] is True,
+        "application/sparql-results+xml": lambda r: '<link href="urn:akg:truncated"/>' in r.text,
+        "text/csv": lambda r: len(r.text.splitlines()) == 1001,
+        "text/tab-separated-values": lambda r: len(r.text.splitlines()) == 1001,
+    }
+    for media, said in checks.items():
+        response = get(url, ALL, media)
+        assert response.headers["X-Result-Truncated"] == "true"
+        assert response.headers["X-Result-Row-Limit"] == "1000"
+        assert said(response), media
+    for media, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+    ]:
+        response = get(url, "CONSTRUCT WHERE { ?s ?p ?o }", media)
+        assert response.headers["X-Result-Truncated"] == "true", media
+        assert len(Graph().parse(data=response.text, format=fmt)) == 1000
+        if fmt != "json-ld":
+            assert response.text.startswith("# truncated")
+    small = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    assert "X-Result-Truncated" not in small.headers and "truncated" not in small.json()
+
+
+# ---------------------------------------------------------------- protocol errors
+
+
+def test_malformed_query_is_400_with_line_and_column(url):
+    response = get(url, "SELECT ?s\nWHERE {\n  ?s ?p \n}")
+    assert response.status_code == 400
+    assert "line" in response.text and "column" in response.text
+    assert "Traceback" not in response.text
+
+
+def test_refused_queries_are_400_and_fetch_nothing(url):
+    listener = Listener()
+    try:
+        for text in refused_queries(listener.url):
+            for response in (
+                get(url, text),
+                requests.post(url, data={"query": text}, timeout=30),
+                requests.post(url, data={"update": text}, timeout=30),
+            ):
+                assert response.status_code == 400, (text, response.text)
+        for params in ({"default-graph-uri": listener.url}, {"named-graph-uri": listener.url}):
+            response = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", **params)
+            assert response.status_code == 400 and "not allowed" in response.text
+        time.sleep(0.3)
+        assert listener.connections == []
+    finally:
+        listener.close()
+
+
+def test_updates_change_nothing(url, library):
+    before = get(url, COUNT).json()["results"]["bindings"][0]["n"]["value"]
+    insert = "INSERT DATA { <urn:x:a> <urn:x:b> <urn:x:c> }"
+    attempts = [
+        requests.post(url, data={"update": insert}, timeout=30),
+        requests.post(url, data=insert, headers={"Content-Type": "application/sparql-update"}, timeout=30),
+        requests.post(url, data=insert, headers={"Content-Type": "application/sparql-query"}, timeout=30),
+        requests.post(url, data={"query": "CLEAR ALL"}, timeout=30),
+        get(url, "DELETE WHERE { ?s ?p ?o }"),
+    ]
+    for response in attempts:
+        assert response.status_code == 400 and "read-only" in response.text, response.text
+    after = get(url, COUNT).json()["results"]["bindings"][0]["n"]["value"]
+    assert before == after == str(library.triple_count())
+
+
+def test_method_not_allowed_lists_the_allowed_ones(url):
+    for method in ("PUT", "DELETE", "PATCH"):
+        response = requests.request(method, url, timeout=30)
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "GET, POST, OPTIONS"
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unservable_accept_is_406_listing_formats(url):
+    response = get(url, "SELECT * WHERE { ?s ?p ?o } LIMIT 1", "image/png")
+    assert response.status_code == 406 and "application/sparql-results+json" in response.text
+    response = get(url, "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 1", "text/csv")
+    assert response.status_code == 406 and "text/turtle" in response.text
+
+
+def test_body_too_large_is_413(url):
+    big = "SELECT * WHERE { ?s ?p ?o } #" + "x" * 30_000
+    response = requests.post(url, data=big, headers={"Content-Type": "application/sparql-query"}, timeout=30)
+    assert response.status_code == 413
+    chunked = requests.post(
+        url,
+        data=iter([big.encode()[:15_000], big.encode()[15_000:]]),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert chunked.status_code in (413, 400)
+
+
+def test_unsupported_content_type_is_415(url):
+    for ctype in ("application/json", "text/plain", "multipart/form-data; boundary=x"):
+        response = requests.post(url, data=b"ASK {}", headers={"Content-Type": ctype}, timeout=30)
+        assert response.status_code == 415, ctype
+
+
+def test_rate_limit_is_429_with_retry_after(sandbox):
+    with serving(make_app(sandbox, rate_per_minute=3)) as limited:
+        codes = [get(limited, "ASK { ?s ?p ?o }") for _ in range(5)]
+    assert [r.status_code for r in codes] == [200, 200, 200, 429, 429]
+    assert int(codes[3].headers["Retry-After"]) >= 1
+    assert codes[3].headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_cors_on_every_response_and_preflight(url):
+    for response in (get(url, "ASK { ?s ?p ?o }"), get(url, "nonsense"), get(url)):
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+    preflight = requests.options(
+        url,
+        headers={
+            "Origin": "https://example.org",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Content-Type",
+        },
+        timeout=30,
+    )
+    assert preflight.status_code in (200, 204)
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert set(preflight.headers["Access-Control-Allow-Methods"].replace(" ", "").split(",")) == {
+        "GET",
+        "POST",
+        "OPTIONS",
+    }
+    assert "Content-Type" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_timeout_answers_400_and_the_endpoint_keeps_answering(url):
+    started = time.monotonic()
+    response = get(url, "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+    assert response.status_code == 400 and "time limit" in response.text
+    assert time.monotonic() - started < LIMITS.timeout_s + 5
+    assert get(url, "ASK { ?s ?p ?o }").json()["boolean"] is True
+
+
+# ---------------------------------------------------------------- service description and escaping
+
+
+def test_service_description_as_turtle_and_html(url):
+    kg = Graph().parse(data=get(url, accept="text/turtle").text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert (URIRef(url), URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in kg
+    assert len(list(kg.objects(URIRef(url), URIRef(sd + "resultFormat")))) == 8
+    page = get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert page.headers["Content-Type"].startswith("text/html") and "curl" in page.text
+
+
+def test_html_label_is_data_in_json_and_escaped_in_the_page(url, sandbox):
+    text = f"SELECT ?label WHERE {{ <{R}xss-test> <http://www.w3.org/2004/02/skos/core#prefLabel> ?label }}"
+    (binding,) = get(url, text).json()["results"]["bindings"]
+    assert binding["label"]["value"] == XSS
+    assert XSS in get(url, text, "text/csv").text  # CSV is data, not markup
+    hostile = requests.get(url, headers={"Host": f'x"{XSS}', "Accept": "text/html"}, timeout=30)
+    assert hostile.status_code in (200, 400) and XSS not in hostile.text
+    page = service_page(f"http://example.org/{XSS}", sandbox)  # the one thing the page echoes
+    assert XSS not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+# ---------------------------------------------------------------- concurrency and fuzzing
+
+
+def test_eight_parallel_first_queries_right_after_start(spec):
+    texts = [queries.render(n, p) for n, p in CATALOGUE] + [
+        "ASK { ?s ?p ?o }",
+        COUNT,
+        "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 10",
+        queries.render(*CONSTRUCT),
+    ]
+    with Sandbox(spec, LIMITS) as box, serving(make_app(box, rate_per_minute=1000)) as fresh:
+        barrier = threading.Barrier(len(texts))
+
+        def first(text: str) -> int:
+            barrier.wait()
+            return requests.post(fresh, data={"query": text}, timeout=60).status_code
+
+        with ThreadPoolExecutor(len(texts)) as pool:
+            codes = list(pool.map(first, texts))
+    assert codes == [200] * len(texts)
+
+
+VALID = [
+    "SELECT * WHERE { ?s ?p ?o } LIMIT 3",
+    "ASK { ?s a ?c }",
+    "CONSTRUCT WHERE { ?s a ?c } LIMIT 3",
+    queries.render(*CATALOGUE[1]),
+]
+fragments = st.sampled_from(
+    [
+        "{",
+        "}",
+        "SERVICE",
+        "FROM",
+        "<http://127.0.0.1:9/>",
+        "?x",
+        "'",
+        '"',
+        "\\",
+        "#",
+        "LIMIT -1",
+        "\x00",
+        "FILTER(",
+        "REGEX(?o, '(a+)+$')",
+        "INSERT",
+        "DESCRIBE",
+        "GRAPH ?g {",
+        "\u202e",
+        "%",
+        "&query=",
+    ]
+) | st.text(max_size=12)
+
+
+@st.composite
+def spliced(draw) -> str:
+    base = draw(st.sampled_from(VALID))
+    at = draw(st.integers(0, len(base)))
+    cut = draw(st.integers(0, 8))
+    return base[:at] + draw(fragments) + base[at + cut :]
+
+
+PARAM_NAMES = st.sampled_from(
+    ["query", "format", "output", "update", "default-graph-uri", "timeout"]
+) | st.text(max_size=10)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    query=st.text(max_size=200) | spliced(),
+    extra=st.dictionaries(PARAM_NAMES, st.text(max_size=20), max_size=3),
+    how=st.sampled_from(["get", "form", "body"]),
+)
+def test_random_input_never_gets_a_server_error(url, query, extra, how):
+    started = time.monotonic()
+    if how == "get":
+        response = requests.get(url, params={"query": query, **extra}, timeout=30)
+    elif how == "form":
+        response = requests.post(url, data={**extra, "query": query}, timeout=30)
+    else:
+        response = requests.post(
+            url,
+            params=extra,
+            data=query.encode("utf-8", "surrogatepass"),
+            headers={"Content-Type": "application/sparql-query"},
+            timeout=30,
+        )
+    assert response.status_code == 200 or 400 <= response.status_code < 500, response.text
+    assert time.monotonic() - started < LIMITS.timeout_s + 5
+    assert "Traceback" not in response.text
+    if response.status_code == 200 and response.headers["Content-Type"].startswith(
+        "application/sparql-results+json"
+    ):
+        json.loads(response.text)
