@@ -1,0 +1,188 @@
+"""Benchmark /sparql: 16 concurrent clients for N seconds; throughput, p50/p95/p99 latency, errors.
+
+    .venv/bin/python scripts/load_test.py [--seconds 60] [--clients 16] [--own] [--callbacks]
+
+Starts the real app (`gunicorn 'app:create_server()'`, one worker with threads, as app.py serves)
+on a free loopback port unless --own is given or app.py is missing; --own serves a bare Flask app
+with only the endpoint and no rate limit. The real app limits each client address to 120 requests
+a minute, so against it most requests of one benchmarking machine are 429s: they are counted apart.
+--callbacks (driving Dash's /_dash-update-component) is not implemented: its request bodies depend
+on the layout's component ids and states; the explorer's own benchmark covers the callbacks' work.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+R = "https://w3id.org/aesthetics-kg/resource/"
+CATALOGUE = [
+    ("role_items", {"role": [R + "esthetician"]}),
+    ("search_labels", {"text": "laser"}),
+    ("gap_items", {"from": R + "esthetician", "to": R + "dermatologist"}),
+    ("shared_items", {"a": R + "esthetician", "b": R + "medical-aesthetician"}),
+    ("credential_path", {"role": R + "dermatologist"}),
+    ("node_properties", {"node": R + "dermatologist"}),
+    ("construct_subgraph", {"seed": [R + "dermatologist"]}),
+]
+AD_HOC = [
+    "ASK { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?s ?label WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } LIMIT 20",
+    "SELECT ?c (COUNT(?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY DESC(?n) LIMIT 10",
+    "CONSTRUCT WHERE { ?s a <https://w3id.org/aesthetics-kg/ontology#Role> }",
+]
+
+
+def create_server():
+    """A bare Flask server with only the endpoint, no rate limit (the --own gunicorn factory)."""
+    import flask
+
+    from graph.sandbox import Sandbox
+    from graph.store import StoreSpec
+    from graph.ui.endpoint import register
+
+    server = flask.Flask("load_test")
+    register(server, Sandbox(StoreSpec()), rate_per_minute=10**9)
+    return server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(own: bool, port: int, threads: int) -> tuple[subprocess.Popen, str]:
+    use_app = not own and (ROOT / "app.py").is_file()
+    target = "app:create_server()" if use_app else "load_test:create_server()"
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "--pythonpath",
+        f"{ROOT},{ROOT / 'scripts'}",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "1",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return proc, "the app (app:create_server)" if use_app else "a bare endpoint server"
+
+
+def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
+    import requests
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited with {proc.returncode}")
+        try:
+            if requests.get(url, params={"query": "ASK {}"}, timeout=30).status_code in (200, 429):
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    raise SystemExit("server did not answer in time")
+
+
+def drive(url: str, texts: list[str], seconds: float, clients: int) -> dict:
+    import requests
+
+    latencies: list[float] = []
+    codes: collections.Counter[int | str] = collections.Counter()
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        session = requests.Session()
+        mine, counted = [], collections.Counter()
+        while time.monotonic() < stop:
+            text = rng.choice(texts)
+            t0 = time.perf_counter()
+            try:
+                response = session.post(url, data={"query": text}, timeout=60)
+                counted[response.status_code] += 1
+                if response.status_code == 200:
+                    mine.append(time.perf_counter() - t0)
+            except requests.RequestException as exc:
+                counted[type(exc).__name__] += 1
+        with lock:
+            latencies.extend(mine)
+            codes.update(counted)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    t0 = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return {"elapsed": time.monotonic() - t0, "latencies": latencies, "codes": codes}
+
+
+def report(label: str, run: dict) -> None:
+    lat = sorted(run["latencies"])
+    codes = run["codes"]
+    ok, limited = codes.get(200, 0), codes.get(429, 0)
+    errors = sum(n for c, n in codes.items() if c not in (200, 429))
+    print(f"server: {label}")
+    print(f"requests: {sum(codes.values())} in {run['elapsed']:.1f} s; status counts: {dict(codes)}")
+    print(f"throughput: {ok / run['elapsed']:.1f} answered queries/s (+{limited} rate-limited 429s)")
+    if len(lat) >= 2:
+        q = statistics.quantiles(lat, n=100, method="inclusive")
+        print(
+            f"latency of answered queries: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms"
+        )
+    print(f"errors (not 200/429): {errors}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--seconds", type=float, default=60)
+    p.add_argument("--clients", type=int, default=16)
+    p.add_argument("--own", action="store_true", help="a bare endpoint server without rate limit")
+    p.add_argument("--callbacks", action="store_true", help="not implemented (see the module docstring)")
+    args = p.parse_args(argv)
+    if args.callbacks:
+        print("--callbacks: not implemented; driving /sparql only", file=sys.stderr)
+    from graph import queries
+
+    texts = [queries.render(n, params) for n, params in CATALOGUE] + AD_HOC
+    port = free_port()
+    proc, label = start(args.own, port, args.clients)
+    url = f"http://127.0.0.1:{port}/sparql"
+    try:
+        wait_ready(url, proc)
+        report(label, drive(url, texts, args.seconds, args.clients))
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
