@@ -109,7 +109,11 @@ def _walk(node: object) -> Iterable[CompValue]:
 
 
 class Sandbox:
-    """Runs user SPARQL in killable worker processes that hold their own copy of the store."""
+    """Runs user SPARQL in killable worker processes that hold their own copy of the store.
+
+    Workers come from multiprocessing's forkserver, which imports the main module of the
+    program: a script that makes a Sandbox needs the usual `if __name__ == "__main__":` guard.
+    """
 
     def __init__(self, spec: StoreSpec, limits: Limits = Limits(), *, workers: int = 2):
         if workers < 1:
@@ -130,12 +134,14 @@ class Sandbox:
             check(text, self.limits)  # refuses before shipping megabytes to a worker
         worker = self._take()
         try:
-            answer = worker.ask(text, self.limits.timeout_s)
-        except BaseException:
+            outcome = worker.ask(text, self.limits.timeout_s)
+        except BaseException:  # timed out or died: that worker is gone
             self._discard(worker)
             raise
-        self._idle.put(worker)
-        return answer
+        self._idle.put(worker)  # a refused or malformed query leaves its worker healthy
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
 
     def close(self) -> None:
         """Stop every worker; queries after this fail."""
@@ -245,8 +251,8 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def ask(self, text: str, timeout_s: float) -> Result:
-        """Send one query and wait for its answer, at most timeout_s."""
+    def ask(self, text: str, timeout_s: float) -> Result | Exception:
+        """Send one query and wait at most timeout_s for its result or the error it reported."""
         started = time.monotonic()
         try:
             self.conn.send(text)
@@ -264,9 +270,7 @@ class _Worker:
                 if self.process.exitcode not in (None, 0)
                 else "the query worker stopped unexpectedly; please try again"
             ) from None
-        if isinstance(answer, Result):
-            return answer
-        raise _error(answer)
+        return answer if isinstance(answer, Result) else _error(answer)
 
     def kill(self) -> None:
         """Terminate, then kill if it lingers; never leaves a zombie."""

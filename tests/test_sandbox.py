@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -288,3 +289,16 @@ def _children() -> set[int]:
     import multiprocessing
 
     return {p.pid for p in multiprocessing.active_children() if p.name.startswith("sandbox-")}
+
+
+def test_a_malformed_or_refused_query_keeps_its_worker(oxigraph_box):
+    oxigraph_box.run("ASK { ?s ?p ?o }")
+    before = _children()
+    for text in (
+        "SELECT * WHERE {",
+        "INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+        "SELECT * WHERE { ?s ?p ?o }",
+    ):
+        with contextlib.suppress(QueryError):
+            oxigraph_box.run(text)
+    assert _children() == before and before
