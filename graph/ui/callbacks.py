@@ -84,7 +84,7 @@ def values_state(values: list) -> S.State:
     return S.State(
         tab=tab or "graph",
         seeds={k: tuple(v or ()) for k, v in zip(E.FILTERS, seeds, strict=True)},
-        kinds=tuple(kinds or ()),
+        kinds=() if set(kinds or ()) >= set(E.KINDS) else tuple(kinds),
         essential=bool(essential),
         layout=layout or "force",
         node=node,
@@ -104,7 +104,7 @@ def values_state(values: list) -> S.State:
 )
 def sync_url(search, *values):
     """The URL follows the controls; on load and on back/forward the controls follow the URL."""
-    if ctx.triggered_id in (None, "url"):
+    if ctx.triggered_id is None or "url.search" in ctx.triggered_prop_ids:
         wanted = state_values(S.decode(search))
         return [no_update, *[w if w != v else no_update for w, v in zip(wanted, values, strict=True)]]
     new = S.encode(values_state(list(values)))

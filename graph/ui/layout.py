@@ -75,7 +75,7 @@ def graph_panel(filter_options: Mapping[str, list[dict]], kinds: Sequence[str]) 
                 dcc.Checklist(
                     id="f-kinds",
                     options=[{"label": E.KINDS[k][0], "value": k} for k in kinds],
-                    value=list(kinds),
+                    value=list(E.KINDS),
                     className="kinds",
                     inputClassName="check",
                 ),
@@ -163,11 +163,11 @@ def graph_panel(filter_options: Mapping[str, list[dict]], kinds: Sequence[str]) 
                 [
                     html.Button("Expand", id="act-expand", className="small", title="add its neighbours"),
                     html.Button("Focus", id="act-focus", className="small", title="only its neighbourhood"),
-                    dcc.Dropdown(
+                    html.Span("depth", className="hint"),
+                    dcc.RadioItems(
                         id="focus-depth",
-                        options=[{"label": f"depth {d}", "value": d} for d in (1, 2, 3)],
+                        options=[{"label": str(d), "value": d} for d in (1, 2, 3)],
                         value=1,
-                        clearable=False,
                         className="depth",
                     ),
                     html.Button("Hide", id="act-hide", className="small"),
@@ -362,7 +362,7 @@ def page(
                         children=[
                             dcc.Tab(label="Graph", value="graph"),
                             dcc.Tab(label="SPARQL", value="sparql"),
-                            dcc.Tab(label="Overlap, gap & cover", value="overlap"),
+                            dcc.Tab(label="Overlap & gap", value="overlap"),
                         ],
                         className="tabs",
                     ),
