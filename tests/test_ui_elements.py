@@ -188,8 +188,8 @@ def test_details_groups_properties_sources_neighbours_as_text():
     ]
     d = E.details(str(P), evil, "Procedure", rows, {str(R), str(D)})
     props = dict(d.properties)
-    assert props["prefLabel"] == [E.Value(evil)]
-    assert props["exactMatch"][0].href is None
+    assert props["pref label"] == [E.Value(evil)]
+    assert props["exact match"][0].href is None
     assert d.sources == [E.Value("O*NET", "https://www.onetonline.org/x")]
     assert dict(d.neighbours) == {
         "uses device": [E.Value("laser", None, str(D))],

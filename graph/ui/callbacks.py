@@ -9,7 +9,10 @@ from __future__ import annotations
 import csv
 import html as html_text
 import io
-from dataclasses import dataclass
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 
 import plotly.graph_objects as go
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, html, no_update
@@ -22,14 +25,38 @@ from graph.ui import elements as E
 from graph.ui import state as S
 
 SEEDS = [f"f-{k}" for k in E.FILTERS]
+CACHE_VIEWS, CACHE_TRIPLES = 64, 50_000
 
 
 @dataclass
 class Context:
-    """What the callbacks of one app share: the open workspace and the query sandbox."""
+    """What the callbacks of one app share: the open workspace, the query sandbox, a small view cache.
+
+    The store does not change while the app runs, so the subgraph of a filter setting is computed
+    once (bounded: CACHE_VIEWS settings, each under CACHE_TRIPLES triples).
+    """
 
     ws: object
     sandbox: object
+    _views: OrderedDict = field(default_factory=OrderedDict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def subgraph(self, params: dict) -> E.Subgraph:
+        """construct_subgraph for these parameters, parsed; a copy, so callers may change it."""
+        key = json.dumps(params, sort_keys=True)
+        with self._lock:
+            hit = self._views.get(key)
+            if hit is not None:
+                self._views.move_to_end(key)
+        if hit is None:
+            result = self.ws.run("construct_subgraph", params)
+            hit = E.subgraph_from_triples(result.triples)
+            if len(result.triples) <= CACHE_TRIPLES:
+                with self._lock:
+                    self._views[key] = hit
+                    while len(self._views) > CACHE_VIEWS:
+                        self._views.popitem(last=False)
+        return E.Subgraph(dict(hit.nodes), dict(hit.edges))
 
 
 def app_context() -> Context:
@@ -135,16 +162,16 @@ def view_params(st: S.State) -> dict:
     return {"seed": seeds, "kind": kinds, "essential_only": st.essential}
 
 
-def compose(ws, st: S.State, path: dict | None = None) -> tuple[E.View, str]:
+def compose(c: Context, st: S.State, path: dict | None = None) -> tuple[E.View, str]:
     """Run the queries a state asks for and build the view, and the SPARQL behind it."""
-    params = view_params(st)
+    ws, params = c.ws, view_params(st)
     labels = _labels(ws)
     if st.focus:
         sub = E.neighbourhood(
             lambda iris: ws.run("neighbours", {"node": iris}).dicts(), st.focus, st.depth, labels=labels
         )
     else:
-        sub = E.subgraph_from_triples(ws.run("construct_subgraph", params).triples)
+        sub = c.subgraph(params)
     if st.expand:
         E.add_neighbours(sub, ws.run("neighbours", {"node": list(st.expand)}).dicts(), labels=labels)
     missing = [n for n in st.add if n not in sub.nodes and n in labels]
@@ -181,7 +208,7 @@ def draw(*args):
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""
     seeds, (kinds, essential, layout, focus, depth, expand, hide, add, path, node) = args[:7], args[7:]
     st = values_state(["graph", *seeds, kinds, essential, layout, node, focus, depth, expand, hide, add])
-    view, sparql = compose(app_context().ws, st, path)
+    view, sparql = compose(app_context(), st, path)
     n_nodes = len(view.drawn.nodes)
     count = f"{n_nodes} nodes, {len(view.drawn.edges)} links"
     return view.elements, view.layout, view.note, count, sparql, view.drawn.to_json()
@@ -424,7 +451,12 @@ clientside_callback(
             if (node && node.length) {
                 cy.nodes(':selected').unselect();
                 node.select();
-                setTimeout(() => cy.animate({center: {eles: node}, duration: 250}), 50);
+                setTimeout(() => {  // centre only a node that is out of sight, after the layout ran
+                    const p = node.renderedPosition();
+                    if (p.x < 20 || p.y < 20 || p.x > cy.width() - 20 || p.y > cy.height() - 20) {
+                        cy.animate({center: {eles: node}, duration: 250});
+                    }
+                }, 300);
             }
         }
         return window.dash_clientside.no_update;
@@ -541,7 +573,7 @@ def run_query(_n, editor, name, values, ids):
         return None, [], [], error, ""
     status = f"{table['form']}: {len(table['rows'])} rows"
     if table["truncated"]:
-        status += f" — truncated: showing first {len(table['rows'])} rows"
+        status = f"truncated: showing first {len(table['rows'])} rows"
     return table, [{"field": col} for col in table["columns"]], table["rows"], "", status
 
 

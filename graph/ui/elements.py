@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -66,8 +67,6 @@ LAYOUTS = {
     "concentric": "Concentric (by degree)",
     "grouped": "Grouped by kind",
 }
-
-_STATEMENT_PREDICATES = {RDF.subject, RDF.predicate, RDF.object, AKG.essential}
 
 
 def kind_name(kind: str | None) -> str:
@@ -147,34 +146,52 @@ def _bool(term: object) -> bool | None:
     return bool(term)
 
 
+_TYPE, _STATEMENT, _LABEL, _PLABEL, _LINK_ESSENTIAL = (
+    str(RDF.type),
+    str(RDF.Statement),
+    str(SKOS.prefLabel),
+    str(RDFS.label),
+    str(AKG.linkEssential),
+)
+_SUBJ, _PRED, _OBJ, _ESS = str(RDF.subject), str(RDF.predicate), str(RDF.object), str(AKG.essential)
+_STATEMENT_KEYS = {_SUBJ, _PRED, _OBJ, _ESS}
+_AKG = str(AKG)
+
+
 def subgraph_from_triples(triples: Iterable[tuple]) -> Subgraph:
-    """Read construct_subgraph's output: links, kinds, labels, property labels and essential flags."""
+    """Read construct_subgraph's output: links, kinds, labels, property labels and essential flags.
+
+    Terms are compared as plain strings: rdflib's term equality is ten times slower, and this
+    runs on every filter change.
+    """
     kinds: dict[str, str] = {}
     labels: dict[str, str] = {}
     prop_labels: dict[str, str] = {}
     prop_essential: dict[str, bool] = {}
     statements: dict[str, dict] = defaultdict(dict)
     links: list[tuple[str, str, str]] = []
-    for s, p, o in triples:
-        if p == RDF.type:
-            if str(o) == str(RDF.Statement):
-                statements[str(s)]
-            elif str(o).startswith(str(AKG)):
-                kinds.setdefault(str(s), kind_name(o))
-        elif p == SKOS.prefLabel:
-            labels.setdefault(str(s), str(o))
-        elif p == RDFS.label:
-            prop_labels.setdefault(str(s), str(o))
-        elif p == AKG.linkEssential:
-            prop_essential[str(s)] = bool(_bool(o))
-        elif p in _STATEMENT_PREDICATES:
-            statements[str(s)][p] = o
+    for s_term, p_term, o in triples:
+        s, p = str(s_term), str(p_term)
+        if p == _TYPE:
+            o_text = str(o)
+            if o_text == _STATEMENT:
+                statements[s]
+            elif o_text.startswith(_AKG):
+                kinds.setdefault(s, o_text[len(_AKG) :])
+        elif p == _LABEL:
+            labels.setdefault(s, str(o))
+        elif p == _PLABEL:
+            prop_labels.setdefault(s, str(o))
+        elif p == _LINK_ESSENTIAL:
+            prop_essential[s] = bool(_bool(o))
+        elif p in _STATEMENT_KEYS:
+            statements[s][p] = o
         elif isinstance(o, URIRef):
-            links.append((str(s), str(p), str(o)))
+            links.append((s, p, str(o)))
     flagged = {
-        (str(st[RDF.subject]), str(st[RDF.predicate]), str(st[RDF.object])): bool(_bool(st[AKG.essential]))
+        (str(st[_SUBJ]), str(st[_PRED]), str(st[_OBJ])): bool(_bool(st[_ESS]))
         for st in statements.values()
-        if {RDF.subject, RDF.predicate, RDF.object, AKG.essential} <= st.keys()
+        if st.keys() >= _STATEMENT_KEYS
     }
     sub = Subgraph()
     for s, p, o in links:
@@ -575,10 +592,11 @@ _LABEL_PROPS = {str(SKOS.prefLabel), str(RDFS.label)}
 
 
 def _pretty_prop(iri: str, label: object) -> str:
+    """A property's label, or its local name in words: altLabel -> alt label."""
     if label is not None:
         return str(label)
     local = str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return local or curie(str(iri))
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() if local else curie(str(iri))
 
 
 def details(

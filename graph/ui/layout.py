@@ -207,7 +207,7 @@ def sparql_panel(catalogue: Sequence[dict]) -> html.Div:
                     html.Button("Download CSV", id="q-csv", className="small"),
                     html.Button("Download JSON", id="q-json", className="small"),
                     html.Button("Draw", id="q-draw", className="small"),
-                    html.Span(id="q-status", className="note"),
+                    html.Span(id="q-status", className="status"),
                 ],
                 className="button-row",
             ),

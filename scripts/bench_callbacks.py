@@ -1,0 +1,201 @@
+"""Benchmark (not a test): replay filter changes through Dash's own callback route and time each callback.
+
+Starts `python app.py` (gunicorn) on a free loopback port, reads the callback map from
+GET /_dash-dependencies and the initial values from GET /_dash-layout, then POSTs to
+/_dash-update-component exactly what the browser sends for each change, and prints p50/p95 of
+the round trip per callback (loopback HTTP included), and the slowest first call of a change
+(before the app's per-filter view cache holds it). Goal: p95 <= 50 ms on the curated graph.
+
+    .venv/bin/python scripts/bench_callbacks.py [--reps 15] [--data FILE…] [--store …]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import itertools
+import json
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ROLES = [
+    "https://w3id.org/aesthetics-kg/resource/" + r
+    for r in (
+        "dermatologist",
+        "esthetician",
+        "medical-aesthetician",
+        "plastic-surgeon",
+        "medical-laser-technician",
+    )
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Client:
+    """One keep-alive connection to the app."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def get(self, path: str) -> object:
+        self.conn.request("GET", path)
+        r = self.conn.getresponse()
+        return json.loads(r.read())
+
+    def post(self, path: str, body: dict) -> tuple[int, float]:
+        data = json.dumps(body).encode()
+        t = time.perf_counter()
+        self.conn.request("POST", path, body=data, headers={"Content-Type": "application/json"})
+        r = self.conn.getresponse()
+        r.read()
+        return r.status, (time.perf_counter() - t) * 1000
+
+
+def initial_values(layout: dict) -> dict[tuple[str, str], object]:
+    """(id, prop) -> value for every component with a string id in the layout."""
+    out: dict[tuple[str, str], object] = {}
+
+    def walk(node: object) -> None:
+        if isinstance(node, list):
+            for n in node:
+                walk(n)
+        elif isinstance(node, dict) and "props" in node:
+            props = node["props"]
+            if isinstance(props.get("id"), str):
+                for k, v in props.items():
+                    out[(props["id"], k)] = v
+            walk(props.get("children"))
+
+    walk(layout)
+    return out
+
+
+def split(prop_id: str) -> tuple[str, str]:
+    i, _, p = prop_id.rpartition(".")
+    return i, p
+
+
+def payload(dep: dict, values: dict, changed: list[str]) -> dict:
+    """The body the Dash renderer posts for one callback."""
+    out = dep["output"]
+    if out.startswith(".."):
+        outputs = [dict(zip(("id", "property"), split(o), strict=True)) for o in out.strip(".").split("...")]
+    else:
+        outputs = dict(zip(("id", "property"), split(out), strict=True))
+
+    def dep_values(items: list[dict]) -> list[dict]:
+        return [
+            {"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))}
+            for d in items
+        ]
+
+    return {
+        "output": out,
+        "outputs": outputs,
+        "inputs": dep_values(dep["inputs"]),
+        "state": dep_values(dep["state"]),
+        "changedPropIds": changed,
+    }
+
+
+def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
+    """Per callback (named by an output it writes), the input changes to replay."""
+    filters = [
+        {("f-role", "value"): [ROLES[0]]},
+        {("f-role", "value"): ROLES[:3]},
+        {("f-role", "value"): [], ("f-kinds", "value"): ["Role", "Procedure", "Device"]},
+        {("f-essential", "value"): ["on"]},
+        {("layout-choice", "value"): "hierarchy"},
+        {("layout-choice", "value"): "grouped"},
+        {("f-role", "value"): [ROLES[1]], ("expanded", "data"): [ROLES[1]]},
+        {("focus", "data"): ROLES[0], ("focus-depth", "value"): 2},
+        {},  # everything
+    ]
+    return {
+        "cy.elements": filters,
+        "url.search": filters,
+        "detail.children": [{("selected", "data"): r} for r in ROLES],
+        "search.options": [{("search", "search_value"): t} for t in ("laser", "skin peel", "derm", "inj")],
+        "ov-heatmap.figure": [
+            {("ov-category", "value"): c, ("ov-weighted", "value"): w}
+            for c, w in itertools.product(("all", "procedures", "credentials"), ([], ["on"]))
+        ],
+        "gap-grid.rowData": [
+            {("gap-a", "value"): a, ("gap-b", "value"): b} for a, b in itertools.permutations(ROLES[:3], 2)
+        ],
+        "cover-result.children": [{("cover-roles", "value"): ROLES[:k]} for k in (2, 3, 5)],
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=15)
+    ap.add_argument("--data", nargs="+", default=[])
+    ap.add_argument("--store", default="oxigraph")
+    args = ap.parse_args(argv)
+    port = free_port()
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
+    if args.data:
+        cmd += ["--data", *args.data]
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        client = wait_ready(port, server)
+        deps = client.get("/_dash-dependencies")
+        values = initial_values(client.get("/_dash-layout"))
+        print(f"app on port {port}: {len(deps)} callbacks; {args.reps} repetitions per change\n")
+        print(
+            f"{'callback (output)':34} {'changes':>7} {'calls':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'1st-call max':>13}"
+        )
+        for name, changes in scenarios().items():
+            dep = next(d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name)
+            times, firsts = [], []
+            for change in changes:
+                current = {**values, **change}
+                changed = [f"{i}.{p}" for i, p in change] or [
+                    f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"
+                ]
+                body = payload(dep, current, changed)
+                firsts.append(client.post("/_dash-update-component", body)[1])  # first call: nothing cached
+                for _ in range(args.reps):
+                    status, ms = client.post("/_dash-update-component", body)
+                    if status not in (200, 204):
+                        raise SystemExit(f"{name}: HTTP {status} for {change}")
+                    times.append(ms)
+            times.sort()
+            p50 = statistics.median(times)
+            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+            print(
+                f"{name:34} {len(changes):>7} {len(times):>6} {p50:>8.1f} {p95:>8.1f} {times[-1]:>8.1f} {max(firsts):>13.1f}"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+def wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> Client:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if server.poll() is not None:
+            raise SystemExit(f"the app exited with {server.returncode}")
+        try:
+            client = Client(port)
+            client.get("/_dash-dependencies")
+            return client
+        except (OSError, http.client.HTTPException, json.JSONDecodeError):
+            time.sleep(0.3)
+    raise SystemExit("the app did not start")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
