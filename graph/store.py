@@ -7,7 +7,9 @@ analytics, the app and the endpoint never know which engine is underneath.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
+import math
 import os
 import re
 import shutil
@@ -151,6 +153,24 @@ class MemoryStore(Store):
 
     def __init__(self, kg: Graph):
         self.kg = kg
+
+    def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None) -> Result:
+        """As Store.query; a CONSTRUCT with few list values runs once per combination through initBindings.
+
+        rdflib evaluates a VALUES block apart from the patterns it feeds (nested-loop joins), which makes
+        a seeded CONSTRUCT take minutes; bound one combination at a time it takes milliseconds, and the
+        union of the triples is exactly the CONSTRUCT over the VALUES join.
+        """
+        scalars, lists = _split_bindings(bindings or {})
+        lists = {k: v for k, v in lists.items() if v}
+        combos = math.prod(len(v) for v in lists.values()) if lists else 0
+        if not lists or combos > 256 or _query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+            return self._run(with_values(text, lists), scalars)
+        triples: dict[Triple, None] = {}
+        for values in itertools.product(*lists.values()):
+            res = self._run(text, {**scalars, **dict(zip(lists, values, strict=True))})
+            triples.update(dict.fromkeys(res.triples))
+        return Result(res.form, triples=tuple(triples))
 
     def _run(self, text: str, scalars: dict[str, Node]) -> Result:
         prepared = prepare(text)

@@ -1,0 +1,288 @@
+"""Every query file: metadata, standalone syntax, declared parameters, expected rows, safe binding."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Literal, URIRef
+
+from graph import queries
+from graph.errors import ParameterError, QueryError
+from graph.paths import QUERIES
+from graph.store import MemoryStore, OxigraphStore, StoreSpec, open_store, prepare
+from graph.terms import AKG, AKGR
+
+ALL = sorted(queries.catalogue())
+ESCO_LHR = URIRef("http://data.europa.eu/esco/skill/890e0046-184f-4b1d-a00c-41f6eb34481f")
+
+# Representative parameters for every query; each must be listed here (a new query needs a case).
+PARAMS: dict[str, dict[str, object]] = {
+    "class_hierarchy": {},
+    "construct_subgraph": {"seed": [AKGR["ncle"]], "kind": [AKG.Credential, AKG.CertifyingBody]},
+    "counts_by_class": {},
+    "credential_path": {"role": AKGR["medical-laser-repair-technician"]},
+    "entity_edges": {},
+    "entity_index": {},
+    "filter_options": {"class": AKG.Role},
+    "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
+    "item_mappings": {},
+    "labour_statistics": {},
+    "neighbours": {"node": [AKGR["ncle"]]},
+    "node_properties": {"node": AKGR["certified-laser-operator"]},
+    "role_items": {"role": [AKGR["medical-aesthetician"]]},
+    "roles_by_item": {"item": AKGR["laser-hair-removal"]},
+    "search_labels": {"text": "med spa"},
+    "shared_items": {"a": AKGR["medical-aesthetician"], "b": AKGR["aesthetic-medical-laser-technician"]},
+}
+
+
+@pytest.fixture(scope="module")
+def oxi() -> OxigraphStore:
+    return open_store(StoreSpec("oxigraph"))
+
+
+@pytest.fixture(scope="module")
+def mem() -> MemoryStore:
+    return open_store(StoreSpec("memory"))
+
+
+def test_every_query_has_a_case():
+    assert set(PARAMS) == set(ALL)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_query_file_is_standalone_sparql_with_metadata(name):
+    q = queries.get(name)
+    assert q.summary, f"{name}.rq has no #+ summary"
+    assert q.path.parent == QUERIES
+    # runs unchanged in any SPARQL tool: both parsers accept the file text as it is, with its own PREFIXes
+    prepare(q.text)
+    ox.Store().query(q.text)
+    # the file name says the form: construct_… for CONSTRUCT, anything else is a SELECT
+    assert (q.form == "CONSTRUCT") == name.startswith("construct_")
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_declared_parameters_are_the_dollar_variables(name):
+    q = queries.get(name)
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", _body(q.text)))
+    declared = {p.name for p in q.params if not p.vars}
+    bound_by_vars = {v for p in q.params for v in p.vars}
+    assert used == declared, f"{name}: $variables {sorted(used)} vs declared {sorted(declared)}"
+    for var in bound_by_vars:  # vars= targets must be real variables of the query
+        assert re.search(rf"\?{var}\b", q.text), f"{name}: vars= names ?{var}, absent from the query"
+
+
+def _body(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not line.startswith("#"))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_memory_and_oxigraph_return_the_same_rows(name, mem, oxi):
+    a = queries.run(mem, name, PARAMS[name])
+    b = queries.run(oxi, name, PARAMS[name])
+    assert a.form == b.form
+    if a.form == "SELECT":
+        assert a.vars == b.vars
+        assert sorted(map(_key, a.rows)) == sorted(map(_key, b.rows))
+        assert a.rows, f"{name} returned no rows on the curated graph"
+    else:
+        assert _ground(a.triples) == _ground(b.triples)
+        assert a.triples
+
+
+def _key(row: tuple) -> tuple:
+    """A comparable row; GROUP_CONCAT cells compare as sets, since SPARQL leaves their order to the engine."""
+    return tuple(_cell(v) for v in row)
+
+
+def _cell(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Literal) and "; " in str(v):
+        return repr(sorted(str(v).split("; ")))
+    return repr((str(v), getattr(v, "datatype", None), getattr(v, "language", None), type(v).__name__))
+
+
+def _ground(triples) -> set:
+    """Triples without blank nodes (their ids differ between engines)."""
+    from rdflib import BNode
+
+    return {t for t in triples if not any(isinstance(x, BNode) for x in t)}
+
+
+def rows(store, name, params=None):
+    return queries.run(store, name, params if params is not None else PARAMS[name]).dicts()
+
+
+def test_filter_options_lists_the_roles(oxi):
+    labels = {str(r["label"]) for r in rows(oxi, "filter_options")}
+    assert {
+        "aesthetic medical laser technician",
+        "medical laser repair technician",
+        "medical aesthetician",
+        "esthetician",
+        "dermatologist",
+        "plastic surgeon",
+        "medical equipment repairer",
+    } <= labels
+
+
+def test_roles_by_item_finds_who_performs_laser_hair_removal(oxi):
+    got = {str(r["role"]) for r in rows(oxi, "roles_by_item")}
+    assert got == {
+        str(AKGR[x])
+        for x in ("aesthetic-medical-laser-technician", "medical-aesthetician", "medical-laser-technician")
+    }
+
+
+def test_roles_by_item_essential_only_keeps_essential_links(oxi):
+    all_rows = rows(oxi, "roles_by_item", {"item": AKGR["ncle"]})
+    assert all_rows == []  # a body is not a role link target
+    cred = AKGR["state-regulated-certification"]
+    ess = rows(oxi, "roles_by_item", {"item": cred, "essential_only": True})
+    assert ess and all(r["essential"].toPython() is True for r in ess)
+
+
+def test_search_finds_synonyms_and_ranks_preferred_labels_first(oxi):
+    (hit,) = rows(oxi, "search_labels")
+    assert hit["entity"] == AKGR["medical-spa"] and str(hit["matched"]) == "med spa"
+    hits = rows(oxi, "search_labels", {"text": "LASER"})
+    assert hits and all("laser" in str(h["matched"]).lower() for h in hits)
+
+
+def test_shared_items_of_the_aesthetician_and_the_laser_technician(oxi):
+    got = {str(r["itemLabel"]) for r in rows(oxi, "shared_items")}
+    assert got == {"laser hair removal", "laser safety and operation", "medical laser system", "medical spa"}
+
+
+def test_gap_items_are_what_the_target_has_and_the_source_lacks(oxi):
+    gap = {r["item"] for r in rows(oxi, "gap_items")}
+    shared = {r["item"] for r in rows(oxi, "shared_items")}
+    target = {
+        r["item"] for r in rows(oxi, "role_items", {"role": [AKGR["aesthetic-medical-laser-technician"]]})
+    }
+    assert gap == target - shared
+    assert AKGR["certified-laser-operator"] in gap
+
+
+def test_credential_path_of_the_repair_technician(oxi):
+    got = rows(oxi, "credential_path")
+    clrt = [r for r in got if r["credential"] == AKGR["certified-laser-repair-technician"]]
+    assert {str(r["bodyLabel"]) for r in clrt} == {"National Council on Laser Excellence"}
+    assert {str(r["requirementLabel"]) for r in clrt} == {"hands-on clinical experience", "passing an exam"}
+
+
+def test_labour_statistics_are_typed_figures_with_their_year(oxi):
+    got = {(str(r["roleLabel"]), str(r["measure"])): r for r in rows(oxi, "labour_statistics")}
+    salary = got[("esthetician", "average annual salary")]
+    assert salary["value"].toPython() == 36350 and str(salary["year"]) == "2018"
+    assert got[("medical equipment repairer", "average annual salary")]["value"].toPython() == 52710
+    growth = got[("esthetician", "projected employment growth")]
+    assert growth["value"].toPython() == 11 and (str(growth["periodStart"]), str(growth["periodEnd"])) == (
+        "2018",
+        "2028",
+    )
+    assert "U.S. Bureau of Labor Statistics" in str(salary["sources"])
+
+
+def test_counts_and_hierarchy(oxi):
+    counts = {str(r["class"]): int(r["count"]) for r in rows(oxi, "counts_by_class")}
+    assert counts[str(AKG.Role)] >= 7
+    supers = {(str(r["class"]), str(r["superclass"])) for r in rows(oxi, "class_hierarchy")}
+    assert (str(AKG.FractionalLaser), str(AKG.LaserSystem)) in supers
+
+
+def test_node_properties_show_link_sources(oxi):
+    got = rows(oxi, "node_properties")
+    earned = [r for r in got if r["property"] == AKG.earnsCredential]
+    assert earned and all(r["source"] is not None for r in earned)
+    assert any(r["property"] == AKG.issuedBy and r["value"] == AKGR["ncle"] for r in got)
+
+
+def test_neighbours_and_edges_and_mappings(oxi):
+    assert {r["neighbour"] for r in rows(oxi, "neighbours")} == {
+        AKGR["certified-laser-operator"],
+        AKGR["certified-laser-repair-technician"],
+    }
+    edges = {(r["s"], r["p"], r["o"]) for r in rows(oxi, "entity_edges")}
+    assert (AKGR["certified-laser-operator"], AKG.issuedBy, AKGR["ncle"]) in edges
+    assert (AKGR["laser-hair-removal"], ESCO_LHR) in {
+        (r["entity"], r["match"]) for r in rows(oxi, "item_mappings")
+    }
+
+
+def test_construct_subgraph_respects_seeds_kinds_and_essential(oxi):
+    res = queries.run(oxi, "construct_subgraph", PARAMS["construct_subgraph"])
+    links = {(s, p, o) for s, p, o in res.triples if p == AKG.issuedBy}
+    assert (AKGR["certified-laser-operator"], AKG.issuedBy, AKGR["ncle"]) in links
+    roles_only = queries.run(
+        oxi, "construct_subgraph", {"seed": [AKGR["medical-aesthetician"]], "kind": [AKG.Role]}
+    )
+    from rdflib import RDF
+
+    kinds = {o for s, p, o in roles_only.triples if p == RDF.type}
+    assert kinds == {AKG.Role}
+    everything = queries.run(oxi, "construct_subgraph", {"seed": [AKGR["medical-aesthetician"]]})
+    essential = queries.run(
+        oxi, "construct_subgraph", {"seed": [AKGR["medical-aesthetician"]], "essential_only": True}
+    )
+    assert 0 < len(essential.triples) < len(everything.triples)
+
+
+def test_unknown_and_missing_parameters_list_the_signature(oxi):
+    with pytest.raises(ParameterError, match=r"no parameter 'rol'.*role \(iri, required\)"):
+        queries.run(oxi, "credential_path", {"rol": "x"})
+    with pytest.raises(ParameterError, match=r"needs parameter 'role'"):
+        queries.run(oxi, "credential_path", {})
+    with pytest.raises(ParameterError, match="no query named"):
+        queries.get("nope")
+
+
+@pytest.mark.parametrize("bad", ["not an iri", "http://x/a b", '<http://x/>"', "_:b0", ""])
+def test_broken_iris_are_refused_before_any_query(oxi, bad):
+    with pytest.raises(ParameterError):
+        queries.run(oxi, "credential_path", {"role": bad} if bad else {"role": " "})
+
+
+@pytest.mark.parametrize("store_kind", ["memory", "oxigraph"])
+def test_string_values_cannot_inject_sparql(store_kind, mem, oxi):
+    store = mem if store_kind == "memory" else oxi
+    evil = 'x")) } } SELECT * WHERE { ?s ?p ?o } #'
+    assert queries.run(store, "search_labels", {"text": evil}).rows == ()
+    rendered = queries.render("search_labels", {"text": evil})
+    assert '"x\\")) } } SELECT' in rendered  # written in as one escaped literal
+
+
+def test_render_writes_values_in_and_still_runs(oxi):
+    text = queries.render("construct_subgraph", PARAMS["construct_subgraph"])
+    assert "VALUES ?seed { <https://w3id.org/aesthetics-kg/resource/ncle> }" in text
+    assert "$essential_only" not in _body(text)  # scalars are written in as terms
+    assert '"false"^^<http://www.w3.org/2001/XMLSchema#boolean>' in text
+    direct = oxi.query(text)
+    assert _ground(direct.triples) == _ground(
+        queries.run(oxi, "construct_subgraph", PARAMS["construct_subgraph"]).triples
+    )
+
+
+def test_malformed_query_reports_line_and_column(oxi, mem):
+    for store in (oxi, mem):
+        with pytest.raises(QueryError) as info:
+            store.query("SELECT * WHERE {\n  ?s ?p \n}")
+        assert info.value.line is not None and info.value.column is not None
+
+
+def test_labels_resolve_in_iri_parameters(oxi):
+    from graph.workspace import Workspace
+
+    ws = Workspace(oxi)
+    got = ws.run("credential_path", {"role": "Medical Laser Repair Technician"}).dicts()
+    assert any(r["credential"] == AKGR["certified-laser-repair-technician"] for r in got)
+
+
+def test_search_with_no_match_returns_nothing_on_every_store(mem, oxi):
+    """Regression: rdflib answered an aggregate over no match with an empty row, listing every entity."""
+    for store in (mem, oxi):
+        assert queries.run(store, "search_labels", {"text": "no such label zzz"}).rows == ()
