@@ -381,15 +381,23 @@ def layout_options(layout: str, preset: bool) -> dict:
         return {"name": "preset", "fit": True, "padding": 30, "animate": False}
     if layout == "concentric":
         return {"name": "concentric", "fit": True, "padding": 30, "animate": False, "minNodeSpacing": 30}
-    return {
+    return {  # the spacing of dash-cytoscape's own cose demo; labels count as part of each node
         "name": "cose",
         "animate": False,
         "fit": True,
         "padding": 30,
-        "randomize": False,
-        "nodeRepulsion": 8000,
-        "idealEdgeLength": 90,
-        "numIter": 600,
+        "randomize": True,
+        "nodeDimensionsIncludeLabels": True,
+        "idealEdgeLength": 100,
+        "nodeOverlap": 20,
+        "componentSpacing": 100,
+        "nodeRepulsion": 400000,
+        "edgeElasticity": 100,
+        "gravity": 80,
+        "numIter": 1000,
+        "initialTemp": 200,
+        "coolingFactor": 0.95,
+        "minTemp": 1.0,
     }
 
 
