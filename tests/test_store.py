@@ -1,0 +1,134 @@
+"""Loading and stores: local files only, errors with file and line, all or nothing, persisted Oxigraph."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Literal, URIRef
+
+from graph.errors import QueryError, SourceError, StoreError
+from graph.load import load_rdflib, parse_file, sources
+from graph.paths import ONTOLOGY
+from graph.store import (
+    MemoryStore,
+    OxigraphStore,
+    RemoteStore,
+    StoreSpec,
+    open_store,
+    persisted_oxigraph,
+    substitute,
+    with_values,
+)
+
+GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
+BROKEN = (
+    '@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:d ex:e "unterminated .\nex:f ex:g ex:h .\n'
+)
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_malformed_turtle_reports_file_line_and_what_was_expected(tmp_path):
+    bad = write(
+        tmp_path,
+        "bad.ttl",
+        "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c ;\n ex:x  ex:y ex:z\nex:q ex:r ex:s .\n",
+    )
+    with pytest.raises(SourceError) as info:
+        parse_file(bad)
+    err = info.value
+    assert err.file == str(bad) and err.line == 3  # the statement that lacks its dot
+    assert str(err).startswith(f"{bad}:3:") and "a dot is expected" in str(err).lower()
+
+
+def test_a_broken_file_leaves_nothing_half_loaded(tmp_path):
+    good, bad = write(tmp_path, "good.ttl", GOOD), write(tmp_path, "bad.ttl", BROKEN)
+    with pytest.raises(SourceError, match=r"bad\.ttl:3"):
+        load_rdflib([good, bad])
+    spec = StoreSpec("oxigraph", (good, bad), root=tmp_path / "stores")
+    with pytest.raises(SourceError, match=r"bad\.ttl:3"):
+        open_store(spec)
+    assert not any((tmp_path / "stores").glob("*")), "no store directory may be left behind"
+
+
+@pytest.mark.parametrize("name", ["http://example.org/data.ttl", "file:///etc/passwd.ttl"])
+def test_urls_are_never_fetched(name):
+    with pytest.raises(SourceError, match="only local files"):
+        parse_file(name)
+
+
+def test_unknown_format_and_missing_file_are_named(tmp_path):
+    with pytest.raises(SourceError, match=r"unknown RDF format '\.csv'"):
+        parse_file(write(tmp_path, "x.csv", "a,b"))
+    with pytest.raises(SourceError, match="no such file"):
+        parse_file(tmp_path / "missing.ttl")
+
+
+def test_persisted_oxigraph_reopens_fast_and_rebuilds_when_a_source_changes(tmp_path):
+    extra = write(tmp_path, "extra.ttl", GOOD)
+    paths = [ONTOLOGY, extra]
+    root = tmp_path / "stores"
+    first = OxigraphStore(persisted_oxigraph(paths, root))
+    n = first.triple_count()
+    del first
+    start = time.perf_counter()
+    again = OxigraphStore(persisted_oxigraph(paths, root))
+    reopen = time.perf_counter() - start
+    assert again.triple_count() == n and reopen < 1.0
+    write(tmp_path, "extra.ttl", GOOD + "ex:a ex:b ex:d .\n")
+    changed = OxigraphStore(persisted_oxigraph(paths, root))
+    assert changed.triple_count() == n + 1
+    assert len([p for p in root.iterdir() if not p.name.startswith(".")]) == 2
+
+
+def test_data_files_are_loaded_beside_the_ontology(tmp_path):
+    extra = write(tmp_path, "extra.ttl", GOOD)
+    base = open_store(StoreSpec("memory")).triple_count()
+    assert open_store(StoreSpec("memory", (extra,))).triple_count() == base + 1
+    assert sources([extra]) == [ONTOLOGY, extra]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("mongodb://x", "unknown --store"), ("", "unknown --store"), ("ftp://x/sparql", "unknown --store")],
+)
+def test_bad_store_values_are_refused(value, message):
+    with pytest.raises(StoreError, match=message):
+        StoreSpec.parse(value)
+
+
+def test_remote_store_refuses_data_files_and_reports_an_unreachable_endpoint(tmp_path):
+    with pytest.raises(StoreError, match="--data cannot be used"):
+        StoreSpec.parse("http://127.0.0.1:9/sparql", [write(tmp_path, "x.ttl", GOOD)])
+    store = RemoteStore("http://127.0.0.1:9/sparql", timeout=2)
+    with pytest.raises(StoreError, match="unreachable"):
+        store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
+
+
+def test_substitution_never_touches_strings_iris_or_comments():
+    text = 'SELECT * WHERE { ?s <http://x/$a> $a . FILTER(?s != "$a") } # $a'
+    out = substitute(text, {"a": Literal('say "hi"')})
+    assert out == 'SELECT * WHERE { ?s <http://x/$a> "say \\"hi\\"" . FILTER(?s != "$a") } # $a'
+
+
+def test_list_values_go_at_the_top_of_the_outer_where():
+    text = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } # WHERE {"
+    out = with_values(text, {"s": [URIRef("http://x/a"), URIRef("http://x/b")]})
+    assert out.startswith("CONSTRUCT { ?s ?p ?o } WHERE {\n  VALUES ?s { <http://x/a> <http://x/b> }")
+    assert with_values(text, {"s": []}) == text
+    with pytest.raises(QueryError, match="WHERE"):
+        with_values("SELECT * { ?s ?p ?o }", {"s": [URIRef("http://x/a")]})
+
+
+def test_memory_and_oxigraph_agree_on_ad_hoc_queries():
+    mem, oxi = open_store(StoreSpec("memory")), open_store(StoreSpec("oxigraph"))
+    assert isinstance(mem, MemoryStore) and isinstance(oxi, OxigraphStore)
+    assert mem.triple_count() == oxi.triple_count()
+    q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { ?x skos:altLabel ?l }"
+    assert mem.query(q).boolean is oxi.query(q).boolean is True
