@@ -1,0 +1,186 @@
+"""The command line end to end: every subcommand, global options anywhere, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+
+from graph.cli import main
+from graph.paths import ONTOLOGY, ROOT
+
+
+def run(*argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    if stdin is not None:
+        old, sys.stdin = sys.stdin, io.StringIO(stdin)
+    try:
+        code = main(list(argv), out, err)
+    finally:
+        if stdin is not None:
+            sys.stdin = old
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_validate_the_shipped_graph_prints_class_counts():
+    code, out, err = run("validate")
+    assert code == 0, err
+    assert out.startswith("conforms:") and "akg:Duty" in out
+
+
+def test_validate_reports_each_violation_on_one_line(tmp_path):
+    from rdflib import URIRef
+    from rdflib.namespace import SKOS
+
+    role = URIRef("https://w3id.org/aesthetics-kg/resource/medical-aesthetician")
+    broken = tmp_path / "roles.ttl"
+    g = Graph().parse(ONTOLOGY)
+    g.remove((role, SKOS.definition, None))  # the shapes require every role to be defined
+    g.serialize(broken, format="turtle")
+    code, _, err = run("validate", str(broken))
+    assert code == 1
+    lines = [ln for ln in err.splitlines() if "medical-aesthetician" in ln]
+    assert len(lines) == 1 and "skos:definition" in lines[0] and lines[0].startswith("medical aesthetician (")
+    assert err.splitlines()[-1].startswith("1 SHACL violation(s)")
+
+
+def test_validate_malformed_turtle_names_file_and_line(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n', encoding="utf-8")
+    code, _, err = run("validate", str(bad))
+    assert code == 1 and err.startswith(f"error: {bad}:2:") and err.count("\n") == 1
+
+
+def test_stats_and_queries():
+    code, out, _ = run("stats", "--format", "json")
+    rows = json.loads(out)
+    assert code == 0 and rows[0]["what"] == "store" and rows[0]["count"] > 2000
+    assert any(r["what"] == "role links" and r["name"] == "procedures" for r in rows)
+    code, out, _ = run("queries")
+    assert code == 0 and "construct_subgraph" in out and "seed (iri*, optional)" in out
+
+
+def test_query_with_labels_and_options_before_or_after_the_subcommand():
+    after = run("query", "roles_by_item", "--param", "item=laser hair removal", "--format", "csv")
+    before = run(
+        "--format", "csv", "--store", "oxigraph", "query", "roles_by_item", "-p", "item=Laser Hair Removal"
+    )
+    assert after[0] == before[0] == 0 and after[1] == before[1]
+    roles = {r["roleLabel"] for r in csv.DictReader(io.StringIO(after[1]))}
+    assert roles == {"aesthetic medical laser technician", "medical aesthetician", "medical laser technician"}
+
+
+def test_data_files_before_the_subcommand_are_not_taken_for_it(tmp_path):
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        "@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://example.org/nurse> a akg:Role ; skos:prefLabel "aesthetic nurse"@en .\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "--data", str(extra), "query", "filter_options", "-p", "class=akg:Role", "--format", "tsv"
+    )
+    assert code == 0, err and "aesthetic nurse" in out
+    _, out2, _ = run(
+        "query", "filter_options", "-p", "class=akg:Role", "--format", "tsv", "--data", str(extra)
+    )
+    assert out2 == out
+
+
+def test_unknown_names_exit_1_with_the_closest_matches():
+    code, out, err = run("gap", "medical aesthetican", "dermatologist")
+    assert code == 1 and out == ""
+    assert err.startswith("error: no entity named 'medical aesthetican'; closest: medical aesthetician")
+    assert err.count("\n") == 1
+
+
+def test_usage_errors_exit_2():
+    assert run("bogus")[0] == 2
+    assert run("gap", "only-one")[0] == 2
+    assert run("--format", "yaml", "stats")[0] == 2
+    assert run("--data")[0] == 2
+
+
+def test_overlap_of_two_roles_and_of_many():
+    code, out, _ = run(
+        "overlap", "--roles", "medical aesthetician", "aesthetic medical laser technician", "--format", "json"
+    )
+    rows = {r["category"]: r for r in json.loads(out)}
+    assert code == 0 and rows["procedures"]["shared"] == 1 and rows["all"]["shared"] == 4
+    code, out, _ = run("overlap", "--top", "2", "--weighted", "--format", "csv")
+    assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 2
+
+
+def test_gap_cover_and_path():
+    code, out, _ = run("gap", "medical aesthetician", "aesthetic medical laser technician")
+    assert code == 0 and "Certified Laser Operator" in out and "National Council on Laser Excellence" in out
+    code, out, _ = run("cover", "medical aesthetician", "esthetician", "medical laser repair technician")
+    assert code == 0 and "(optimal)" in out
+    code, out, _ = run("path", "medical aesthetician", "NCLE")
+    assert code == 0 and out.startswith("1. (") and "issued by National Council on Laser Excellence" in out
+
+
+def test_sparql_from_stdin_is_sandboxed():
+    code, out, err = run(
+        "sparql", "-", "--format", "json", stdin="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    )
+    assert code == 0, err and json.loads(out)[0]["n"] > 2000
+    code, out, err = run("sparql", "-", stdin="INSERT DATA { <http://x/a> <http://x/b> <http://x/c> }")
+    assert code == 1 and "read-only" in err
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "graphml", "csv"])
+def test_export_formats(tmp_path, fmt):
+    target = tmp_path / ("out" if fmt == "csv" else f"graph.{fmt}")
+    code, _, err = run("export", "--format", fmt, "--out", str(target))
+    assert code == 0, err
+    if fmt == "turtle":
+        assert len(Graph().parse(target, format="turtle")) > 2000
+    elif fmt == "jsonld":
+        assert len(Graph().parse(target, format="json-ld")) > 2000
+    elif fmt == "graphml":
+        import networkx as nx
+
+        G = nx.read_graphml(target)
+        assert (
+            G.nodes["https://w3id.org/aesthetics-kg/resource/ncle"]["label"]
+            == "National Council on Laser Excellence"
+        )
+    else:
+        nodes = list(csv.DictReader((target / "nodes.csv").open()))
+        edges = list(csv.DictReader((target / "edges.csv").open()))
+        assert {"id", "label", "kind"} <= set(nodes[0]) and any(e["label"] == "issued by" for e in edges)
+
+
+def test_import_reports_a_missing_directory_in_one_line(tmp_path):
+    code, _, err = run("import", "esco", str(tmp_path / "nope"), "--out", str(tmp_path / "x.nt"))
+    assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_the_real_entry_point_never_prints_a_traceback(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph", "query", "credential_path", "-p", "role=nobody"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr and proc.stderr.startswith("error: ")
+    # files are found from the package, not from the working directory
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph", "--store", "memory", "validate"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert proc.returncode == 0 and proc.stdout.startswith("conforms:"), proc.stderr
