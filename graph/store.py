@@ -236,6 +236,8 @@ class OxigraphStore(Store):
 def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -> ox.Store:
     """Load files into a new Oxigraph store (in memory, or in `directory`); nothing is kept on error."""
     checked = list(iter_sources(paths))
+    if directory:
+        directory.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory)) if directory else ox.Store()
     try:
         for path, fmt in checked:
