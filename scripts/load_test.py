@@ -1,13 +1,13 @@
-"""Benchmark /sparql: 16 concurrent clients for N seconds; throughput, p50/p95/p99 latency, errors.
+"""Load test (a benchmark, not a test): 16 concurrent clients for N seconds against /sparql and the app's callbacks.
 
-    .venv/bin/python scripts/load_test.py [--seconds 60] [--clients 16] [--own] [--callbacks]
+    .venv/bin/python scripts/load_test.py [--seconds 60] [--clients 16] [--own] [--no-callbacks]
 
 Starts the real app (`gunicorn 'app:create_server()'`, one worker with threads, as app.py serves)
-on a free loopback port unless --own is given or app.py is missing; --own serves a bare Flask app
-with only the endpoint and no rate limit. The real app limits each client address to 120 requests
-a minute, so against it most requests of one benchmarking machine are 429s: they are counted apart.
---callbacks (driving Dash's /_dash-update-component) is not implemented: its request bodies depend
-on the layout's component ids and states; the explorer's own benchmark covers the callbacks' work.
+on a free loopback port, with the per-client rate limit raised (AKG_RATE_LIMIT) so that one
+benchmarking machine measures the server rather than the limiter; --own serves a bare Flask app
+with only the endpoint. Phase 1 drives /sparql with catalogue and ad-hoc queries; phase 2 drives
+Dash's /_dash-update-component with the payloads the browser sends (built as
+scripts/bench_callbacks.py builds them). Prints throughput, p50/p95/p99 latency and the error count.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ def start(own: bool, port: int, threads: int) -> tuple[subprocess.Popen, str]:
         "warning",
         target,
     ]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AKG_RATE_LIMIT": str(10**9)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
     return proc, "the app (app:create_server)" if use_app else "a bare endpoint server"
 
 
@@ -106,7 +107,8 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
     raise SystemExit("server did not answer in time")
 
 
-def drive(url: str, texts: list[str], seconds: float, clients: int) -> dict:
+def drive(send, jobs: list, seconds: float, clients: int) -> dict:
+    """Each client sends random jobs through `send(session, job) -> status` until time is up."""
     import requests
 
     latencies: list[float] = []
@@ -119,12 +121,11 @@ def drive(url: str, texts: list[str], seconds: float, clients: int) -> dict:
         session = requests.Session()
         mine, counted = [], collections.Counter()
         while time.monotonic() < stop:
-            text = rng.choice(texts)
             t0 = time.perf_counter()
             try:
-                response = session.post(url, data={"query": text}, timeout=60)
-                counted[response.status_code] += 1
-                if response.status_code == 200:
+                status = send(session, rng.choice(jobs))
+                counted[status] += 1
+                if status in (200, 204):
                     mine.append(time.perf_counter() - t0)
             except requests.RequestException as exc:
                 counted[type(exc).__name__] += 1
@@ -141,20 +142,40 @@ def drive(url: str, texts: list[str], seconds: float, clients: int) -> dict:
     return {"elapsed": time.monotonic() - t0, "latencies": latencies, "codes": codes}
 
 
+def callback_jobs(base: str) -> list[dict]:
+    """Every callback change the explorer's benchmark replays, as request bodies."""
+    import requests
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import bench_callbacks as bc
+
+    deps = requests.get(base + "/_dash-dependencies", timeout=60).json()
+    values = bc.initial_values(requests.get(base + "/_dash-layout", timeout=60).json())
+    jobs = []
+    for name, changes in bc.scenarios().items():
+        dep = next(d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name)
+        for change in changes:
+            changed = [f"{i}.{p}" for i, p in change] or [
+                f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"
+            ]
+            jobs.append(bc.payload(dep, {**values, **change}, changed))
+    return jobs
+
+
 def report(label: str, run: dict) -> None:
     lat = sorted(run["latencies"])
     codes = run["codes"]
-    ok, limited = codes.get(200, 0), codes.get(429, 0)
-    errors = sum(n for c, n in codes.items() if c not in (200, 429))
+    ok, limited = codes.get(200, 0) + codes.get(204, 0), codes.get(429, 0)
+    errors = sum(n for c, n in codes.items() if c not in (200, 204, 429))
     print(f"server: {label}")
     print(f"requests: {sum(codes.values())} in {run['elapsed']:.1f} s; status counts: {dict(codes)}")
-    print(f"throughput: {ok / run['elapsed']:.1f} answered queries/s (+{limited} rate-limited 429s)")
+    print(f"throughput: {ok / run['elapsed']:.1f} answered requests/s (+{limited} rate-limited 429s)")
     if len(lat) >= 2:
         q = statistics.quantiles(lat, n=100, method="inclusive")
         print(
             f"latency of answered queries: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms"
         )
-    print(f"errors (not 200/429): {errors}")
+    print(f"errors (not 200/204/429): {errors}\n")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,19 +183,27 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seconds", type=float, default=60)
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--own", action="store_true", help="a bare endpoint server without rate limit")
-    p.add_argument("--callbacks", action="store_true", help="not implemented (see the module docstring)")
+    p.add_argument("--no-callbacks", action="store_true", help="drive /sparql only")
     args = p.parse_args(argv)
-    if args.callbacks:
-        print("--callbacks: not implemented; driving /sparql only", file=sys.stderr)
     from graph import queries
 
     texts = [queries.render(n, params) for n, params in CATALOGUE] + AD_HOC
     port = free_port()
     proc, label = start(args.own, port, args.clients)
-    url = f"http://127.0.0.1:{port}/sparql"
+    base = f"http://127.0.0.1:{port}"
     try:
-        wait_ready(url, proc)
-        report(label, drive(url, texts, args.seconds, args.clients))
+        wait_ready(base + "/sparql", proc)
+
+        def sparql(session, text: str) -> int:
+            return session.post(base + "/sparql", data={"query": text}, timeout=60).status_code
+
+        report(f"{label}: /sparql", drive(sparql, texts, args.seconds, args.clients))
+        if not args.own and not args.no_callbacks:
+
+            def dash(session, body: dict) -> int:
+                return session.post(base + "/_dash-update-component", json=body, timeout=60).status_code
+
+            report(f"{label}: Dash callbacks", drive(dash, callback_jobs(base), args.seconds, args.clients))
     finally:
         proc.terminate()
         try:

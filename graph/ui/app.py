@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 import dash
@@ -50,4 +51,5 @@ def create_app(spec: StoreSpec, *, limits: Limits | None = None, workers: int = 
 def _register_endpoint(app: dash.Dash, sandbox: Sandbox) -> None:
     from graph.ui import endpoint
 
-    endpoint.register(app.server, sandbox)
+    # AKG_RATE_LIMIT: queries per minute per client address (default 120); load tests raise it
+    endpoint.register(app.server, sandbox, rate_per_minute=int(os.environ.get("AKG_RATE_LIMIT", "120")))
