@@ -1,0 +1,189 @@
+"""The remote store against a real Virtuoso: every catalogue query and the Workspace answer as embedded.
+
+A private Virtuoso (tests/virtuoso.py) is started once per session on free loopback ports, loaded
+with the curated graph into `urn:akg:test`, and asked through `RemoteStore` exactly as the app would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from rdflib import BNode, Graph, Literal
+from rdflib.compare import isomorphic
+from rdflib.term import Node
+
+from graph import analysis, queries
+from graph.paths import ONTOLOGY
+from graph.store import RemoteStore, Result, Store, StoreSpec, open_store
+from graph.workspace import Workspace
+from tests.virtuoso import Virtuoso, missing
+
+pytestmark = pytest.mark.virtuoso
+
+GRAPH = "urn:akg:test"
+R = "https://w3id.org/aesthetics-kg/resource/"
+AKG = "https://w3id.org/aesthetics-kg/ontology#"
+AESTHETICIAN, ESTHETICIAN, LASER_TECH = (
+    R + "medical-aesthetician",
+    R + "esthetician",
+    R + "medical-laser-technician",
+)
+
+#: representative parameters for every catalogue query (a test checks none is missing)
+CASES: list[tuple[str, dict[str, object]]] = [
+    ("class_hierarchy", {}),
+    ("construct_subgraph", {}),
+    ("construct_subgraph", {"seed": [AESTHETICIAN], "essential_only": True}),
+    (
+        "construct_subgraph",
+        {"seed": [AESTHETICIAN, R + "laser-hair-removal"], "kind": [AKG + "Role", AKG + "Procedure"]},
+    ),
+    ("count_entities", {}),
+    ("counts_by_class", {}),
+    ("kinds_present", {}),
+    ("link_categories", {}),
+    ("credential_path", {"role": AESTHETICIAN}),
+    ("credential_path", {"role": LASER_TECH}),
+    ("entity_edges", {}),
+    ("entity_index", {}),
+    ("filter_options", {"class": AKG + "Role"}),
+    ("filter_options", {"class": AKG + "Procedure"}),
+    ("gap_items", {"from": ESTHETICIAN, "to": AESTHETICIAN}),
+    ("item_mappings", {}),
+    ("labour_statistics", {}),
+    ("labour_statistics", {"role": ESTHETICIAN}),
+    ("neighbours", {"node": [AESTHETICIAN, R + "laser-hair-removal"]}),
+    ("node_properties", {"node": AESTHETICIAN}),
+    ("node_properties", {"node": R + "laser-hair-removal"}),
+    ("role_items", {}),
+    ("role_items", {"role": [AESTHETICIAN, ESTHETICIAN]}),
+    ("roles_by_item", {"item": R + "laser-hair-removal"}),
+    ("roles_by_item", {"item": R + "specialized-laser-equipment", "essential_only": True}),
+    ("search_labels", {"text": "laser"}),
+    ("shared_items", {"a": AESTHETICIAN, "b": ESTHETICIAN}),
+]
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url() -> Iterator[str]:
+    """A private Virtuoso holding the curated graph; its SPARQL URL names the graph as default."""
+    why = missing()
+    if why:
+        pytest.fail(why, pytrace=False)
+    with Virtuoso(max_rows=100_000) as v:
+        v.load([ONTOLOGY], GRAPH)  # Virtuoso 7.2's Turtle loader reads roles.ttl as it is
+        yield v.endpoint(GRAPH)
+
+
+@pytest.fixture(scope="session")
+def remote(virtuoso_url: str) -> RemoteStore:
+    return RemoteStore(virtuoso_url)
+
+
+@pytest.fixture(scope="session")
+def embedded() -> Store:
+    return open_store(StoreSpec())
+
+
+#: columns made by GROUP_CONCAT: SPARQL leaves the order of the parts to each engine
+CONCATENATED = {("labour_statistics", "sources"): "; "}
+
+
+def _rows(name: str, result: Result) -> list[tuple[Node | None, ...]]:
+    """Rows sorted; blank nodes made equal (their labels are each engine's own), concatenations sorted."""
+    seps = [CONCATENATED.get((name, v)) for v in result.vars]
+
+    def norm(term: Node | None, sep: str | None) -> Node | None:
+        if isinstance(term, BNode):
+            return BNode("b")
+        if sep and isinstance(term, Literal):
+            return Literal(sep.join(sorted(str(term).split(sep))))
+        return term
+
+    return sorted(
+        (tuple(norm(t, s) for t, s in zip(row, seps, strict=True)) for row in result.rows),
+        key=lambda row: tuple("" if t is None else t.n3() for t in row),
+    )
+
+
+def test_cases_cover_the_whole_catalogue():
+    assert {name for name, _ in CASES} == set(queries.catalogue())
+
+
+def test_remote_url_carries_the_graph(virtuoso_url: str):
+    assert virtuoso_url.endswith("/sparql?default-graph-uri=urn%3Aakg%3Atest")
+
+
+def test_same_triples(remote: RemoteStore, embedded: Store):
+    assert remote.triple_count() == embedded.triple_count()
+
+
+#: Virtuoso 7.2.5 bug: its SPARQL compiler fails (400, "SP031 ... sparp_gp_deprecate(): equiv replaces filter
+#: but under deprecation") on construct_subgraph.rq's `FILTER(?sTop = akg:Entity)` once ?seed is bound by
+#: VALUES. FILTER(sameTerm(?sTop, akg:Entity)) runs and matches Oxigraph and rdflib for seeded views.
+VIRTUOSO_SP031 = pytest.mark.xfail(reason="Virtuoso 7.2.5 SP031 compiler error on equality FILTER + VALUES")
+
+
+def _case(name: str, params: dict[str, object], i: int):
+    marks = [VIRTUOSO_SP031] if name == "construct_subgraph" else []
+    return pytest.param(name, params, id=f"{name}-{i}", marks=marks)
+
+
+@pytest.mark.parametrize(("name", "params"), [_case(n, p, i) for i, (n, p) in enumerate(CASES)])
+def test_catalogue_query_answers_as_embedded(
+    name: str, params: dict[str, object], remote: RemoteStore, embedded: Store
+):
+    want = queries.run(embedded, name, params)
+    got = queries.run(remote, name, params)
+    assert got.form == want.form
+    assert not got.truncated
+    if want.form == "SELECT":
+        assert got.vars == want.vars
+        assert want.rows, f"{name} {params}: pick parameters that return rows"
+        assert _rows(name, got) == _rows(name, want)
+    else:
+        assert want.triples
+        assert isomorphic(_graph(got), _graph(want))
+
+
+def _graph(result: Result) -> Graph:
+    kg = Graph()
+    for t in result.triples:  # Oxigraph repeats a CONSTRUCT triple once per solution; a graph is a set
+        kg.add(t)
+    return kg
+
+
+def test_workspace_on_remote_store_answers_as_embedded(remote: RemoteStore, embedded: Store):
+    far, near = Workspace(remote), Workspace(embedded)
+    assert far.role_items == near.role_items
+    assert sorted(far.entity_graph.edges(keys=True, data=True)) == sorted(
+        near.entity_graph.edges(keys=True, data=True)
+    )
+    roles = near.curated_roles()
+    assert len(roles) >= 3
+    for a, b in [(AESTHETICIAN, ESTHETICIAN), (LASER_TECH, AESTHETICIAN), (roles[0], roles[-1])]:
+        assert analysis.overlap_pair(far.role_items, a, b) == analysis.overlap_pair(near.role_items, a, b)
+        assert far.gap(a, b) == near.gap(a, b)
+        assert analysis.shortest_paths(far.entity_graph, a, b) == analysis.shortest_paths(
+            near.entity_graph, a, b
+        )
+    assert far.resolve_role("medical aesthetician") == near.resolve_role("medical aesthetician")
+
+
+def test_truncation_by_result_cap_is_detected():
+    """Virtuoso 7.2 cuts results at ResultSetMaxRows with status 200: a SELECT is flagged by its
+    X-SPARQL-MaxRows header; a CONSTRUCT carries no signal, so RemoteStore compares with the cap."""
+    why = missing()
+    if why:
+        pytest.fail(why, pytrace=False)
+    with Virtuoso(max_rows=100, buffers=2_000) as v:
+        v.load([ONTOLOGY], GRAPH)
+        store = RemoteStore(v.endpoint(GRAPH))
+        cut = store.query("SELECT * WHERE { ?s ?p ?o }")
+        assert cut.truncated and len(cut.rows) == 100
+        assert not store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 99").truncated
+        assert not store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").truncated
+        graph_cut = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        assert graph_cut.truncated and len(graph_cut.triples) < store.triple_count()
+        assert not store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 50").truncated
