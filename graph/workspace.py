@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pickle
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
+from pathlib import Path
 
 import networkx as nx
 from rdflib import URIRef
@@ -12,23 +15,69 @@ from rdflib import URIRef
 from graph import analysis, queries
 from graph.network import RoleItems, entity_graph, role_items
 from graph.resolve import EntityIndex, build_index, resolve
-from graph.store import Result, Store, StoreSpec, open_store
+from graph.store import Result, Store, StoreSpec, fingerprint, open_store
 from graph.terms import AKG
+
+CURATED = "https://w3id.org/aesthetics-kg/resource/"
+CACHE_VERSION = 1  # bump when a cached projection's shape changes
+SEARCH_LIMIT = 50  # search_labels.rq's LIMIT
 
 
 class Workspace:
     """One open store and its cached projections; projections are built on first use, not per click."""
 
-    def __init__(self, store: Store, spec: StoreSpec | None = None):
+    def __init__(self, store: Store, spec: StoreSpec | None = None, *, cache_dir: Path | None = None):
         self.store = store
         self.spec = spec
+        self.cache_dir = cache_dir
         self._lock = threading.RLock()
+        self._partial: dict[tuple[str, ...], RoleItems] = {}
 
     @classmethod
     def open(cls, spec: StoreSpec | None = None) -> Workspace:
-        """Open the store a spec names and wrap it."""
+        """Open the store a spec names and wrap it; a persisted store keeps its projections beside it."""
         spec = spec or StoreSpec()
-        return cls(open_store(spec), spec)
+        cache_dir = None
+        if spec.kind == "oxigraph" and spec.data:
+            cache_dir = spec.root / f"{fingerprint(spec.sources())}.projections"
+        return cls(open_store(spec), spec, cache_dir=cache_dir)
+
+    def _cached(self, name: str, build: Callable[[], object]) -> object:
+        """A projection from the on-disk cache of a persisted store, else built (and saved there).
+
+        The store under a fingerprint never changes, so what was derived from it once stays true:
+        a warm start reads ~250k index rows back in a fraction of a second instead of re-querying.
+        """
+        path = self.cache_dir / f"{name}.v{CACHE_VERSION}.pickle" if self.cache_dir else None
+        if path is not None and path.is_file():
+            try:
+                with path.open("rb") as f:
+                    return pickle.load(f)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
+                pass
+        value = build()
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
+            with tmp.open("wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        return value
+
+    def ready(self, name: str) -> bool:
+        """Whether a cached projection (index, role_items, …) is already built."""
+        return name in self.__dict__
+
+    def warm(self) -> threading.Thread:
+        """Build the big projections in a background thread, off the first page's path."""
+
+        def build() -> None:
+            for name in ("role_names", "index", "role_items"):
+                getattr(self, name)
+
+        t = threading.Thread(target=build, name="akg-warm", daemon=True)
+        t.start()
+        return t
 
     def run(self, name: str, params: Mapping[str, object] | None = None) -> Result:
         """Run a catalogue query; IRI parameters may also be labels, synonyms or CURIEs."""
@@ -46,22 +95,112 @@ class Workspace:
     def index(self) -> EntityIndex:
         """Every entity by IRI and name."""
         with self._lock:
-            return build_index(queries.run(self.store, "entity_index"))
+            return self._cached("index", lambda: build_index(queries.run(self.store, "entity_index")))
 
     @cached_property
     def role_items(self) -> RoleItems:
         """Every role's items, merged across frameworks by SKOS matches."""
         with self._lock:
-            return role_items(queries.run(self.store, "role_items"), queries.run(self.store, "item_mappings"))
+            return self._cached(
+                "role_items",
+                lambda: role_items(queries.run(self.store, "role_items"), self.item_mappings),
+            )
+
+    @cached_property
+    def item_mappings(self) -> Result:
+        """SKOS matches between items (few rows), shared by whole and partial role projections."""
+        return queries.run(self.store, "item_mappings")
+
+    def role_items_for(self, roles: Iterable[str]) -> RoleItems:
+        """Some roles' items: the whole projection once built, else just these roles (cached).
+
+        On a million-triple store the whole projection takes half a minute to build; the overlap
+        tab only needs the roles on screen, which role_items.rq answers in milliseconds.
+        """
+        if self.ready("role_items"):
+            return self.role_items
+        key = tuple(sorted(set(roles)))
+        hit = self._partial.get(key)
+        if hit is None:
+            rows = queries.run(self.store, "role_items", {"role": [URIRef(r) for r in key]}) if key else None
+            hit = role_items(rows or Result("SELECT", ("role",)), self.item_mappings)
+            if len(self._partial) >= 256:
+                self._partial.clear()
+            self._partial[key] = hit
+        return hit
+
+    @cached_property
+    def role_names(self) -> dict[str, str]:
+        """Every role's label by IRI, in label order (filter_options.rq; for pickers and labels)."""
+
+        def build() -> dict[str, str]:
+            rows = queries.run(self.store, "filter_options", {"class": AKG.Role}).rows
+            unique = {str(r[0]): str(r[1]) for r in reversed(rows)}
+            return dict(sorted(unique.items(), key=lambda kv: (kv[1].lower(), kv[0])))
+
+        return self._cached("role_names", build)  # no lock: the warm-up thread may hold it for long
+
+    @cached_property
+    def kinds(self) -> list[str]:
+        """The kind IRIs that have members (kinds_present.rq)."""
+        return self._cached(
+            "kinds", lambda: [str(r[0]) for r in queries.run(self.store, "kinds_present").rows]
+        )
+
+    @cached_property
+    def categories(self) -> list[str]:
+        """The link categories some role uses (link_categories.rq)."""
+        return [str(r[0]) for r in queries.run(self.store, "link_categories").rows]
+
+    @cached_property
+    def entity_count(self) -> int:
+        """How many labelled entities the store holds (count_entities.rq)."""
+        return int(queries.run(self.store, "count_entities").rows[0][0])
+
+    def search(self, text: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, str]]:
+        """search_labels.rq's answer (entity, label, matched, kind), from the index once it is built.
+
+        The query's CONTAINS scan reads every label (5 s on a million triples); the index holds the
+        same names, so a substring pass over them in Python takes a few tens of milliseconds.
+        """
+        if not self.ready("index"):
+            rows = queries.run(self.store, "search_labels", {"text": text}).dicts()
+            return [{k: str(v) for k, v in r.items() if k != "rank"} for r in rows]
+        needle = text.casefold()
+        hits = []
+        for iri, label, name, rank in self._names:
+            if needle in name:
+                hits.append((rank, len(label), label.lower(), iri, label, name))
+        best: dict[str, tuple] = {}
+        for h in sorted(hits):
+            best.setdefault(h[3], h)
+        entries = self.index.entries
+        out = []
+        for rank, _, _, iri, label, _name in sorted(best.values())[:limit]:
+            e = entries[iri]
+            matched = label if rank == 0 else min(n for n in e.names if needle in n.casefold())
+            out.append({"entity": iri, "label": label, "matched": matched, "kind": e.kind})
+        return out
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str, str, int]]:
+        """(iri, label, casefolded name, 0 for the preferred label else 1) for every name in the index."""
+        return [
+            (e.iri, e.label, n.casefold(), 0 if n == e.label else 1)
+            for e in self.index.entries.values()
+            for n in e.names
+        ]
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:
         """Every link between entities, for paths."""
         with self._lock:
-            return entity_graph(queries.run(self.store, "entity_edges"))
+            return self._cached("entity_graph", lambda: entity_graph(queries.run(self.store, "entity_edges")))
 
     def label(self, iri: str) -> str:
-        """A person's name for an IRI."""
+        """A person's name for an IRI (roles answer before the whole index is built)."""
+        if not self.ready("index") and iri in self.role_names:
+            return self.role_names[iri]
         return self.index.label(iri)
 
     def credential_steps(self, role: str) -> list[analysis.CredentialStep]:
@@ -100,8 +239,8 @@ class Workspace:
 
     def gap(self, a: str, b: str) -> analysis.Gap:
         """What a person in role a must add to reach role b."""
-        return analysis.gap(self.role_items, a, b, self.credential_steps(b))
+        return analysis.gap(self.role_items_for([a, b]), a, b, self.credential_steps(b))
 
     def curated_roles(self) -> list[str]:
         """The roles of the curated graph (not imported frameworks), for default views."""
-        return [r for r in self.role_items.roles if r.startswith("https://w3id.org/aesthetics-kg/resource/")]
+        return [r for r in self.role_names if r.startswith(CURATED)]

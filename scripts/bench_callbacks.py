@@ -5,6 +5,8 @@ GET /_dash-dependencies and the initial values from GET /_dash-layout, then POST
 /_dash-update-component exactly what the browser sends for each change, and prints p50/p95 of
 the round trip per callback (loopback HTTP included), and the slowest first call of a change
 (before the app's per-filter view cache holds it). Goal: p95 <= 50 ms on the curated graph.
+It also reports the first page (process start until GET /, the layout and every initial callback
+have answered) and the largest cytoscape `elements` sent (count and JSON bytes).
 
     .venv/bin/python scripts/bench_callbacks.py [--reps 15] [--data FILE…] [--store …]
 """
@@ -53,12 +55,54 @@ class Client:
         return json.loads(r.read())
 
     def post(self, path: str, body: dict) -> tuple[int, float]:
+        status, ms, _ = self.post_read(path, body)
+        return status, ms
+
+    def post_read(self, path: str, body: dict) -> tuple[int, float, bytes]:
         data = json.dumps(body).encode()
         t = time.perf_counter()
         self.conn.request("POST", path, body=data, headers={"Content-Type": "application/json"})
         r = self.conn.getresponse()
-        r.read()
-        return r.status, (time.perf_counter() - t) * 1000
+        payload = r.read()
+        return r.status, (time.perf_counter() - t) * 1000, payload
+
+    def get_text(self, path: str) -> bytes:
+        self.conn.request("GET", path)
+        return self.conn.getresponse().read()
+
+
+def elements_sent(payload: bytes) -> tuple[int, int]:
+    """(elements, JSON bytes) of the cy.elements in a callback response; (0, 0) without any."""
+    try:
+        cy = json.loads(payload).get("response", {}).get("cy", {})
+    except (ValueError, AttributeError):
+        return 0, 0
+    els = cy.get("elements") if isinstance(cy, dict) else None
+    return (len(els), len(json.dumps(els))) if isinstance(els, list) else (0, 0)
+
+
+def first_page(client: Client, started: float) -> tuple[float, float, dict, dict, list]:
+    """What a browser does on load: GET /, layout, dependencies, then every initial callback.
+
+    Returns (seconds until the server answered, seconds until the last initial callback answered,
+    the layout values, the dependencies, the initial callbacks' (output, ms, elements, bytes)).
+    """
+    client.get_text("/")
+    ready = time.perf_counter() - started
+    deps = client.get("/_dash-dependencies")
+    values = initial_values(client.get("/_dash-layout"))
+    calls = []
+    for dep in deps:
+        if dep.get("prevent_initial_call") or dep.get("clientside_function") or "MATCH" in dep["output"]:
+            continue
+        if any(isinstance(d["id"], dict) or d["id"].startswith("{") for d in dep["inputs"]):
+            continue
+        changed = [f"{d['id']}.{d['property']}" for d in dep["inputs"]]
+        status, ms, body = client.post_read("/_dash-update-component", payload(dep, values, changed))
+        if status not in (200, 204):
+            raise SystemExit(f"initial {dep['output']}: HTTP {status}")
+        calls.append((dep["output"], ms, *elements_sent(body)))
+    return ready, time.perf_counter() - started, values, deps, calls
 
 
 def initial_values(layout: dict) -> dict[tuple[str, str], object]:
@@ -126,6 +170,7 @@ def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
         "url.search": filters,
         "detail.children": [{("selected", "data"): r} for r in ROLES],
         "search.options": [{("search", "search_value"): t} for t in ("laser", "skin peel", "derm", "inj")],
+        "f-role.options": [{("f-role", "search_value"): t} for t in ("nurse", "derm", "laser", "te")],
         "ov-heatmap.figure": [
             {("ov-category", "value"): c, ("ov-weighted", "value"): w}
             for c, w in itertools.product(("all", "procedures", "credentials"), ([], ["on"]))
@@ -147,15 +192,21 @@ def main(argv: list[str] | None = None) -> int:
     cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
     if args.data:
         cmd += ["--data", *args.data]
+    started = time.perf_counter()
     server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         client = wait_ready(port, server)
-        deps = client.get("/_dash-dependencies")
-        values = initial_values(client.get("/_dash-layout"))
-        print(f"app on port {port}: {len(deps)} callbacks; {args.reps} repetitions per change\n")
+        ready, page, values, deps, initial = first_page(client, started)
+        print(f"app on port {port}: {len(deps)} callbacks; {args.reps} repetitions per change")
+        print(f"serving after {ready:.2f} s; first page (layout + initial callbacks) after {page:.2f} s")
+        slow = sorted(initial, key=lambda c: -c[1])[:3]
+        print("slowest initial callbacks: " + ", ".join(f"{o[:40]} {ms:.0f} ms" for o, ms, *_ in slow))
+        most = max(initial, key=lambda c: c[2], default=("", 0, 0, 0))
+        print(f"initial graph view: {most[2]} elements, {most[3] / 1000:.0f} kB\n")
         print(
             f"{'callback (output)':34} {'changes':>7} {'calls':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'1st-call max':>13}"
         )
+        biggest = (0, 0)
         for name, changes in scenarios().items():
             dep = next(d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name)
             times, firsts = [], []
@@ -165,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
                     f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"
                 ]
                 body = payload(dep, current, changed)
-                firsts.append(client.post("/_dash-update-component", body)[1])  # first call: nothing cached
+                status, ms, answer = client.post_read("/_dash-update-component", body)  # nothing cached
+                firsts.append(ms)
+                biggest = max(biggest, elements_sent(answer))
                 for _ in range(args.reps):
                     status, ms = client.post("/_dash-update-component", body)
                     if status not in (200, 204):
@@ -177,6 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"{name:34} {len(changes):>7} {len(times):>6} {p50:>8.1f} {p95:>8.1f} {times[-1]:>8.1f} {max(firsts):>13.1f}"
             )
+        print(f"\nlargest graph view sent: {biggest[0]} elements, {biggest[1] / 1000:.0f} kB")
     finally:
         server.terminate()
         server.wait(timeout=30)

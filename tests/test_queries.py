@@ -21,6 +21,7 @@ ESCO_LHR = URIRef("http://data.europa.eu/esco/skill/890e0046-184f-4b1d-a00c-41f6
 PARAMS: dict[str, dict[str, object]] = {
     "class_hierarchy": {},
     "construct_subgraph": {"seed": [AKGR["ncle"]], "kind": [AKG.Credential, AKG.CertifyingBody]},
+    "count_entities": {},
     "counts_by_class": {},
     "credential_path": {"role": AKGR["medical-laser-repair-technician"]},
     "entity_edges": {},
@@ -28,6 +29,8 @@ PARAMS: dict[str, dict[str, object]] = {
     "filter_options": {"class": AKG.Role},
     "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
     "item_mappings": {},
+    "kinds_present": {},
+    "link_categories": {},
     "labour_statistics": {},
     "neighbours": {"node": [AKGR["ncle"]]},
     "node_properties": {"node": AKGR["certified-laser-operator"]},
@@ -286,3 +289,11 @@ def test_search_with_no_match_returns_nothing_on_every_store(mem, oxi):
     """Regression: rdflib answered an aggregate over no match with an empty row, listing every entity."""
     for store in (mem, oxi):
         assert queries.run(store, "search_labels", {"text": "no such label zzz"}).rows == ()
+
+
+def test_scale_projections_answer_real_rows(oxi):
+    """The small queries the app's first page runs instead of the whole index and role projection."""
+    assert int(rows(oxi, "count_entities")[0]["count"]) > 100
+    kinds = {str(r["kind"]) for r in rows(oxi, "kinds_present")}
+    assert {str(AKG.Role), str(AKG.Procedure)} <= kinds
+    assert "procedures" in {str(r["category"]) for r in rows(oxi, "link_categories")}

@@ -20,8 +20,19 @@ MAX_REQUEST_BYTES = 2_000_000  # Dash callback bodies (the SPARQL endpoint has i
 log = logging.getLogger(__name__)
 
 
-def create_app(spec: StoreSpec, *, limits: Limits | None = None, workers: int = 2) -> dash.Dash:
-    """A Dash app over one store; its callbacks find the workspace in server.extensions['akg']."""
+def create_app(
+    spec: StoreSpec,
+    *,
+    limits: Limits | None = None,
+    workers: int = 2,
+    default_seed_above: int = callbacks.DEFAULT_SEED_ABOVE,
+) -> dash.Dash:
+    """A Dash app over one store; its callbacks find the workspace in server.extensions['akg'].
+
+    The page needs only small projections (curated roles, kinds, categories); the big ones (name
+    index, every role's items) are built before serving on a small store and in a background
+    thread on a big one (or read back from beside a persisted store), so the first page never waits.
+    """
     ws = Workspace.open(spec)
     sandbox = Sandbox(spec, limits or Limits(), workers=workers)
     app = dash.Dash(
@@ -33,18 +44,23 @@ def create_app(spec: StoreSpec, *, limits: Limits | None = None, workers: int = 
         update_title=None,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    app.server.extensions["akg"] = callbacks.Context(ws, sandbox)
+    context = callbacks.Context(ws, sandbox, default_seed_above)
+    app.server.extensions["akg"] = context
     _register_endpoint(app, sandbox)
-    ws.role_items  # noqa: B018 - build the projections now, not on the first click
+    if not context.big():
+        ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
+        ws.index  # noqa: B018
     app.layout = layout.page(
         filter_options=callbacks.filter_options(ws),
         kinds=callbacks.kinds_present(ws),
         catalogue=callbacks.catalogue_options(),
         roles=callbacks.role_options(ws),
         default_roles=ws.curated_roles(),
-        categories=ws.role_items.categories(),
+        categories=ws.categories,
     )
     queries.catalogue()
+    if context.big():
+        ws.warm()
     return app
 
 

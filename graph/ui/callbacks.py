@@ -26,6 +26,10 @@ from graph.ui import state as S
 
 SEEDS = [f"f-{k}" for k in E.FILTERS]
 CACHE_VIEWS, CACHE_TRIPLES = 64, 50_000
+DEFAULT_SEED_ABOVE = 20_000  # entities: above this, a view without seeds starts from the curated roles
+OPTIONS_CAP = 500  # role pickers list every role up to this many; beyond it, the curated ones and search
+MATCHES = 50  # options a role search returns
+ROLE_PICKERS = ["f-role", "ov-roles", "gap-a", "gap-b", "cover-roles"]
 
 
 @dataclass
@@ -38,8 +42,20 @@ class Context:
 
     ws: object
     sandbox: object
+    default_seed_above: int = DEFAULT_SEED_ABOVE
     _views: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _labels: dict | None = None
+
+    def labels(self) -> dict[str, tuple[str, str]]:
+        """(label, kind name) of every entity, built once from the index (not per click)."""
+        if self._labels is None:
+            self._labels = {iri: (e.label, E.kind_name(e.kind)) for iri, e in self.ws.index.entries.items()}
+        return self._labels
+
+    def big(self) -> bool:
+        """Whether the store is too big to draw without seeds."""
+        return self.ws.entity_count > self.default_seed_above
 
     def subgraph(self, params: dict) -> E.Subgraph:
         """construct_subgraph for these parameters, parsed; a copy, so callers may change it."""
@@ -62,10 +78,6 @@ class Context:
 def app_context() -> Context:
     """This app's workspace and sandbox."""
     return current_app.extensions["akg"]
-
-
-def _labels(ws) -> dict[str, tuple[str, str]]:
-    return {iri: (e.label, E.kind_name(e.kind)) for iri, e in ws.index.entries.items()}
 
 
 # ---------------------------------------------------------------- URL state
@@ -162,16 +174,37 @@ def view_params(st: S.State) -> dict:
     return {"seed": seeds, "kind": kinds, "essential_only": st.essential}
 
 
+def default_seeds(c: Context, st: S.State) -> tuple[list[str], str]:
+    """Seeds for a view that names none: none on a small store (draw everything), else the curated roles.
+
+    Drawing "everything" of a million triples would construct 370k triples for 1,500 drawn elements.
+    """
+    if st.focus or any(st.seeds.get(k) for k in E.FILTERS) or not c.big():
+        return [], ""
+    roles = c.ws.curated_roles()
+    note = (
+        f"Large graph ({c.ws.entity_count:,} entities): starting from the {len(roles)} curated roles; "
+        "choose filters or search to explore the rest."
+    )
+    return roles, note
+
+
 def compose(c: Context, st: S.State, path: dict | None = None) -> tuple[E.View, str]:
     """Run the queries a state asks for and build the view, and the SPARQL behind it."""
     ws, params = c.ws, view_params(st)
-    labels = _labels(ws)
+    seeds, default_note = default_seeds(c, st)
+    if seeds:
+        params["seed"] = seeds
+    needs_labels = st.focus or st.expand or st.add or (path or {}).get("steps")
+    labels = c.labels() if needs_labels else {}
     if st.focus:
         sub = E.neighbourhood(
             lambda iris: ws.run("neighbours", {"node": iris}).dicts(), st.focus, st.depth, labels=labels
         )
-    else:
-        sub = c.subgraph(params)
+    else:  # kinds filtered here: Oxigraph plans seed x kind VALUES badly (minutes on a big store)
+        sub = c.subgraph({**params, "kind": []})
+        if params["kind"]:
+            sub = sub.of_kinds(k.removeprefix("akg:") for k in params["kind"])
     if st.expand:
         E.add_neighbours(sub, ws.run("neighbours", {"node": list(st.expand)}).dicts(), labels=labels)
     missing = [n for n in st.add if n not in sub.nodes and n in labels]
@@ -182,6 +215,10 @@ def compose(c: Context, st: S.State, path: dict | None = None) -> tuple[E.View, 
     marked = E.add_path(sub, (path or {}).get("steps", []), labels)
     sub = sub.without(st.hide)
     view = E.to_view(sub, layout=st.layout, selected=st.node, marked=marked, first=[*params["seed"], *st.add])
+    if default_note:
+        view = E.View(
+            view.elements, view.layout, " ".join(x for x in (default_note, view.note) if x), view.drawn
+        )
     return view, queries.render("construct_subgraph", params, ws.resolve)
 
 
@@ -283,8 +320,8 @@ def search_options(ws, text: str | None) -> list[dict]:
     if not text or len(text.strip()) < 2:
         return []
     out = []
-    for r in ws.run("search_labels", {"text": text.strip()}).dicts():
-        label, matched = str(r["label"]), str(r["matched"])
+    for r in ws.search(text.strip()):
+        label, matched = r["label"], r["matched"]
         shown = label if matched == label else f"{label} (“{matched}”)"
         out.append(
             {
@@ -606,7 +643,7 @@ def draw_result(_n, table, style):
     """Draw a CONSTRUCT/DESCRIBE result, or the IRIs of a SELECT, as a graph below the table."""
     if not table:
         return no_update, no_update, no_update
-    view = E.table_elements(table, _labels(app_context().ws))
+    view = E.table_elements(table, app_context().labels())
     return view.elements, view.layout, {**(style or {}), "display": "block"}
 
 
@@ -620,7 +657,7 @@ def _esc(text: str) -> str:
 
 def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -> go.Figure:
     """Role × role Jaccard heatmap with shared counts; each cell carries its two roles for clicks."""
-    m = analysis.overlap_matrix(ws.role_items, roles, category=category, weighted=weighted)
+    m = analysis.overlap_matrix(ws.role_items_for(roles), roles, category=category, weighted=weighted)
     names = [_esc(ws.label(r)) for r in m.roles]
     n = len(m.roles)
     fig = go.Figure(
@@ -654,14 +691,16 @@ def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -
 def heatmap(roles, category, weighted):
     """The overlap heatmap for the chosen roles, category and weighting."""
     ws = app_context().ws
-    roles = [r for r in (roles or []) if r in ws.role_items.links] or ws.curated_roles()
+    roles = roles or ws.curated_roles()
+    roles = [r for r in roles if r in ws.role_items_for(roles).links] or ws.curated_roles()
     return heatmap_figure(ws, roles, None if category in (None, "all") else category, bool(weighted))
 
 
 def pair_view(ws, a: str, b: str) -> list:
     """What two roles share and what each has alone, per category."""
-    p = analysis.overlap_pair(ws.role_items, a, b)
-    lab = ws.role_items.label.get
+    ri = ws.role_items_for([a, b])
+    p = analysis.overlap_pair(ri, a, b)
+    lab = ri.label.get
 
     def items(xs):
         return ", ".join(sorted(lab(i, curie(i)) for i in xs)) or "—"
@@ -783,12 +822,13 @@ def gap_download(_csv, _md, a, b):
 
 def cover_view(ws, roles: list[str]) -> list:
     """The smallest set of training topics and credentials and how each role is covered."""
-    c = analysis.cover(ws.role_items, roles)
-    lab = ws.role_items.label.get
+    ri = ws.role_items_for(roles)
+    c = analysis.cover(ri, roles)
+    lab = ri.label.get
     verdict = "optimal (exact search)" if c.exact else c.bound
     out = [
         html.P(f"{len(c.chosen)} items cover the roles — {verdict}.", className="cover-verdict"),
-        html.Ol([html.Li(f"{lab(i, curie(i))} ({ws.role_items.category[i]})") for i in c.chosen]),
+        html.Ol([html.Li(f"{lab(i, curie(i))} ({ri.category[i]})") for i in c.chosen]),
         html.Table(
             [html.Tr([html.Th("role"), html.Th("covered by")])]
             + [
@@ -816,17 +856,53 @@ def cover(roles):
     return cover_view(app_context().ws, roles)
 
 
-def role_options(ws) -> list[dict]:
-    """Every role as a dropdown option, by label."""
-    return sorted(
-        ({"label": ws.label(r), "value": r} for r in ws.role_items.roles), key=lambda o: o["label"].lower()
-    )
+def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -> list[dict]:
+    """Role picker options, by label: every role on a small store; on a big one the curated roles,
+    the chosen ones and the first MATCHES whose label contains the search text.
+
+    A dropdown with 4,000 static options ships them all in the page and filters them in the browser
+    on every key; a search-driven list stays a few dozen long.
+    """
+    names = ws.role_names
+    if len(names) <= OPTIONS_CAP:
+        shown = list(names)
+    else:
+        shown = [*ws.curated_roles(), *(c for c in chosen or () if c in names)]
+        if text and len(text.strip()) >= 2:
+            needle = text.strip().casefold()
+            shown += [r for r, label in names.items() if needle in label.casefold()][:MATCHES]
+    shown = list(dict.fromkeys(shown))
+    return sorted(({"label": names[r], "value": r} for r in shown), key=lambda o: o["label"].lower())
+
+
+def _role_picker(picker: str) -> None:
+    """Register the search-driven options callback of one role picker (only a big store changes them)."""
+
+    def options(text, value):
+        ws = app_context().ws
+        if len(ws.role_names) <= OPTIONS_CAP:
+            return no_update
+        chosen = value if isinstance(value, list) else [value] if value else []
+        return role_options(ws, text, chosen)
+
+    options.__name__ = f"role_options_{picker.replace('-', '_')}"
+    callback(
+        Output(picker, "options"),
+        Input(picker, "search_value"),
+        Input(picker, "value"),
+    )(options)
+
+
+for _picker in ROLE_PICKERS:
+    _role_picker(_picker)
 
 
 def filter_options(ws) -> dict[str, list[dict]]:
-    """The options of each graph filter, from filter_options.rq."""
-    out = {}
+    """The options of each graph filter, from filter_options.rq (roles: see role_options)."""
+    out = {"role": role_options(ws)}
     for key, (_, cls) in E.FILTERS.items():
+        if key == "role":
+            continue
         rows = ws.run("filter_options", {"class": AKG[cls]}).dicts()
         unique = {str(r["entity"]): str(r["label"]) for r in reversed(rows)}
         out[key] = sorted(
@@ -837,5 +913,5 @@ def filter_options(ws) -> dict[str, list[dict]]:
 
 def kinds_present(ws) -> list[str]:
     """The kinds that have entities, in the palette's order."""
-    have = {E.kind_name(e.kind) for e in ws.index.entries.values()}
+    have = {E.kind_name(k) for k in ws.kinds}
     return [k for k in E.KINDS if k in have]

@@ -1,0 +1,75 @@
+"""The explorer on a big store: a bounded default view, search-driven role pickers, projections cached on disk.
+
+A small synthetic --data file and lowered thresholds stand in for the million-triple ESCO + O*NET import.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.store import StoreSpec
+from graph.terms import AKGR
+from graph.ui import callbacks as C
+from graph.ui import state as S
+
+EX = "http://example.org/scale/"
+N_ROLES = 30
+
+
+@pytest.fixture(scope="module")
+def big_app(tmp_path_factory):
+    from graph.ui.app import create_app
+
+    tmp = tmp_path_factory.mktemp("scale")
+    lines = [
+        "@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .",
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .",
+    ]
+    for i in range(N_ROLES):
+        lines.append(f'<{EX}role{i}> a akg:Role ; skos:prefLabel "imported nurse {i}" .')
+    extra = tmp / "extra.ttl"
+    extra.write_text("\n".join(lines) + "\n")
+    app = create_app(StoreSpec("oxigraph", (extra,), root=tmp / "stores"), workers=1, default_seed_above=10)
+    with app.server.app_context():
+        yield app
+
+
+def test_no_seed_on_a_big_store_draws_the_curated_roles(big_app, monkeypatch):
+    c = C.app_context()
+    view, sparql = C.compose(c, S.State())
+    curated = set(c.ws.curated_roles())
+    assert curated and all(r.startswith(str(AKGR)) for r in curated)
+    drawn = {e["data"]["id"] for e in view.elements if "source" not in e["data"]}
+    assert drawn & curated and not any(d.startswith(EX) for d in drawn)
+    assert "curated roles" in view.note and "VALUES ?seed" in sparql
+    seeded, _ = C.compose(c, S.State(seeds={**S.State().seeds, "role": (f"{EX}role1",)}))
+    assert "curated roles" not in seeded.note  # a chosen seed wins
+    monkeypatch.setattr(c, "default_seed_above", 10**9)
+    assert C.default_seeds(c, S.State()) == ([], "")
+
+
+def test_kind_filter_on_the_default_view(big_app):
+    view, _ = C.compose(C.app_context(), S.State(kinds=("Role", "Procedure")))
+    kinds = {e["data"]["kind"] for e in view.elements if "source" not in e["data"]}
+    assert kinds and kinds <= {"Role", "Procedure"}
+
+
+def test_role_pickers_are_search_driven_beyond_the_cap(big_app, monkeypatch):
+    ws = C.app_context().ws
+    assert len(C.role_options(ws)) == len(ws.role_names)  # under the cap: every role
+    monkeypatch.setattr(C, "OPTIONS_CAP", 10)
+    start = {o["value"] for o in C.role_options(ws)}
+    assert start == set(ws.curated_roles())
+    found = {o["value"] for o in C.role_options(ws, "nurse 2", [f"{EX}role5"])}
+    assert f"{EX}role2" in found and f"{EX}role5" in found and f"{EX}role7" not in found
+
+
+def test_projections_are_cached_beside_the_store(big_app):
+    ws = C.app_context().ws
+    ws.warm().join(timeout=60)
+    assert ws.cache_dir is not None and (ws.cache_dir / "index.v1.pickle").is_file()
+    from graph.workspace import Workspace
+
+    again = Workspace.open(ws.spec)
+    assert again._cached("index", lambda: pytest.fail("rebuilt")).entries.keys() == ws.index.entries.keys()
+    assert [h["entity"] for h in ws.search("nurse 1")][:1] == [f"{EX}role1"]
