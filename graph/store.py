@@ -101,29 +101,39 @@ def _split_bindings(bindings: Mapping[str, Binding]) -> tuple[dict[str, Node], d
 
 
 def with_values(text: str, lists: Mapping[str, Sequence[Node]]) -> str:
-    """Bind lists by a VALUES block at the top of the outer WHERE group; an empty list leaves the variable free."""
+    """Bind lists by VALUES blocks at the end of the outer WHERE group; an empty list leaves the variable free.
+
+    At the end, not the top: Virtuoso 7.2.5 ignores a leading VALUES block whose variables are bound
+    only inside nested groups. Oxigraph reorders the join either way; rdflib gets CONSTRUCT lists bound
+    one combination at a time (MemoryStore.query).
+    """
     blocks = "".join(
-        f"\n  VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}"
+        f"  VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}\n"
         for name, terms in lists.items()
         if terms
     )
     if not blocks:
         return text
-    out, inserted, seen_where = [], False, False
-    for kind, chunk in _lex(text):
-        if kind == "code" and not inserted:
-            m = _WHERE.search(chunk) if not seen_where else None
-            if m or seen_where:
-                start = m.end() if m else 0
-                seen_where = True
-                brace = chunk.find("{", start)
-                if brace >= 0:
-                    chunk = chunk[: brace + 1] + blocks + chunk[brace + 1 :]
-                    inserted = True
-        out.append(chunk)
-    if not inserted:
-        raise QueryError("a query with list parameters needs a WHERE { ... } group to bind them in")
-    return "".join(out)
+    chunks = _lex(text)
+    depth, opened = 0, False
+    for n, (kind, chunk) in enumerate(chunks):
+        if kind != "code":
+            continue
+        pos = 0
+        if not opened:
+            m = _WHERE.search(chunk)
+            if not m:
+                continue
+            pos = m.end()
+        for i in range(pos, len(chunk)):
+            if chunk[i] == "{":
+                depth, opened = depth + 1, True
+            elif chunk[i] == "}" and opened:
+                depth -= 1
+                if depth == 0:
+                    chunks[n] = (kind, chunk[:i] + blocks + chunk[i:])
+                    return "".join(c for _, c in chunks)
+    raise QueryError("a query with list parameters needs a WHERE { ... } group to bind them in")
 
 
 _WHERE = re.compile(r"\bWHERE\b", re.I)
