@@ -201,10 +201,8 @@ def compose(c: Context, st: S.State, path: dict | None = None) -> tuple[E.View, 
         sub = E.neighbourhood(
             lambda iris: ws.run("neighbours", {"node": iris}).dicts(), st.focus, st.depth, labels=labels
         )
-    else:  # kinds filtered here: Oxigraph plans seed x kind VALUES badly (minutes on a big store)
-        sub = c.subgraph({**params, "kind": []})
-        if params["kind"]:
-            sub = sub.of_kinds(k.removeprefix("akg:") for k in params["kind"])
+    else:  # the drawn subgraph is exactly what the shown query returns (kinds included)
+        sub = c.subgraph(params)
     if st.expand:
         E.add_neighbours(sub, ws.run("neighbours", {"node": list(st.expand)}).dicts(), labels=labels)
     missing = [n for n in st.add if n not in sub.nodes and n in labels]
