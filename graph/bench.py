@@ -277,6 +277,7 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
     return {
         "class_hierarchy": {},
         "construct_subgraph": {"seed": [role]},
+        "count_entities": {},
         "counts_by_class": {},
         "credential_path": {"role": R + "medical-aesthetician"},
         "entity_edges": {},
@@ -284,6 +285,8 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "filter_options": {"class": AKG + "Role"},
         "gap_items": {"from": other, "to": role},
         "item_mappings": {},
+        "kinds_present": {},
+        "link_categories": {},
         "labour_statistics": {"role": R + "esthetician"},
         "neighbours": {"node": [role, R + "medical-aesthetician"]},
         "node_properties": {"node": role},

@@ -69,11 +69,12 @@ class Store:
     """What every store offers: run a query with bound values; count its triples."""
 
     kind: str = "abstract"
+    values_at_end: bool = False  # where list values go in the WHERE group (see with_values)
 
     def query(self, text: str, *, bindings: Mapping[str, Binding] | None = None) -> Result:
-        """Run a query; single values are bound natively, lists through a trailing VALUES clause."""
+        """Run a query; single values are bound natively, lists through a VALUES block."""
         scalars, lists = _split_bindings(bindings or {})
-        return self._run(with_values(text, lists), scalars)
+        return self._run(with_values(text, lists, at_end=self.values_at_end), scalars)
 
     def _run(self, text: str, scalars: dict[str, Node]) -> Result:
         raise NotImplementedError
@@ -100,12 +101,12 @@ def _split_bindings(bindings: Mapping[str, Binding]) -> tuple[dict[str, Node], d
     return scalars, lists
 
 
-def with_values(text: str, lists: Mapping[str, Sequence[Node]]) -> str:
-    """Bind lists by VALUES blocks at the end of the outer WHERE group; an empty list leaves the variable free.
+def with_values(text: str, lists: Mapping[str, Sequence[Node]], *, at_end: bool = False) -> str:
+    """Bind lists by VALUES blocks in the outer WHERE group; an empty list leaves the variable free.
 
-    At the end, not the top: Virtuoso 7.2.5 ignores a leading VALUES block whose variables are bound
-    only inside nested groups. Oxigraph reorders the join either way; rdflib gets CONSTRUCT lists bound
-    one combination at a time (MemoryStore.query).
+    At the top by default: Oxigraph then joins the values first (neighbours of two nodes on the
+    combined graph: 22 ms at the top, 3.5 s at the end). At the end for remote stores: Virtuoso 7.2.5
+    ignores a leading VALUES block whose variables are bound only inside nested groups.
     """
     blocks = "".join(
         f"  VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}\n"
@@ -127,6 +128,9 @@ def with_values(text: str, lists: Mapping[str, Sequence[Node]]) -> str:
             pos = m.end()
         for i in range(pos, len(chunk)):
             if chunk[i] == "{":
+                if not opened and not at_end:
+                    chunks[n] = (kind, chunk[: i + 1] + "\n" + blocks + chunk[i + 1 :])
+                    return "".join(c for _, c in chunks)
                 depth, opened = depth + 1, True
             elif chunk[i] == "}" and opened:
                 depth -= 1
@@ -303,6 +307,7 @@ class RemoteStore(Store):
     """Any SPARQL 1.1 endpoint (Virtuoso, Fuseki, GraphDB, Neptune): the app then holds no data."""
 
     kind = "remote"
+    values_at_end = True
 
     def __init__(self, url: str, *, timeout: float = 30.0):
         parts = urllib.parse.urlsplit(url)

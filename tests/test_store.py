@@ -117,13 +117,14 @@ def test_substitution_never_touches_strings_iris_or_comments():
     assert out == 'SELECT * WHERE { ?s <http://x/$a> "say \\"hi\\"" . FILTER(?s != "$a") } # $a'
 
 
-def test_list_values_go_at_the_end_of_the_outer_where():
+def test_list_values_go_at_the_top_or_the_end_of_the_outer_where():
     text = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o { ?s ?q "}" } } # WHERE {'
-    out = with_values(text, {"s": [URIRef("http://x/a"), URIRef("http://x/b")]})
-    assert (
-        out
-        == 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o { ?s ?q "}" }   VALUES ?s { <http://x/a> <http://x/b> }\n} # WHERE {'
-    )
+    values = {"s": [URIRef("http://x/a"), URIRef("http://x/b")]}
+    block = "  VALUES ?s { <http://x/a> <http://x/b> }\n"
+    top = with_values(text, values)
+    assert top == "CONSTRUCT { ?s ?p ?o } WHERE {\n" + block + ' ?s ?p ?o { ?s ?q "}" } } # WHERE {'
+    end = with_values(text, values, at_end=True)
+    assert end == 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o { ?s ?q "}" } ' + block + "} # WHERE {"
     assert with_values(text, {"s": []}) == text
     with pytest.raises(QueryError, match="WHERE"):
         with_values("SELECT * { ?s ?p ?o }", {"s": [URIRef("http://x/a")]})

@@ -167,10 +167,15 @@ def show_tab(tab):
 # ---------------------------------------------------------------- the graph view
 
 
-def view_params(st: S.State) -> dict:
-    """construct_subgraph's parameters for a state: every chosen entity a seed, kinds at both ends."""
+def view_params(st: S.State, present: list[str] | None = None) -> dict:
+    """construct_subgraph's parameters for a state: every chosen entity a seed, kinds at both ends.
+
+    Choosing every kind the store has is no restriction, so no kind list is sent (a 16 x 16 kind
+    VALUES join made the unfiltered view 4x slower).
+    """
     seeds = [iri for key in E.FILTERS for iri in st.seeds.get(key, ())]
-    kinds = [] if not st.kinds or set(st.kinds) >= set(E.KINDS) else [f"akg:{k}" for k in st.kinds]
+    every = set(E.KINDS) if present is None else set(present)
+    kinds = [] if not st.kinds or set(st.kinds) >= every else [f"akg:{k}" for k in st.kinds]
     return {"seed": seeds, "kind": kinds, "essential_only": st.essential}
 
 
@@ -191,7 +196,7 @@ def default_seeds(c: Context, st: S.State) -> tuple[list[str], str]:
 
 def compose(c: Context, st: S.State, path: dict | None = None) -> tuple[E.View, str]:
     """Run the queries a state asks for and build the view, and the SPARQL behind it."""
-    ws, params = c.ws, view_params(st)
+    ws, params = c.ws, view_params(st, kinds_present(c.ws))
     seeds, default_note = default_seeds(c, st)
     if seeds:
         params["seed"] = seeds
