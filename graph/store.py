@@ -17,6 +17,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -65,7 +66,7 @@ class Result:
         return kg
 
 
-class Store:
+class Store(ABC):
     """What every store offers: run a query with bound values; count its triples."""
 
     kind: str = "abstract"
@@ -76,15 +77,16 @@ class Store:
         scalars, lists = _split_bindings(bindings or {})
         return self._run(with_values(text, lists, at_end=self.values_at_end), scalars)
 
+    @abstractmethod
     def _run(self, text: str, scalars: dict[str, Node]) -> Result:
-        raise NotImplementedError
+        """Run query text with single values bound: each engine's own way."""
 
     def triple_count(self) -> int:
         """How many triples the store holds."""
         (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
         return int(row[0])
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
         """Release what the store holds open."""
 
 
