@@ -119,6 +119,17 @@ class Subgraph:
         keep = set(kept)
         return self.without(n for n in self.nodes if n not in keep)
 
+    def of_kinds(self, kinds: Iterable[str]) -> Subgraph:
+        """Only the links whose both ends are of these kinds (local names), and their nodes."""
+        wanted = set(kinds)
+        edges = {
+            k: v
+            for k, v in self.edges.items()
+            if self.nodes[k[0]][1] in wanted and self.nodes[k[2]][1] in wanted
+        }
+        ends = {n for s, _, o in edges for n in (s, o)}
+        return Subgraph({n: v for n, v in self.nodes.items() if n in ends}, edges, dict(self.more))
+
     def to_json(self) -> dict:
         """A compact, JSON-safe form for a dcc.Store (exports read it back)."""
         return {
