@@ -224,3 +224,13 @@ def render(name: str, params: Mapping[str, object] | None = None, resolve: Resol
     scalars = {k: v for k, v in bound.items() if isinstance(v, Node)}
     lists: dict[str, Sequence[Node]] = {k: v for k, v in bound.items() if not isinstance(v, Node)}
     return with_values(substitute(query.text, scalars), lists)
+
+
+def fingerprint(directory: Path = QUERIES) -> str:
+    """A key that changes when any query file changes, for caches of what the queries derive."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name, q in sorted(catalogue(directory).items()):
+        h.update(name.encode() + b"\0" + q.text.encode() + b"\0")
+    return h.hexdigest()[:12]

@@ -39,7 +39,8 @@ class Workspace:
         spec = spec or StoreSpec()
         cache_dir = None
         if spec.kind == "oxigraph" and spec.data:
-            cache_dir = spec.root / f"{fingerprint(spec.sources())}.projections"
+            # the queries that derive the projections are part of the key: a changed .rq file rebuilds them
+            cache_dir = spec.root / f"{fingerprint(spec.sources())}.projections" / queries.fingerprint()
         return cls(open_store(spec), spec, cache_dir=cache_dir)
 
     def _cached(self, name: str, build: Callable[[], object]) -> object:
