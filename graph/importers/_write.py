@@ -395,3 +395,23 @@ def require_directory(src: Path, files: Iterable[str]) -> None:
     missing = [name for name in files if not (src / name).is_file()]
     if missing:
         raise ImportFailed(f"{src}: required file(s) missing: {', '.join(missing)}")
+
+
+def open_tables(
+    src: Path,
+    out: Path,
+    files: dict[str, tuple[str, object, str]],
+    delimiter: str,
+    errors: list[RowError],
+    progress: TextIO | None,
+) -> dict[str, Table]:
+    """Check the output path and every input file and header before anything is written."""
+    check_output(out)
+    require_directory(src, [name for name, _, _ in files.values()])
+    tables = {
+        key: Table(src / name, delimiter, required, errors, progress, label)
+        for key, (name, required, label) in files.items()
+    }
+    for table in tables.values():
+        table.check_header()
+    return tables

@@ -32,11 +32,10 @@ from graph.importers._write import (
     RowError,
     SourceInfo,
     Table,
-    check_output,
     en,
     iri,
     literal,
-    require_directory,
+    open_tables,
     split_lines,
     write_source,
 )
@@ -111,15 +110,8 @@ REUSE_LEVEL = iri(ESCO + "skillReuseLevel")
 def import_esco(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:
     """Convert the ESCO CSV directory `src` into N-Triples at `out` (.nt or .ttl), atomically."""
     src, out = Path(src), Path(out)
-    check_output(out)
-    require_directory(src, [name for name, _, _ in FILES.values()])
     errors: list[RowError] = []
-    tables = {
-        key: Table(src / name, ",", required, errors, progress, label)
-        for key, (name, required, label) in FILES.items()
-    }
-    for table in tables.values():
-        table.check_header()
+    tables = open_tables(src, out, FILES, ",", errors, progress)
 
     counts = dict.fromkeys(
         (

@@ -34,12 +34,11 @@ from graph.importers._write import (
     SourceInfo,
     Table,
     boolean,
-    check_output,
     en,
     integer,
     iri,
     literal,
-    require_directory,
+    open_tables,
     unique_slugs,
     write_source,
 )
@@ -121,15 +120,8 @@ RELATED = iri(AKG + "relatedOccupation")
 def import_onet(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:
     """Convert the O*NET text-file directory `src` into N-Triples at `out`, atomically."""
     src, out = Path(src), Path(out)
-    check_output(out)
-    require_directory(src, [name for name, _, _ in FILES.values()])
     errors: list[RowError] = []
-    tables = {
-        key: Table(src / name, "\t", required, errors, progress, label)
-        for key, (name, required, label) in FILES.items()
-    }
-    for table in tables.values():
-        table.check_header()
+    tables = open_tables(src, out, FILES, "\t", errors, progress)
 
     counts: dict[str, int] = {}
     with NTriplesWriter(out) as writer:
