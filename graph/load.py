@@ -6,7 +6,7 @@ contexts, no owl:imports) and report the line and column of a syntax error.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -55,15 +55,16 @@ def parse_file(path: str | Path) -> list[ox.Triple]:
     try:
         return [q.triple for q in ox.parse(path=str(path), format=fmt)]
     except SyntaxError as exc:
-        raise SourceError(str(path), _syntax_message(exc), exc.lineno, exc.offset) from None
+        raise syntax_error(path, exc) from None
     except (OSError, ValueError) as exc:
         raise SourceError(str(path), str(exc)) from None
 
 
-def _syntax_message(exc: SyntaxError) -> str:
-    """Oxigraph's message without the position prefix the SourceError prints itself."""
+def syntax_error(path: str | Path, exc: SyntaxError) -> SourceError:
+    """Oxigraph's parse error as a SourceError with file, line and column (its own position prefix dropped)."""
     msg = exc.msg or str(exc)
-    return msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
+    msg = msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
+    return SourceError(str(path), msg, exc.lineno, exc.offset)
 
 
 def parse_files(paths: Sequence[str | Path]) -> list[ox.Triple]:
@@ -116,7 +117,6 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def iter_sources(paths: Sequence[str | Path]) -> Iterator[tuple[Path, ox.RdfFormat]]:
-    """Each source with its format, checked before any is loaded."""
-    checked = [(Path(p), rdf_format(p)) for p in paths]
-    yield from checked
+def check_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat]]:
+    """Each source with its format, all checked before any is loaded."""
+    return [(Path(p), rdf_format(p)) for p in paths]

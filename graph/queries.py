@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from graph.errors import ParameterError
 from graph.paths import QUERIES
-from graph.store import Binding, Result, Store, substitute, with_values
+from graph.store import Binding, Result, Store, query_form, substitute, with_values
 from graph.terms import expand
 
 TYPES = ("iri", "string", "integer", "boolean")
@@ -69,9 +69,7 @@ class NamedQuery:
     @property
     def form(self) -> str:
         """SELECT, ASK, CONSTRUCT or DESCRIBE, as the file name and text say."""
-        from graph.store import _query_form
-
-        return _query_form(self.text)
+        return query_form(self.text)
 
     def param(self, name: str) -> Param:
         """The declared parameter of that name, or an error listing them all."""

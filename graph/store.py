@@ -33,7 +33,7 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from graph.errors import QueryError, StoreError
-from graph.load import iter_sources, load_rdflib, sources, to_rdflib
+from graph.load import check_sources, load_rdflib, sources, syntax_error, to_rdflib
 from graph.paths import VAR
 
 # rdflib must never fetch the graphs a query's FROM names (defence in depth; the sandbox refuses FROM).
@@ -180,7 +180,7 @@ class MemoryStore(Store):
         scalars, lists = _split_bindings(bindings or {})
         lists = {k: v for k, v in lists.items() if v}
         combos = math.prod(len(v) for v in lists.values()) if lists else 0
-        if not lists or combos > 256 or _query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+        if not lists or combos > 256 or query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
             return self._run(with_values(text, lists), scalars)
         triples: dict[Triple, None] = {}
         for values in itertools.product(*lists.values()):
@@ -239,7 +239,7 @@ class OxigraphStore(Store):
             names = tuple(v.value for v in res.variables)
             rows = tuple(tuple(to_rdflib(sol[i]) for i in range(len(names))) for sol in res)
             return Result("SELECT", names, rows)
-        form = "DESCRIBE" if _query_form(text) == "DESCRIBE" else "CONSTRUCT"
+        form = "DESCRIBE" if query_form(text) == "DESCRIBE" else "CONSTRUCT"
         return Result(
             form,
             triples=tuple((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)) for t in res),
@@ -251,7 +251,7 @@ class OxigraphStore(Store):
 
 def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -> ox.Store:
     """Load files into a new Oxigraph store (in memory, or in `directory`); nothing is kept on error."""
-    checked = list(iter_sources(paths))
+    checked = check_sources(paths)
     if directory:
         directory.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory)) if directory else ox.Store()
@@ -260,10 +260,7 @@ def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -
             try:
                 store.bulk_load(path=str(path), format=fmt)
             except SyntaxError as exc:
-                from graph.errors import SourceError
-                from graph.load import _syntax_message
-
-                raise SourceError(str(path), _syntax_message(exc), exc.lineno, exc.offset) from None
+                raise syntax_error(path, exc) from None
         store.flush()
     except BaseException:
         del store
@@ -284,7 +281,7 @@ def fingerprint(paths: Sequence[str | Path]) -> str:
 
 def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
     """Open the on-disk store built from these exact files, building it atomically if it is missing."""
-    list(iter_sources(paths))
+    check_sources(paths)
     final = root / fingerprint(paths)
     if not final.is_dir():
         root.mkdir(parents=True, exist_ok=True)
@@ -323,7 +320,7 @@ class RemoteStore(Store):
     def _run(self, text: str, scalars: dict[str, Node]) -> Result:
         text = substitute(text, scalars)
         prepare(text)  # same syntax errors, with line and column, as the embedded stores
-        form = _query_form(text)
+        form = query_form(text)
         accept = (
             "application/sparql-results+json"
             if form in ("SELECT", "ASK")
@@ -382,7 +379,8 @@ _VIRTUOSO_CAP = (
 )
 
 
-def _query_form(text: str) -> str:
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings and comments."""
     m = _FORM.search(_strip_comments_and_strings(text))
     return m.group(1).upper() if m else "SELECT"
 
