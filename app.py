@@ -14,7 +14,7 @@ import os
 import sys
 
 from graph.errors import GraphError
-from graph.store import StoreSpec, open_store
+from graph.stores import StoreSpec, open_store
 
 
 def create_server(spec: StoreSpec | None = None):

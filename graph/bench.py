@@ -347,7 +347,9 @@ def filter_call_query(ws: Any, state: Mapping[str, Any]) -> tuple[str, Callable[
 def open_store(job: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
     """Open the job's store, yielding load rows; the store is left in job['_store']."""
     from graph.load import load_rdflib
-    from graph.store import MemoryStore, OxigraphStore, RemoteStore, build_oxigraph
+    from graph.stores.memory import MemoryStore
+    from graph.stores.oxigraph import OxigraphStore, build_oxigraph
+    from graph.stores.remote import RemoteStore
 
     if job["store"] == "memory":
         seconds, kg = timed(lambda: load_rdflib(job["files"]), 10**6)

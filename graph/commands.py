@@ -12,7 +12,7 @@ from graph import analysis, queries
 from graph.errors import GraphError, ParameterError
 from graph.output import emit
 from graph.paths import ONTOLOGY
-from graph.store import StoreSpec
+from graph.stores import StoreSpec
 from graph.terms import curie
 from graph.workspace import Workspace
 

@@ -12,7 +12,7 @@ import networkx as nx
 import numpy as np
 from scipy import sparse
 
-from graph.store import Result
+from graph.stores import Result
 
 # A category of item that describes the item better than "skills" wins when ESCO skills are merged in.
 _GENERIC_CATEGORIES = ("skills", "tools", "technology")

@@ -19,7 +19,8 @@ from rdflib.term import Node
 
 from graph.errors import ParameterError
 from graph.paths import QUERIES
-from graph.store import Binding, Result, Store, query_form, substitute, with_values
+from graph.sparql_text import Binding, query_form, substitute, with_values
+from graph.stores import Result, Store
 from graph.terms import expand
 
 TYPES = ("iri", "string", "integer", "boolean")

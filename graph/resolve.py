@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from graph.errors import ResolveError
-from graph.store import Result
+from graph.stores import Result
 from graph.terms import curie, expand
 
 

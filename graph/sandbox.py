@@ -16,7 +16,7 @@ import re
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from pyparsing import ParseException
@@ -24,7 +24,8 @@ from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
 from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
-from graph.store import _PARSE_LOCK, MemoryStore, OxigraphStore, Result, Store, StoreSpec, open_store, prepare
+from graph.stores import Result, Store, StoreSpec, open_store
+from graph.stores.memory import PARSE_LOCK, prepare
 
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
 WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
@@ -86,7 +87,7 @@ def _is_update(text: str) -> bool:
     """Whether text is a SPARQL Update, well-formed (rdflib parses it) or obviously meant as one."""
     if _UPDATE_START.match(text):
         return True
-    with _PARSE_LOCK:
+    with PARSE_LOCK:
         try:
             parseUpdate(text)
         except ParseException:
@@ -342,65 +343,5 @@ def execute(store: Store, text: str, limits: Limits = Limits()) -> Result:
 
     No time limit here: that is the worker's job. Exposed for tests and for trusted callers.
     """
-    form = check(text, limits)
-    cap = limits.max_rows
-    if isinstance(store, OxigraphStore):
-        return _oxigraph(store, text, form, cap)
-    if isinstance(store, MemoryStore):
-        return _rdflib(store, text, form, cap)
-    return _capped(store.query(text), cap)
-
-
-def _oxigraph(store: OxigraphStore, text: str, form: str, cap: int) -> Result:
-    import pyoxigraph as ox
-
-    from graph.load import to_rdflib
-
-    try:
-        res = store.store.query(text)
-        if isinstance(res, ox.QueryBoolean):
-            return Result("ASK", boolean=bool(res))
-        if isinstance(res, ox.QuerySolutions):
-            names = tuple(v.value for v in res.variables)
-            width = range(len(names))
-            rows = tuple(tuple(to_rdflib(s[i]) for i in width) for s in itertools.islice(res, cap + 1))
-            return Result("SELECT", names, rows[:cap], truncated=len(rows) > cap)
-        triples = tuple(
-            (to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object))
-            for t in itertools.islice(res, cap + 1)
-        )
-    except SyntaxError:
-        return _capped(store.query(text), cap)  # raises the store's own error, with line and column
-    except (OSError, ValueError, RuntimeError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    return Result(
-        "DESCRIBE" if form == "DESCRIBE" else "CONSTRUCT", triples=triples[:cap], truncated=len(triples) > cap
-    )
-
-
-def _rdflib(store: MemoryStore, text: str, form: str, cap: int) -> Result:
-    prepared = prepare(text)
-    try:
-        res = store.kg.query(prepared)
-        if res.type == "SELECT":
-            names = tuple(str(v) for v in res.vars or ())
-            rows = tuple(tuple(r) for r in itertools.islice(res, cap + 1))
-            return Result("SELECT", names, rows[:cap], truncated=len(rows) > cap)
-        if res.type == "ASK":
-            return Result("ASK", boolean=bool(res.askAnswer))
-        triples = tuple(itertools.islice(res.graph, cap + 1))
-    except QueryError:
-        raise
-    except RecursionError:
-        raise QueryError("query too deeply nested to evaluate") from None
-    except Exception as exc:
-        raise QueryError(f"query failed: {exc}") from None
-    return Result(res.type, triples=triples[:cap], truncated=len(triples) > cap)
-
-
-def _capped(result: Result, cap: int) -> Result:
-    if len(result.rows) > cap:
-        return replace(result, rows=result.rows[:cap], truncated=True)
-    if len(result.triples) > cap:
-        return replace(result, triples=result.triples[:cap], truncated=True)
-    return result
+    check(text, limits)
+    return store.query(text, limit=limits.max_rows)

@@ -10,7 +10,7 @@ from rdflib import RDF, Graph, Namespace, URIRef
 
 from graph.load import load_rdflib
 from graph.paths import SHAPES
-from graph.store import MemoryStore
+from graph.stores.memory import MemoryStore
 from graph.terms import SKOS, curie
 
 SH = Namespace("http://www.w3.org/ns/shacl#")

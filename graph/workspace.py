@@ -15,7 +15,8 @@ from rdflib import URIRef
 from graph import analysis, queries
 from graph.network import RoleItems, entity_graph, role_items
 from graph.resolve import EntityIndex, build_index, resolve
-from graph.store import Result, Store, StoreSpec, fingerprint, open_store
+from graph.stores import Result, Store, StoreSpec, open_store
+from graph.stores.oxigraph import fingerprint
 from graph.terms import AKG
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"

@@ -51,7 +51,7 @@ def create_server():
     import flask
 
     from graph.sandbox import Sandbox
-    from graph.store import StoreSpec
+    from graph.stores import StoreSpec
     from graph.ui.endpoint import register
 
     server = flask.Flask("load_test")

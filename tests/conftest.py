@@ -32,7 +32,7 @@ CHROME_ARGS = (
 @pytest.fixture(scope="session")
 def ui_app(tmp_path_factory):
     """The explorer over the curated graph plus a procedure with script and img labels."""
-    from graph.store import StoreSpec
+    from graph.stores import StoreSpec
     from graph.ui.app import create_app
 
     tmp = tmp_path_factory.mktemp("ui")

@@ -21,7 +21,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from graph import queries
 from graph.sandbox import Limits, Sandbox
-from graph.store import StoreSpec, open_store
+from graph.stores import StoreSpec, open_store
 from graph.ui.endpoint import service_page
 from tests.endpoint_server import Listener, make_app, serving
 from tests.test_sandbox import refused_queries

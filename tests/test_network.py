@@ -6,7 +6,7 @@ from rdflib import Literal, URIRef
 
 from graph import analysis
 from graph.network import canonical_items, entity_graph, incidence, role_item_graph, role_items
-from graph.store import Result
+from graph.stores import Result
 from graph.terms import AKG, AKGR, SKOS
 
 ESCO_SKILL = "http://data.europa.eu/esco/skill/"

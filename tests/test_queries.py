@@ -11,7 +11,9 @@ from rdflib import Literal, URIRef
 from graph import queries
 from graph.errors import ParameterError, QueryError
 from graph.paths import QUERIES
-from graph.store import MemoryStore, OxigraphStore, StoreSpec, open_store, prepare
+from graph.stores import StoreSpec, open_store
+from graph.stores.memory import MemoryStore, prepare
+from graph.stores.oxigraph import OxigraphStore
 from graph.terms import AKG, AKGR
 
 ALL = sorted(queries.catalogue())

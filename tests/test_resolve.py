@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 
 from graph.errors import ResolveError
 from graph.resolve import build_index, closest, resolve
-from graph.store import Result
+from graph.stores import Result
 from graph.terms import AKG, AKGR
 
 PROCEDURE, DEVICE = str(AKG.Procedure), str(AKG.Device)

@@ -17,7 +17,7 @@ from graph.errors import QueryError, QueryTimeout, RefusedQuery, SourceError
 from graph.load import load_rdflib
 from graph.paths import ROOT
 from graph.sandbox import Limits, Sandbox, check
-from graph.store import StoreSpec, open_store
+from graph.stores import StoreSpec, open_store
 from tests.endpoint_server import Listener
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -243,7 +243,7 @@ FIRST_QUERIES = {
 _CHILD = """
 import sys, threading
 from graph import queries
-from graph.store import StoreSpec, open_store
+from graph.stores import StoreSpec, open_store
 kg = open_store(StoreSpec("memory"))
 params = %r
 barrier = threading.Barrier(len(params))

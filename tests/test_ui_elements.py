@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 
-from graph.store import Result
+from graph.stores import Result
 from graph.terms import AKG, AKGR, DCTERMS, SKOS
 from graph.ui import elements as E
 from graph.ui import state as S

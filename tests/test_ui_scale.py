@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.store import StoreSpec
+from graph.stores import StoreSpec
 from graph.terms import AKGR
 from graph.ui import callbacks as C
 from graph.ui import state as S

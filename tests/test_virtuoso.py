@@ -14,7 +14,8 @@ from rdflib.term import Node
 
 from graph import analysis, queries
 from graph.paths import ONTOLOGY
-from graph.store import RemoteStore, Result, Store, StoreSpec, open_store
+from graph.stores import Result, Store, StoreSpec, open_store
+from graph.stores.remote import RemoteStore
 from graph.workspace import Workspace
 from tests.virtuoso import Virtuoso, missing
 

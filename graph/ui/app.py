@@ -10,7 +10,7 @@ import dash
 
 from graph import queries
 from graph.sandbox import Limits, Sandbox
-from graph.store import StoreSpec
+from graph.stores import StoreSpec
 from graph.ui import callbacks, layout
 from graph.workspace import Workspace
 

@@ -28,7 +28,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
 from graph.sandbox import READ_ONLY, Sandbox
-from graph.store import Result
+from graph.stores import Result
 
 log = logging.getLogger(__name__)
 

@@ -6,21 +6,14 @@ import time
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
 
-from graph.errors import QueryError, SourceError, StoreError
+from graph.errors import SourceError, StoreError
 from graph.load import load_rdflib, parse_file, sources
 from graph.paths import ONTOLOGY
-from graph.store import (
-    MemoryStore,
-    OxigraphStore,
-    RemoteStore,
-    StoreSpec,
-    open_store,
-    persisted_oxigraph,
-    substitute,
-    with_values,
-)
+from graph.stores import StoreSpec, open_store
+from graph.stores.memory import MemoryStore
+from graph.stores.oxigraph import OxigraphStore, persisted_oxigraph
+from graph.stores.remote import RemoteStore
 
 GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
 BROKEN = (
@@ -109,25 +102,6 @@ def test_remote_store_refuses_data_files_and_reports_an_unreachable_endpoint(tmp
     store = RemoteStore("http://127.0.0.1:9/sparql", timeout=2)
     with pytest.raises(StoreError, match="unreachable"):
         store.query("SELECT * WHERE { ?s ?p ?o } LIMIT 1")
-
-
-def test_substitution_never_touches_strings_iris_or_comments():
-    text = 'SELECT * WHERE { ?s <http://x/$a> $a . FILTER(?s != "$a") } # $a'
-    out = substitute(text, {"a": Literal('say "hi"')})
-    assert out == 'SELECT * WHERE { ?s <http://x/$a> "say \\"hi\\"" . FILTER(?s != "$a") } # $a'
-
-
-def test_list_values_go_at_the_top_or_the_end_of_the_outer_where():
-    text = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o { ?s ?q "}" } } # WHERE {'
-    values = {"s": [URIRef("http://x/a"), URIRef("http://x/b")]}
-    block = "  VALUES ?s { <http://x/a> <http://x/b> }\n"
-    top = with_values(text, values)
-    assert top == "CONSTRUCT { ?s ?p ?o } WHERE {\n" + block + ' ?s ?p ?o { ?s ?q "}" } } # WHERE {'
-    end = with_values(text, values, at_end=True)
-    assert end == 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o { ?s ?q "}" } ' + block + "} # WHERE {"
-    assert with_values(text, {"s": []}) == text
-    with pytest.raises(QueryError, match="WHERE"):
-        with_values("SELECT * { ?s ?p ?o }", {"s": [URIRef("http://x/a")]})
 
 
 def test_memory_and_oxigraph_agree_on_ad_hoc_queries():

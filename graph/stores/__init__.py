@@ -1,0 +1,144 @@
+"""Stores behind one interface: rdflib in memory, Oxigraph (persisted on disk), or a remote endpoint.
+
+Every store answers `query(text, *, bindings=..., limit=...)` with the same `Result`, so the
+catalogue, the analytics, the app and the endpoint never know which engine is underneath. Each
+engine lives in its own module and is imported only when a store of that kind is opened.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+from typing import Literal as Form
+
+from rdflib.term import Node
+
+from graph.errors import StoreError
+from graph.load import sources
+from graph.paths import VAR
+from graph.sparql_text import Binding, split_bindings, with_values
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+Triple = tuple[Node, Node, Node]
+
+__all__ = ["Binding", "Result", "Store", "StoreSpec", "Triple", "open_store"]
+
+
+@dataclass(frozen=True)
+class Result:
+    """The answer to any query on any store: rows for SELECT, a boolean for ASK, triples otherwise."""
+
+    form: Form["SELECT", "ASK", "CONSTRUCT", "DESCRIBE"]
+    vars: tuple[str, ...] = ()
+    rows: tuple[tuple[Node | None, ...], ...] = ()
+    boolean: bool | None = None
+    triples: tuple[Triple, ...] = ()
+    truncated: bool = False
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        """Rows as dictionaries keyed by variable name."""
+        return [dict(zip(self.vars, row, strict=True)) for row in self.rows]
+
+    def graph(self) -> Graph:
+        """CONSTRUCT or DESCRIBE triples as a new rdflib graph."""
+        from rdflib import Graph
+
+        kg = Graph()
+        for t in self.triples:
+            kg.add(t)
+        return kg
+
+    def capped(self, limit: int | None) -> Result:
+        """At most `limit` rows or triples, marked truncated when more were there."""
+        if limit is None:
+            return self
+        if len(self.rows) > limit:
+            return replace(self, rows=self.rows[:limit], truncated=True)
+        if len(self.triples) > limit:
+            return replace(self, triples=self.triples[:limit], truncated=True)
+        return self
+
+
+class Store(ABC):
+    """What every store offers: run a query with bound values; count its triples."""
+
+    kind: str = "abstract"
+    values_at_end: bool = False  # where list values go in the WHERE group (see with_values)
+
+    def query(
+        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None, limit: int | None = None
+    ) -> Result:
+        """Run a query; single values are bound natively, lists through a VALUES block.
+
+        With a `limit`, at most that many rows or triples are read from the engine, and the result
+        says whether there were more (`truncated`).
+        """
+        scalars, lists = split_bindings(bindings or {})
+        return self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit)
+
+    @abstractmethod
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
+        """Run query text with single values bound: each engine's own way."""
+
+    def triple_count(self) -> int:
+        """How many triples the store holds."""
+        (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows
+        return int(row[0])
+
+    def close(self) -> None:  # noqa: B027 - most stores hold nothing to release
+        """Release what the store holds open."""
+
+
+@dataclass(frozen=True)
+class StoreSpec:
+    """What to open: a kind, the extra data files, and for remote stores the URL. Picklable."""
+
+    kind: str = "oxigraph"
+    data: tuple[Path, ...] = ()
+    url: str | None = None
+    root: Path = field(default_factory=lambda: Path(os.environ.get("AKG_VAR", VAR)) / "stores")
+
+    @classmethod
+    def parse(cls, value: str = "oxigraph", data: Sequence[str | Path] = ()) -> StoreSpec:
+        """Read a --store value: memory, oxigraph, or an http(s) endpoint URL."""
+        files = tuple(Path(d) for d in data)
+        if value == "memory" or value == "oxigraph":
+            return cls(value, files)
+        if value.startswith(("http://", "https://")):
+            if files:
+                raise StoreError(
+                    "--data cannot be used with a remote --store: load the files into the endpoint"
+                )
+            return cls("remote", (), value)
+        raise StoreError(f"unknown --store {value!r}: expected memory, oxigraph or an http(s) endpoint URL")
+
+    def sources(self) -> list[Path]:
+        """The files this store is built from."""
+        return sources(self.data)
+
+
+def open_store(spec: StoreSpec | None = None) -> Store:
+    """Open the store a spec names: Oxigraph by default (on disk when --data adds files), rdflib, or a remote endpoint."""
+    spec = spec or StoreSpec()
+    if spec.kind == "memory":
+        from graph.load import load_rdflib
+        from graph.stores.memory import MemoryStore
+
+        return MemoryStore(load_rdflib(spec.sources()))
+    if spec.kind == "oxigraph":
+        from graph.stores.oxigraph import OxigraphStore, memory_oxigraph, persisted_oxigraph
+
+        if not spec.data:
+            return memory_oxigraph(spec.sources())  # the curated graph alone loads in ~40 ms
+        return OxigraphStore(persisted_oxigraph(spec.sources(), spec.root))
+    if spec.kind == "remote" and spec.url:
+        from graph.stores.remote import RemoteStore
+
+        return RemoteStore(spec.url)
+    raise StoreError(f"cannot open store {spec!r}")

@@ -1,0 +1,88 @@
+"""rdflib's in-memory graph as a store: for compatibility and small graphs (see the README's figures)."""
+
+from __future__ import annotations
+
+import itertools
+import math
+import threading
+from collections.abc import Mapping
+from functools import lru_cache
+
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import Graph
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
+
+from graph.errors import QueryError
+from graph.sparql_text import Binding, query_form, split_bindings, with_values
+from graph.stores import Result, Store, Triple
+
+# rdflib must never fetch the graphs a query's FROM names (defence in depth; the sandbox refuses FROM).
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+PARSE_LOCK = threading.Lock()  # rdflib's SPARQL parser is not thread-safe
+
+
+@lru_cache(maxsize=512)
+def prepare(text: str) -> Query:
+    """Parse and translate a query once; rdflib's parser is not thread-safe, so one at a time."""
+    with PARSE_LOCK:
+        try:
+            return prepareQuery(text)
+        except ParseException as exc:
+            raise QueryError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
+        except Exception as exc:  # rdflib raises bare Exceptions for some malformed queries
+            raise QueryError(f"malformed query: {exc}") from None
+
+
+class MemoryStore(Store):
+    """rdflib's in-memory graph: every query through rdflib's own evaluator."""
+
+    kind = "memory"
+
+    def __init__(self, kg: Graph):
+        self.kg = kg
+
+    def query(
+        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None, limit: int | None = None
+    ) -> Result:
+        """As Store.query; a CONSTRUCT with few list values runs once per combination through initBindings.
+
+        rdflib evaluates a VALUES block apart from the patterns it feeds (nested-loop joins), which makes
+        a seeded CONSTRUCT take minutes; bound one combination at a time it takes milliseconds, and the
+        union of the triples is exactly the CONSTRUCT over the VALUES join.
+        """
+        scalars, lists = split_bindings(bindings or {})
+        lists = {k: v for k, v in lists.items() if v}
+        combos = math.prod(len(v) for v in lists.values()) if lists else 0
+        if not lists or combos > 256 or query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+            return self._run(with_values(text, lists), scalars, limit)
+        triples: dict[Triple, None] = {}
+        for values in itertools.product(*lists.values()):
+            res = self._run(text, {**scalars, **dict(zip(lists, values, strict=True))}, None)
+            triples.update(dict.fromkeys(res.triples))
+        return Result(res.form, triples=tuple(triples)).capped(limit)
+
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
+        prepared = prepare(text)
+        cap = None if limit is None else limit + 1
+        try:
+            res = self.kg.query(prepared, initBindings=scalars)
+            if res.type == "SELECT":
+                names = tuple(str(v) for v in res.vars or ())
+                rows = tuple(tuple(r) for r in itertools.islice(res, cap))
+                return Result("SELECT", names, rows).capped(limit)
+            if res.type == "ASK":
+                return Result("ASK", boolean=bool(res.askAnswer))
+            return Result(res.type, triples=tuple(itertools.islice(res.graph, cap))).capped(limit)
+        except QueryError:
+            raise
+        except RecursionError:
+            raise QueryError("query too deeply nested to evaluate") from None
+        except Exception as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def triple_count(self) -> int:
+        return len(self.kg)
