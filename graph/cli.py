@@ -1,7 +1,8 @@
 """The command line: validate, stats, queries, query, sparql, overlap, gap, cover, path, export, import, bench.
 
-Global options (--data, --store, --format) may stand before or after the subcommand. Exit codes:
-0 success, 1 a data, query or name error (one line, never a traceback), 2 a usage error.
+Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
+parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
+query or name error (one line, never a traceback), 2 a usage error.
 """
 
 from __future__ import annotations
@@ -14,65 +15,96 @@ from typing import TextIO
 
 from graph.errors import GraphError
 from graph.load import FORMATS as RDF_SUFFIXES
-from graph.output import FORMATS, emit
+from graph.output import FORMATS
 
 EXPORT_FORMATS = ("turtle", "jsonld", "graphml", "csv")
-_GLOBALS = ("--data", "--store", "--format")
+PROG = "python -m graph"
 
 
-def extract_globals(argv: Sequence[str]) -> tuple[dict[str, object], list[str]]:
-    """Pull --data FILE…, --store S and --format F out of argv wherever they stand."""
-    found: dict[str, object] = {"data": []}
-    rest: list[str] = []
-    args = list(argv)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        name, eq, value = arg.partition("=")
-        if name not in _GLOBALS or arg == "--":
-            rest.append(arg)
-            i += 1
-            continue
-        values = [value] if eq else []
-        i += 1
-        if name == "--data":
-            # take every following argument that names an RDF file, so `--data a.ttl b.nt gap A B` works
-            while not eq and i < len(args) and Path(args[i]).suffix.lower() in RDF_SUFFIXES:
-                values.append(args[i])
-                i += 1
-            if not values:
-                raise UsageError(f"--data expects RDF files ({', '.join(sorted(RDF_SUFFIXES))})")
-            found["data"].extend(values)
-        else:
-            if not eq:
-                if i >= len(args):
-                    raise UsageError(f"{name} expects a value")
-                values = [args[i]]
-                i += 1
-            found[name[2:]] = values[0]
-    return found, rest
+def _rdf_file(value: str) -> str:
+    """A --data value must name an RDF file by its suffix (checked for existence before any work)."""
+    if Path(value).suffix.lower() not in RDF_SUFFIXES:
+        known = ", ".join(sorted(RDF_SUFFIXES))
+        raise argparse.ArgumentTypeError(f"{value!r} is not an RDF file (expected {known})")
+    return value
 
 
-class UsageError(Exception):
-    """A command line that cannot be understood (exit 2)."""
+def global_options(*, after: bool) -> argparse.ArgumentParser:
+    """The options every command takes; after the subcommand they add to (never reset) those before it."""
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("global options (before or after the subcommand)")
+    unset = argparse.SUPPRESS if after else None
+    g.add_argument(
+        "--data",
+        dest="data_after" if after else "data",
+        action="append",
+        type=_rdf_file,
+        default=unset,
+        metavar="FILE…",
+        help="more RDF beside the ontology (.ttl, .nt, .rdf, .jsonld, …); several files may follow one --data",
+    )
+    g.add_argument(
+        "--store",
+        default=unset,
+        metavar="oxigraph|memory|URL",
+        help="where the graph lives: oxigraph (default), memory (rdflib) or an http(s) SPARQL endpoint",
+    )
+    g.add_argument(
+        "--format",
+        default=unset,
+        metavar="FORMAT",
+        help=f"output: {'|'.join(FORMATS)} (default table); export: {'|'.join(EXPORT_FORMATS)} (default turtle)",
+    )
+    return p
+
+
+def spread_data(argv: Sequence[str]) -> list[str]:
+    """Give each file after `--data a.ttl b.nt` its own --data: argparse's nargs="+" would take the subcommand too."""
+    spread: list[str] = []
+    taking = False  # the previous argument was --data or one of its files
+    for arg in argv:
+        is_file = not arg.startswith("-") and Path(arg).suffix.lower() in RDF_SUFFIXES
+        if taking and is_file and spread[-1] != "--data":
+            spread.append("--data")
+        spread.append(arg)
+        taking = arg == "--data" or (taking and is_file)
+    return spread
 
 
 def parser() -> argparse.ArgumentParser:
-    """The argument parser of every subcommand."""
+    """The argument parser of every subcommand, each with the global options and its own help."""
+    after = global_options(after=True)
     p = argparse.ArgumentParser(
-        prog="python -m graph",
+        prog=PROG,
         description="Explore the medical-aesthetics workforce knowledge graph.",
-        epilog="Global options, before or after the subcommand: --data FILE… (more RDF beside the ontology), "
-        "--store oxigraph|memory|URL (default oxigraph), --format table|json|csv|tsv "
-        "(export: turtle|jsonld|graphml|csv).",
+        parents=[global_options(after=False)],
+        epilog="Roles and entities are named by IRI, CURIE (akgr:ncle) or label/synonym, case-insensitively. "
+        "`python -m graph COMMAND --help` explains each command.",
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    v = sub.add_parser("validate", help="check RDF files against the SHACL shapes (default: the ontology)")
-    v.add_argument("files", nargs="*", help="RDF files to validate together")
-    sub.add_parser("stats", help="counts of triples, classes and links")
-    sub.add_parser("queries", help="the catalogue of named queries with summaries and parameters")
-    q = sub.add_parser("query", help="run a named query")
-    q.add_argument("name")
+
+    def add(name: str, summary: str, description: str = "") -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=summary, description=description or summary, parents=[after])
+
+    v = add(
+        "validate",
+        "check RDF files against the SHACL shapes (default: the ontology)",
+        "Check RDF files against ontology/shapes.ttl: one line per violation, exit 1 when any.",
+    )
+    v.add_argument(
+        "files",
+        nargs="*",
+        metavar="FILE",
+        help="RDF files to validate together (default: the ontology and --data)",
+    )
+    add(
+        "stats",
+        "counts of triples, classes and links",
+        "Counts of triples, entities per class and role links per category.",
+    )
+    add("queries", "the catalogue of named queries with summaries and parameters")
+    q = add("query", "run a named query", "Run a named query from queries/*.rq; `queries` lists them.")
+    q.add_argument("name", help="the query's name, e.g. roles_by_item")
     q.add_argument(
         "--param",
         "-p",
@@ -81,62 +113,96 @@ def parser() -> argparse.ArgumentParser:
         metavar="KEY=VALUE",
         help="a parameter; repeat a key to give a list; IRIs may be labels or CURIEs",
     )
-    s = sub.add_parser("sparql", help="run your own SPARQL query from a file or - (stdin), sandboxed")
-    s.add_argument("file")
-    s.add_argument("--timeout", type=float, default=10.0, help="seconds before the query is stopped")
-    s.add_argument("--max-rows", type=int, default=10_000)
-    o = sub.add_parser("overlap", help="what roles share: a pair in detail, or a matrix / top pairs")
+    s = add(
+        "sparql",
+        "run your own SPARQL query from a file or - (stdin), sandboxed",
+        "Run your own SPARQL query read-only, with a time and row limit (no updates, SERVICE or FROM).",
+    )
+    s.add_argument("file", help="a file holding the query, or - to read it from stdin")
+    s.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds before the query is stopped (default 10)"
+    )
+    s.add_argument("--max-rows", type=int, default=10_000, help="rows returned at most (default 10000)")
+    o = add(
+        "overlap",
+        "what roles share: a pair in detail, or a matrix / top pairs",
+        "Two roles: shared and unique items per category. More roles (or none: all): the most similar pairs.",
+    )
     o.add_argument("--roles", nargs="+", metavar="ROLE", help="roles (IRI, CURIE or label); default: all")
     o.add_argument("--category", help="one category (procedures, devices, training, credentials, duties, …)")
     o.add_argument("--weighted", action="store_true", help="essential links weigh 1, optional 0.5")
-    o.add_argument("--top", type=int, default=20, help="pairs to list when more than two roles")
-    g = sub.add_parser("gap", help="what a person in role A must add to reach role B, in order")
-    g.add_argument("a")
-    g.add_argument("b")
-    c = sub.add_parser("cover", help="fewest training topics and credentials that reach every role given")
-    c.add_argument("roles", nargs="+", metavar="ROLE")
-    pa = sub.add_parser("path", help="how two entities are connected: shortest paths as sentences")
-    pa.add_argument("a")
-    pa.add_argument("b")
-    pa.add_argument("--limit", type=int, default=5)
-    e = sub.add_parser("export", help="the graph as Turtle or JSON-LD, its entity network as GraphML or CSV")
+    o.add_argument("--top", type=int, default=20, help="pairs to list when more than two roles (default 20)")
+    g = add(
+        "gap",
+        "what a person in role A must add to reach role B, in order",
+        "What TO_ROLE has that FROM_ROLE lacks, in learning order (education, training, … credentials).",
+    )
+    g.add_argument("a", metavar="FROM_ROLE", help="the role a person holds now")
+    g.add_argument("b", metavar="TO_ROLE", help="the role they want to reach")
+    c = add(
+        "cover",
+        "fewest training topics and credentials that reach every role given",
+        "The fewest training topics and credentials that reach every role given (exact, or greedy with its bound).",
+    )
+    c.add_argument("roles", nargs="+", metavar="ROLE", help="roles to cover (IRI, CURIE or label)")
+    pa = add(
+        "path",
+        "how two entities are connected: shortest paths as sentences",
+        "Shortest connections between two entities of any kind, each link labelled, as sentences.",
+    )
+    pa.add_argument("a", metavar="FROM", help="an entity (IRI, CURIE or label)")
+    pa.add_argument("b", metavar="TO", help="another entity")
+    pa.add_argument("--limit", type=int, default=5, help="paths to list at most (default 5)")
+    e = add(
+        "export",
+        "the graph as Turtle or JSON-LD, its entity network as GraphML or CSV",
+        "The whole graph as Turtle or JSON-LD, or its entity network as GraphML or nodes.csv + edges.csv "
+        "(--format turtle|jsonld|graphml|csv).",
+    )
     e.add_argument("--out", "-o", help="file (turtle, jsonld, graphml) or directory (csv); default stdout")
-    im = sub.add_parser("import", help="convert ESCO or O*NET to RDF aligned with the ontology")
-    im.add_argument("framework", choices=("esco", "onet"))
+    im = add(
+        "import",
+        "convert ESCO or O*NET to RDF aligned with the ontology",
+        "Convert ESCO (CSV) or O*NET (TXT) into RDF aligned with the ontology, written atomically.",
+    )
+    im.add_argument("framework", choices=("esco", "onet"), help="which framework SRC holds")
     im.add_argument("src", help="directory of the framework's CSV/TXT files")
-    im.add_argument("--out", "-o", required=True, help="output .nt or .ttl file (written atomically)")
+    im.add_argument("--out", "-o", required=True, help="output .nt or .ttl file (its directory is created)")
     im.add_argument("--quiet", action="store_true", help="no progress bar")
-    b = sub.add_parser("bench", help="benchmark stores, queries, callbacks and overlap (prints figures)")
+    b = add("bench", "benchmark stores, queries, callbacks and overlap (prints figures)")
     from graph import bench
 
     bench.configure(b)
     return p
 
 
+def data_files(values: Sequence[str]) -> list[Path]:
+    """The --data files, each checked to be a local, existing file before any store is opened."""
+    from graph.load import rdf_format
+
+    for value in values:
+        rdf_format(value)  # a URL or a missing file is one line, before anything is built or fingerprinted
+    return [Path(v) for v in values]
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one command; return its exit code."""
     out, err = out or sys.stdout, err or sys.stderr
-    argv = list(sys.argv[1:] if argv is None else argv)
+    argv = spread_data(sys.argv[1:] if argv is None else argv)
     try:
-        found, rest = extract_globals(argv)
-    except UsageError as exc:
-        err.write(f"python -m graph: error: {exc}\n")
-        return 2
-    try:
-        args = parser().parse_args(rest)
+        args = parser().parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    args.data = [Path(d) for d in found["data"]]
-    args.store = str(found.get("store", "oxigraph"))
-    fmt = found.get("format")
+    args.store = args.store or "oxigraph"
     allowed = EXPORT_FORMATS if args.command == "export" else FORMATS
-    if fmt is not None and fmt not in allowed:
+    if args.format is not None and args.format not in allowed:
         err.write(
-            f"python -m graph: error: --format {fmt!r} for {args.command}: choose {', '.join(allowed)}\n"
+            f"{PROG}: error: --format {args.format!r} for {args.command}: choose {', '.join(allowed)}\n"
         )
         return 2
-    args.format = fmt or allowed[0]
+    args.format = args.format or allowed[0]
     try:
+        args.data = data_files([*(args.data or ()), *getattr(args, "data_after", ())])
         from graph import commands
 
         return getattr(commands, f"cmd_{args.command}")(args, out, err)
@@ -148,10 +214,3 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         return 130
     except BrokenPipeError:
         return 0
-
-
-def emit_rows(
-    rows: Sequence[Sequence[object]], columns: Sequence[str], args: argparse.Namespace, out: TextIO
-) -> None:
-    """Write a result table in the format the user asked for."""
-    emit(rows, columns, args.format, out)

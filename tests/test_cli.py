@@ -184,3 +184,35 @@ def test_the_real_entry_point_never_prints_a_traceback(tmp_path):
         env=env,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("conforms:"), proc.stderr
+
+
+def test_several_data_files_after_one_data_option_leave_the_subcommand_alone(tmp_path):
+    one, two = tmp_path / "one.ttl", tmp_path / "two.nt"
+    one.write_text(
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<http://example.org/a> skos:prefLabel "thing a"@en .\n',
+        encoding="utf-8",
+    )
+    two.write_text('<http://example.org/b> <http://www.w3.org/2004/02/skos/core#prefLabel> "thing b" .\n')
+    base = run("stats", "--format", "json")[1]
+    before = run("--data", str(one), str(two), "stats", "--format", "json")
+    after = run("stats", "--format", "json", "--data", str(one), str(two))
+    split = run("--data", str(one), "stats", "--data", str(two), "--format", "json")
+    assert before[0] == after[0] == split[0] == 0, before[2]
+    assert json.loads(before[1])[0]["count"] == json.loads(base)[0]["count"] + 2
+    assert before[1] == after[1] == split[1]
+
+
+@pytest.mark.parametrize(
+    "command", ["validate", "stats", "query", "sparql", "overlap", "gap", "cover", "path", "export", "import"]
+)
+def test_every_subcommand_help_names_the_global_options_and_its_arguments(command, capsys):
+    code, _, _ = run(command, "--help")
+    text = capsys.readouterr().out
+    assert code == 0 and "global options (before or after the subcommand)" in text
+    assert all(opt in text for opt in ("--data FILE…", "--store", "--format"))
+    from graph.cli import parser
+
+    sub = next(a for a in parser()._actions if a.dest == "command").choices[command]
+    explained = [a for a in sub._actions if not a.option_strings]
+    assert all(a.help and a.help.split("(")[0].strip() in " ".join(text.split()) for a in explained)
