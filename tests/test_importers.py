@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import shutil
 import time
 from pathlib import Path
@@ -15,9 +16,9 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from graph.importers import ImportFailed, ImportSummary, RowError, import_esco, import_onet
 from graph.importers import esco as esco_module
-from graph.importers._write import unique_slugs
+from graph.importers.terms import unique_slugs
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE = Path(os.environ.get("AKG_REFERENCE") or Path(__file__).resolve().parents[2] / "shared" / "reference")
 ESCO_DIR = REFERENCE / "esco-1.1.1"
 ONET_DIR = REFERENCE / "onet-29.3"
 
@@ -252,10 +253,23 @@ def test_unsupported_extension_rejected(esco_src, tmp_path):
 def test_progress_bar_only_when_asked(esco_src, tmp_path, capsys):
     stream = io.StringIO()
     import_esco(esco_src, tmp_path / "a.nt", progress=stream)
-    assert "\rESCO occupation-skill relations [" in stream.getvalue()
-    assert "100%" in stream.getvalue()
+    assert "\rESCO occupation-skill relations: " in stream.getvalue()
+    assert "100%|" in stream.getvalue()
     import_esco(esco_src, tmp_path / "b.nt", progress=None)
     assert capsys.readouterr().err == ""
+
+
+def test_import_into_a_missing_directory_creates_it(esco_src, tmp_path):
+    out = tmp_path / "var" / "sub" / "esco.nt"
+    summary = import_esco(esco_src, out, progress=None)
+    assert out.is_file() and summary.triples > 0
+
+
+def test_import_refuses_an_output_under_a_file_and_writes_nothing(esco_src, tmp_path):
+    (tmp_path / "var").write_text("not a directory")
+    with pytest.raises(ImportFailed, match="var is a file"):
+        import_esco(esco_src, tmp_path / "var" / "esco.nt", progress=None)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["var"]
 
 
 # ---------------------------------------------------------------- O*NET
@@ -364,7 +378,8 @@ def test_full_import_of_real_data(importer, src, expected, tmp_path):
 
 
 def test_literals_round_trip_through_rdflib_and_pyoxigraph(tmp_path):
-    from graph.importers._write import NTriplesWriter, iri, literal
+    from graph.importers.terms import iri, literal
+    from graph.importers.writer import NTriplesWriter
 
     tricky = 'a "quoted" \\ back\nslash\r\ttab \x01 é ☃'
     out = tmp_path / "t.nt"

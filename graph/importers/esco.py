@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from graph.importers._write import (
+from graph.importers.tables import Table, open_tables
+from graph.importers.terms import (
     AKGR,
     DCT_SOURCE,
     ESCO,
@@ -27,18 +28,12 @@ from graph.importers._write import (
     SKOS_NOTATION,
     SKOS_PREF,
     SKOS_SCOPE_NOTE,
-    ImportSummary,
-    NTriplesWriter,
-    RowError,
-    SourceInfo,
-    Table,
     en,
     iri,
     literal,
-    open_tables,
     split_lines,
-    write_source,
 )
+from graph.importers.writer import ImportSummary, NTriplesWriter, RowError, SourceInfo, write_source
 
 SOURCE = SourceInfo(
     iri=AKGR + "source-esco-1.1.1",

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from graph.importers._write import (
+from graph.importers.tables import Table, open_tables
+from graph.importers.terms import (
     AKG,
     AKGR,
     DCT_SOURCE,
@@ -28,20 +29,14 @@ from graph.importers._write import (
     SKOS_DEFINITION,
     SKOS_NOTATION,
     SKOS_PREF,
-    ImportSummary,
-    NTriplesWriter,
-    RowError,
-    SourceInfo,
-    Table,
     boolean,
     en,
     integer,
     iri,
     literal,
-    open_tables,
     unique_slugs,
-    write_source,
 )
+from graph.importers.writer import ImportSummary, NTriplesWriter, RowError, SourceInfo, write_source
 
 SOURCE = SourceInfo(
     iri=AKGR + "source-onet-29.3",
@@ -128,14 +123,8 @@ def import_onet(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -
         run = _Run(writer, write_source(writer, SOURCE), counts)
         titles = run.occupations(tables["occupations"])
         run.tasks(tables["tasks"])
-        run.equipment(tables["tools"], ("tools", "tool_links"), TOOL_BASE, TOOL, USES_TOOL)
-        run.equipment(
-            tables["technology"],
-            ("technologies", "technology_links"),
-            TECHNOLOGY_BASE,
-            TECHNOLOGY,
-            USES_TECHNOLOGY,
-        )
+        run.equipment(tables["tools"], TOOLS)
+        run.equipment(tables["technology"], TECHNOLOGIES)
         run.job_zones(tables["job_zones"])
         run.related(tables["related"])
         run.alternate_titles(tables["alternate"], titles)
@@ -158,6 +147,43 @@ class _Equipment:
     code: str
     title: str
     hot: bool
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Tools or technologies: their counter names, IRI base, class, link predicate, and a Hot flag."""
+
+    name: str
+    links: str
+    base: str
+    cls: str
+    predicate: str
+    hot: bool
+
+
+TOOLS = _Kind("tools", "tool_links", TOOL_BASE, TOOL, USES_TOOL, hot=False)
+TECHNOLOGIES = _Kind(
+    "technologies", "technology_links", TECHNOLOGY_BASE, TECHNOLOGY, USES_TECHNOLOGY, hot=True
+)
+
+
+def _equipment_row(table: Table, line: int, row: dict[str, str]) -> _Equipment | None:
+    """One checked Tools/Technology row, or None after recording why it is malformed."""
+    occupation = _occupation(table, line, row[CODE])
+    if occupation is None:
+        return None
+    text, code = row["Example"].strip(), row["Commodity Code"].strip()
+    if not text:
+        table.error(line, "missing Example")
+        return None
+    if not _UNSPSC.fullmatch(code):
+        table.error(line, f"bad Commodity Code {code!r} (expected 8 digits)")
+        return None
+    flag = row.get("Hot Technology", "N").strip()
+    if flag not in ("Y", "N"):
+        table.error(line, f"Hot Technology {flag!r} is neither Y nor N")
+        return None
+    return _Equipment(line, occupation, text, code, row["Commodity Title"].strip(), flag == "Y")
 
 
 @dataclass
@@ -226,63 +252,48 @@ class _Run:
             add(occupation, predicate, node)
             self.count(counter)
 
-    def equipment(self, table: Table, keys: tuple[str, str], base: str, cls: str, predicate: str) -> None:
-        """Tools or technology skills: one node per distinct Example text."""
-        kind, link_key = keys
-        rows: list[_Equipment] = []
-        hot_column = "Hot Technology" in table.required
-        for line, row in table.rows():
-            occupation = _occupation(table, line, row[CODE])
-            if occupation is None:
-                continue
-            text, code = row["Example"].strip(), row["Commodity Code"].strip()
-            if not text:
-                table.error(line, "missing Example")
-                continue
-            if not _UNSPSC.fullmatch(code):
-                table.error(line, f"bad Commodity Code {code!r} (expected 8 digits)")
-                continue
-            hot = False
-            if hot_column:
-                flag = row["Hot Technology"].strip()
-                if flag not in ("Y", "N"):
-                    table.error(line, f"Hot Technology {flag!r} is neither Y nor N")
-                    continue
-                hot = flag == "Y"
-            rows.append(_Equipment(line, occupation, text, code, row["Commodity Title"].strip(), hot))
-
+    def equipment(self, table: Table, kind: _Kind) -> None:
+        """Tools or technology skills: one node per distinct Example text, under its UNSPSC commodity."""
+        rows = [r for line, row in table.rows() if (r := _equipment_row(table, line, row)) is not None]
         slugs = unique_slugs(row.text for row in rows)
-        hot_texts = {row.text for row in rows if row.hot}
-        add, first = self.writer.add, self.writer.first_time
+        hot_texts = {row.text for row in rows if row.hot} if kind.hot else None
+        self.counts[kind.name] = 0
         links = 0
-        self.counts[kind] = 0
         for row in rows:
-            node = iri(base + slugs[row.text])
-            if first(node):
-                add(node, RDF_TYPE, cls)
-                add(node, SKOS_PREF, en(row.text))
-                add(node, DCT_SOURCE, self.source)
-                if hot_column:
-                    add(node, HOT, boolean(row.text in hot_texts))
-                self.count(kind)
+            node = iri(kind.base + slugs[row.text])
+            if self.writer.first_time(node):
+                self._equipment_node(node, row.text, kind, hot_texts)
             commodity = iri(UNSPSC_BASE + row.code)
-            if first(commodity):
-                add(commodity, RDF_TYPE, SKOS_CONCEPT)
-                if row.title:
-                    add(commodity, SKOS_PREF, en(row.title))
-                add(commodity, SKOS_NOTATION, literal(row.code))
-                add(commodity, UNSPSC_CODE, literal(row.code))
-                add(commodity, DCT_SOURCE, self.source)
-                self.count("unspsc_commodities")
-            if first(f"{node} {commodity}"):
-                add(node, UNSPSC_CODE, literal(row.code))
-                add(node, SKOS_BROADER, commodity)
-            if first(f"{row.occupation} {node}"):
-                add(row.occupation, predicate, node)
+            if self.writer.first_time(commodity):
+                self._commodity(commodity, row)
+            if self.writer.first_time(f"{node} {commodity}"):
+                self.writer.add(node, UNSPSC_CODE, literal(row.code))
+                self.writer.add(node, SKOS_BROADER, commodity)
+            if self.writer.first_time(f"{row.occupation} {node}"):
+                self.writer.add(row.occupation, kind.predicate, node)
                 links += 1
-        self.counts[link_key] = links
-        if hot_column:
+        self.counts[kind.links] = links
+        if hot_texts is not None:
             self.counts["hot_technologies"] = len(hot_texts)
+
+    def _equipment_node(self, node: str, text: str, kind: _Kind, hot_texts: set[str] | None) -> None:
+        add = self.writer.add
+        add(node, RDF_TYPE, kind.cls)
+        add(node, SKOS_PREF, en(text))
+        add(node, DCT_SOURCE, self.source)
+        if hot_texts is not None:
+            add(node, HOT, boolean(text in hot_texts))
+        self.count(kind.name)
+
+    def _commodity(self, commodity: str, row: _Equipment) -> None:
+        add = self.writer.add
+        add(commodity, RDF_TYPE, SKOS_CONCEPT)
+        if row.title:
+            add(commodity, SKOS_PREF, en(row.title))
+        add(commodity, SKOS_NOTATION, literal(row.code))
+        add(commodity, UNSPSC_CODE, literal(row.code))
+        add(commodity, DCT_SOURCE, self.source)
+        self.count("unspsc_commodities")
 
     def job_zones(self, table: Table) -> None:
         self.counts["job_zones"] = 0
