@@ -18,7 +18,9 @@ from graph.importers import ImportFailed, ImportSummary, RowError, import_esco, 
 from graph.importers import esco as esco_module
 from graph.importers.terms import unique_slugs
 
-REFERENCE = Path(os.environ.get("AKG_REFERENCE") or Path(__file__).resolve().parents[2] / "shared" / "reference")
+REFERENCE = Path(
+    os.environ.get("AKG_REFERENCE") or Path(__file__).resolve().parents[2] / "shared" / "reference"
+)
 ESCO_DIR = REFERENCE / "esco-1.1.1"
 ONET_DIR = REFERENCE / "onet-29.3"
 
