@@ -314,16 +314,14 @@ def filter_states(kind: str) -> dict[str, dict[str, object]]:
 
 def filter_call(ws: Any, state: Mapping[str, Any]) -> tuple[str, Callable[[], Any]]:
     """What redrawing the graph for a filter state costs: the app's own callback code when it exists
-    (graph.ui.callbacks.compose: the queries, layout and elements draw() returns), else the query."""
+    (graph.ui.view.compose.compose: the queries, layout and elements draw() returns), else the query."""
     try:
-        from graph.ui import callbacks
         from graph.ui import state as S
+        from graph.ui.context import Context
+        from graph.ui.view.compose import compose
     except ImportError:
         return filter_call_query(ws, state)
-    if (
-        not hasattr(callbacks, "Context")
-        or next(iter(inspect.signature(callbacks.compose).parameters)) != "c"
-    ):
+    if next(iter(inspect.signature(compose).parameters)) != "c":
         return filter_call_query(ws, state)  # not the interface this bench knows: time the query
     st = S.State().with_(
         seeds={**S.State().seeds, "role": tuple(state.get("roles", ()))},
@@ -331,7 +329,7 @@ def filter_call(ws: Any, state: Mapping[str, Any]) -> tuple[str, Callable[[], An
         essential=bool(state.get("essential", False)),
     )
     # a new Context per call: the app caches views per filter state, and a first visit is what counts
-    return "graph.ui.callbacks.compose (uncached)", lambda: callbacks.compose(callbacks.Context(ws, None), st)
+    return "graph.ui.view.compose (uncached)", lambda: compose(Context(ws, None), st)
 
 
 def filter_call_query(ws: Any, state: Mapping[str, Any]) -> tuple[str, Callable[[], Any]]:

@@ -26,6 +26,7 @@ from tests.conftest import CHROME_ARGS, EVIL_SCRIPT
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 DERM = "https://w3id.org/aesthetics-kg/resource/dermatologist"
+ROLE_FILTER = '{"name":"f-role","type":"role-picker"}'  # how Dash writes a dict id in the DOM
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +76,14 @@ def open_page(driver, url):
     time.sleep(0.5)
 
 
+def element(driver, id_):
+    """An element by id, also for Dash's dict ids (JSON text, which CSS selectors cannot quote)."""
+    return driver.execute_script("return document.getElementById(arguments[0]);", id_)
+
+
 def pick(driver, dropdown_id, text):
     """Choose an option of a Dash dropdown by typing into its search box."""
-    driver.find_element(By.ID, dropdown_id).click()
+    element(driver, dropdown_id).click()
     box = wait(
         driver,
         lambda: next(
@@ -123,7 +129,7 @@ def test_graph_loads_filters_and_restores_from_url(driver, base_url):
     everything = node_ids(driver)
     assert len(everything) > 100
     shot(driver, "graph-all")
-    pick(driver, "f-role", "dermatologist")
+    pick(driver, ROLE_FILTER, "dermatologist")
     wait(driver, lambda: node_ids(driver) != everything and DERM in node_ids(driver))
     wait(driver, lambda: "role=" in driver.current_url)
     filtered = node_ids(driver)
@@ -136,7 +142,7 @@ def test_graph_loads_filters_and_restores_from_url(driver, base_url):
     shot(driver, "graph-filtered")
     open_page(driver, url)
     wait(driver, lambda: node_ids(driver) == filtered)
-    assert "dermatologist" in driver.find_element(By.ID, "f-role").text
+    assert "dermatologist" in element(driver, ROLE_FILTER).text
 
 
 def test_search_select_details_expand(driver, base_url):

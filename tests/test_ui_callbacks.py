@@ -8,20 +8,25 @@ import pytest
 from dash import html, no_update
 
 from graph.terms import AKGR
-from graph.ui import callbacks as C
-from graph.ui import elements as E
+from graph.ui import options as O
 from graph.ui import state as S
+from graph.ui.callbacks import graph_details, graph_tab, graph_tools, overlap_tab, sparql_tab, url
+from graph.ui.context import app_context
+from graph.ui.controls import from_controls, to_controls
+from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
+from graph.ui.view.subgraph import Subgraph
+from graph.ui.view.tables import subgraph_rdf
 from tests.conftest import EVIL_IMG, EVIL_SCRIPT
 
 DERM, ESTH = str(AKGR.dermatologist), str(AKGR.esthetician)
 EVIL = str(AKGR["evil-procedure"])
-NO_SEEDS = [[]] * 7
+NO_SEEDS: dict = {}
 
 
 @pytest.fixture()
 def ws(ui_app):
     with ui_app.server.app_context():
-        yield C.app_context().ws
+        yield app_context().ws
 
 
 def draw(
@@ -38,19 +43,19 @@ def draw(
     path=None,
     node=None,
 ):
-    return C.draw(
-        *seeds,
-        kinds or list(E.KINDS),
-        list(essential),
-        layout,
-        focus,
-        depth,
-        list(expand),
-        list(hide),
-        list(add),
-        path,
-        node,
-    )
+    view = {
+        "seeds": {k: list(seeds.get(k, [])) for k in FILTERS},
+        "kinds": kinds or list(KINDS),
+        "essential": list(essential),
+        "layout": layout,
+        "focus": focus,
+        "depth": depth,
+        "expand": list(expand),
+        "hide": list(hide),
+        "add": list(add),
+    }
+    out = graph_tab.draw(view, path, node)
+    return [out[k] for k in ("elements", "layout", "note", "count", "sparql", "data")]
 
 
 def ids(elements):
@@ -59,7 +64,7 @@ def ids(elements):
 
 def test_everything_then_one_role_seed(ws):
     everything = draw()
-    seeded = draw(seeds=[[DERM], *NO_SEEDS[1:]])
+    seeded = draw(seeds={"role": [DERM]})
     assert len(ids(seeded[0])) < len(ids(everything[0]))
     assert {DERM, str(AKGR["chemical-peel"]), EVIL} <= ids(seeded[0])
     assert str(AKGR["medical-equipment-repairer"]) not in ids(seeded[0])
@@ -67,28 +72,28 @@ def test_everything_then_one_role_seed(ws):
 
 
 def test_kinds_restrict_both_ends_and_essential_only(ws):
-    roles_procs = draw(seeds=[[DERM], *NO_SEEDS[1:]], kinds=["Role", "Procedure"])
+    roles_procs = draw(seeds={"role": [DERM]}, kinds=["Role", "Procedure"])
     kinds = {e["data"]["kind"] for e in roles_procs[0] if "kind" in e["data"]}
     assert kinds == {"Role", "Procedure"}
-    essential = draw(seeds=[[DERM], *NO_SEEDS[1:]], essential=["on"])
+    essential = draw(seeds={"role": [DERM]}, essential=["on"])
     assert not [e for e in essential[0] if "optional" in e.get("classes", "")]
 
 
 def test_expand_focus_hide_add(ws):
-    base = ids(draw(seeds=[[DERM], *NO_SEEDS[1:]], kinds=["Role"])[0])
+    base = ids(draw(seeds={"role": [DERM]}, kinds=["Role"])[0])
     assert base <= {DERM} | {e for e in base}
-    expanded = ids(draw(seeds=[[DERM], *NO_SEEDS[1:]], kinds=["Role"], expand=[DERM])[0])
+    expanded = ids(draw(seeds={"role": [DERM]}, kinds=["Role"], expand=[DERM])[0])
     assert len(expanded) > len(base)
     focus1 = ids(draw(focus=DERM, depth=1)[0])
     focus2 = ids(draw(focus=DERM, depth=2)[0])
     assert DERM in focus1 and focus1 < focus2
     assert DERM not in ids(draw(hide=[DERM])[0])
-    added = ids(draw(seeds=[[ESTH], *NO_SEEDS[1:]], kinds=["Role"], add=[DERM])[0])
+    added = ids(draw(seeds={"role": [ESTH]}, kinds=["Role"], add=[DERM])[0])
     assert DERM in added
 
 
 def test_details_show_hostile_labels_as_text(ws):
-    panel = C.show_details(EVIL)
+    panel = graph_details.show_details(EVIL)
     text = json.dumps(html.Div(panel).to_plotly_json(), default=lambda o: o.to_plotly_json())
     assert EVIL_SCRIPT in text and EVIL_IMG in text
     assert "javascript:" not in json.dumps([getattr(c, "href", None) for c in _walk(panel)])
@@ -103,87 +108,92 @@ def _walk(children):
 
 
 def test_details_of_a_role_group_neighbours(ws):
-    panel = C.show_details(DERM)
+    panel = graph_details.show_details(DERM)
     texts = [c.children for c in _walk(panel) if isinstance(getattr(c, "children", None), str)]
     assert "dermatologist" in texts and "Neighbours by relation" in texts
 
 
 def test_search_suggests_by_synonym(ws):
-    options = C.search_options(ws, "skin peel")
+    options = O.search_options(ws, "skin peel")
     assert options[0]["value"] == str(AKGR["chemical-peel"])
-    assert C.choose(DERM, []) == (DERM, [DERM])
-    assert C.suggest("", None) is no_update
+    assert graph_tools.choose(DERM, []) == {"node": DERM, "add": [DERM]}
+    assert graph_tools.suggest("", None) is no_update
 
 
 def test_path_finder(ws):
-    found, text = C.find_path(DERM, ESTH)
+    out = graph_tools.find_path(DERM, ESTH)
+    found, text = out["path"], out["text"]
     assert found["steps"] and isinstance(text, html.Ol)
-    assert C.find_path(None, ESTH) == (None, "")
-    drawn = draw(seeds=[[DERM], *NO_SEEDS[1:]], kinds=["Role"], path=found)
+    assert graph_tools.find_path(None, ESTH) == {"path": None, "text": ""}
+    drawn = draw(seeds={"role": [DERM]}, kinds=["Role"], path=found)
     assert any("path" in e.get("classes", "") for e in drawn[0])
 
 
 def test_url_sync_both_ways(ui_app, ws):
     with ui_app.server.test_request_context():
-        values = C.state_values(S.State())
+        values = to_controls(S.State())
         st = S.State(tab="overlap", seeds={**S.State().seeds, "role": (DERM,)}, layout="grouped")
-        new_values = C.state_values(st)
+        new_values = to_controls(st)
+        assert from_controls(new_values) == st
         from dash._callback_context import context_value
         from dash._utils import AttributeDict
 
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "f-role.value", "value": [DERM]}]))
-        out = C.sync_url("", *new_values)
-        assert out[0] == S.encode(st) and all(v is no_update for v in out[1:])
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "url.search", "value": out[0]}]))
-        back = C.sync_url(out[0], *values)
-        assert back[1] == "overlap" and back[2] == [DERM]
+        role = '{"name":"f-role","type":"role-picker"}.value'
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": role, "value": [DERM]}]))
+        out = url.sync_url("", new_values)
+        assert out["search"] == S.encode(st)
+        assert out["controls"]["tab"] is no_update and out["controls"]["seeds"]["role"] is no_update
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "url.search", "value": out["search"]}]))
+        back = url.sync_url(out["search"], values)["controls"]
+        assert back["tab"] == "overlap" and back["seeds"]["role"] == [DERM]
+        assert back["seeds"]["device"] is no_update
 
 
 def test_layouts_and_exports(ws):
-    for layout in E.LAYOUTS:
+    for layout in LAYOUTS:
         assert draw(layout=layout)[1]["name"] in ("cose", "preset", "concentric")
-    data = draw(seeds=[[DERM], *NO_SEEDS[1:]])[5]
-    sub = E.Subgraph.from_json(data)
-    assert "@prefix" in E.subgraph_rdf(sub).serialize(format="turtle")
-    assert json.loads(E.subgraph_rdf(sub).serialize(format="json-ld"))
+    data = draw(seeds={"role": [DERM]})[5]
+    sub = Subgraph.from_json(data)
+    assert "@prefix" in subgraph_rdf(sub).serialize(format="turtle")
+    assert json.loads(subgraph_rdf(sub).serialize(format="json-ld"))
 
 
 def test_sparql_select_error_refusal(ui_app, ws):
-    sandbox = C.app_context().sandbox
-    table, error = C.run_text(
+    sandbox = app_context().sandbox
+    table, error = sparql_tab.run_text(
         sandbox, "SELECT ?s WHERE { ?s a <https://w3id.org/aesthetics-kg/ontology#Role> }"
     )
     assert error == "" and len(table["rows"]) >= 8
-    _, error = C.run_text(sandbox, "SELECT ?s WHERE {\n  ?s ?p \n")
+    _, error = sparql_tab.run_text(sandbox, "SELECT ?s WHERE {\n  ?s ?p \n")
     assert "line" in error and "column" in error
-    _, error = C.run_text(sandbox, "DELETE WHERE { ?s ?p ?o }")
+    _, error = sparql_tab.run_text(sandbox, "DELETE WHERE { ?s ?p ?o }")
     assert error.startswith("RefusedQuery")
 
 
 def test_catalogue_query_rendered_with_params(ws):
-    editor, params, summary = C.load_query("neighbours")
+    editor, params, summary = sparql_tab.load_query("neighbours")
     assert params and summary
-    text = C.query_text(
+    text = sparql_tab.query_text(
         editor, "neighbours", ["dermatologist"], [{"type": "param", "name": "node"}], ws.resolve
     )
     assert DERM in text and "VALUES ?node" in text
-    assert C.query_text(
+    assert sparql_tab.query_text(
         "SELECT * {}", "neighbours", [None], [{"type": "param", "name": "node"}], ws.resolve
     ) == ("SELECT * {}")
 
 
 def test_overlap_gap_cover(ws):
-    fig = C.heatmap(None, "all", [])
+    fig = overlap_tab.heatmap(None, "all", [])
     assert len(fig.data[0].z) == len(ws.curated_roles())
     a, b = fig.data[0].customdata[0][1].split("|")
-    pair = C.pair({"points": [{"customdata": f"{a}|{b}"}]})
+    pair = overlap_tab.pair({"points": [{"customdata": f"{a}|{b}"}]})
     assert "shared" in pair[0].children
-    rows, summary = C.gap(ESTH, DERM)
+    rows, summary = overlap_tab.gap(ESTH, DERM)
     assert rows and "items to add" in summary
-    assert "# " in C.gap_markdown(rows, summary)
-    verdict = C.cover([DERM, ESTH])[0].children
+    assert "# " in overlap_tab.gap_markdown(rows, summary)
+    verdict = overlap_tab.cover([DERM, ESTH])[0].children
     assert "optimal" in verdict or "greedy" in verdict
 
 
 def test_heatmap_escapes_labels(ws):
-    assert C._esc(EVIL_SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert overlap_tab._esc(EVIL_SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"

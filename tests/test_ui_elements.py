@@ -6,8 +6,12 @@ from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 
 from graph.stores import Result
 from graph.terms import AKG, AKGR, DCTERMS, SKOS
-from graph.ui import elements as E
 from graph.ui import state as S
+from graph.ui.view import details as Dt
+from graph.ui.view import draw as Dr
+from graph.ui.view import style as St
+from graph.ui.view import subgraph as Sg
+from graph.ui.view import tables as T
 
 R, P, D = AKGR.nurse, AKGR.peel, AKGR.laser
 PERF, USES = AKG.performsProcedure, AKG.usesDevice
@@ -35,29 +39,29 @@ def triples(script_label: str = "chemical peel") -> list[tuple]:
 
 
 def test_subgraph_reads_kinds_labels_and_essential_flags():
-    sub = E.subgraph_from_triples(triples())
+    sub = Sg.subgraph_from_triples(triples())
     assert sub.nodes[str(R)] == ("nurse", "Role")
-    assert sub.edges[(str(R), str(PERF), str(P))] == ("performs procedure", True)
-    assert sub.edges[(str(P), str(USES), str(D))] == ("uses device", None)
+    assert sub.edges[(str(R), str(PERF), str(P))] == Sg.Link("performs procedure", True)
+    assert sub.edges[(str(P), str(USES), str(D))] == Sg.Link("uses device", None)
     assert len(sub.nodes) == 3  # the statement node is not drawn
 
 
 def test_elements_classes_essential_solid_optional_dashed():
-    sub = E.subgraph_from_triples(triples())
+    sub = Sg.subgraph_from_triples(triples())
     sub.add_edge(str(R), str(USES), str(D), "uses device", False)
-    view = E.to_view(sub, selected=str(R))
+    view = Dr.to_view(sub, selected=str(R))
     edges = {e["data"]["label"] + e["classes"].split()[0] for e in view.elements if "source" in e["data"]}
     assert edges == {"performs procedureessential", "uses devicelink", "uses deviceoptional"}
     nodes = {e["data"]["id"]: e for e in view.elements if "source" not in e["data"]}
     assert nodes[str(R)]["classes"] == "k-Role" and nodes[str(R)]["selected"] is True
-    css = {s["selector"]: s["style"] for s in E.stylesheet()}
+    css = {s["selector"]: s["style"] for s in St.stylesheet()}
     assert css["edge.optional"]["line-style"] == "dashed"
     assert css["edge.essential"]["width"] > css["edge"]["width"]
     assert view.layout["name"] == "cose" and view.note == ""
 
 
-def big(n: int) -> E.Subgraph:
-    sub = E.Subgraph()
+def big(n: int) -> Sg.Subgraph:
+    sub = Sg.Subgraph()
     for i in range(n):
         sub.add_node(f"n{i}", f"node {i}", "Duty")
         if i:
@@ -66,23 +70,23 @@ def big(n: int) -> E.Subgraph:
 
 
 def test_cap_keeps_best_connected_and_says_so():
-    view = E.to_view(big(1000), limit=300, selected="n0")
+    view = Dr.to_view(big(1000), limit=300, selected="n0")
     assert len(view.elements) <= 300
     assert view.note.startswith(f"showing {len(view.elements)} of 1999")
     assert "n0" in {e["data"]["id"] for e in view.elements}
 
 
 def test_large_views_get_python_positions():
-    view = E.to_view(big(400))
+    view = Dr.to_view(big(400))
     assert view.layout["name"] == "preset"
     assert all("position" in e for e in view.elements if "source" not in e["data"])
     for layout in ("hierarchy", "grouped"):
-        assert E.to_view(big(10), layout=layout).layout["name"] == "preset"
-    assert E.to_view(big(10), layout="concentric").layout["name"] == "concentric"
+        assert Dr.to_view(big(10), layout=layout).layout["name"] == "preset"
+    assert Dr.to_view(big(10), layout="concentric").layout["name"] == "concentric"
 
 
 def test_neighbours_capped_with_more_count():
-    sub = E.Subgraph()
+    sub = Sg.Subgraph()
     sub.add_node("r", "role", "Role")
     rows = [
         {
@@ -98,9 +102,9 @@ def test_neighbours_capped_with_more_count():
         }
         for i in range(30)
     ]
-    E.add_neighbours(sub, rows, cap=25)
+    Sg.add_neighbours(sub, rows, cap=25)
     assert len(sub.nodes) == 26 and sub.more == {"r": 5}
-    label = next(e["data"]["label"] for e in E.to_view(sub).elements if e["data"]["id"] == "r")
+    label = next(e["data"]["label"] for e in Dr.to_view(sub).elements if e["data"]["id"] == "r")
     assert label == "role (+5 more)"
 
 
@@ -125,18 +129,18 @@ def test_neighbourhood_is_breadth_first_to_depth():
         ]
 
     labels = {"c0": ("c0", "Duty")}
-    assert set(E.neighbourhood(fetch, "c0", 2, labels=labels).nodes) == {"c0", "c1", "c2"}
-    assert len(E.neighbourhood(fetch, "c0", 3, labels=labels).nodes) == 4
+    assert set(Sg.neighbourhood(fetch, "c0", 2, labels=labels).nodes) == {"c0", "c1", "c2"}
+    assert len(Sg.neighbourhood(fetch, "c0", 3, labels=labels).nodes) == 4
 
 
 def test_legend_lists_kinds_drawn():
-    entries = E.legend(["Role", "Device"])
-    assert [e["label"] for e in entries] == ["Role", "Device"]
-    assert all(e["clip"] for e in entries)
+    entries = St.legend(["Role", "Device"])
+    assert [e.label for e in entries] == ["Role", "Device"]
+    assert all(e.clip for e in entries)
 
 
 def test_safe_href_only_http():
-    assert E.safe_href("https://example.org/x") == "https://example.org/x"
+    assert Dt.safe_href("https://example.org/x") == "https://example.org/x"
     for bad in (
         "javascript:alert(1)",
         "JAVASCRIPT:alert(1)",
@@ -144,7 +148,7 @@ def test_safe_href_only_http():
         "urn:x",
         'http://x"onclick',
     ):
-        assert E.safe_href(bad) is None
+        assert Dt.safe_href(bad) is None
 
 
 def test_details_groups_properties_sources_neighbours_as_text():
@@ -186,36 +190,36 @@ def test_details_groups_properties_sources_neighbours_as_text():
             "valueLabel": Literal("nurse"),
         },
     ]
-    d = E.details(str(P), evil, "Procedure", rows, {str(R), str(D)})
+    d = Dt.details(str(P), evil, "Procedure", rows, {str(R), str(D)})
     props = dict(d.properties)
-    assert props["pref label"] == [E.Value(evil)]
+    assert props["pref label"] == [Dt.Value(evil)]
     assert props["exact match"][0].href is None
-    assert d.sources == [E.Value("O*NET", "https://www.onetonline.org/x")]
+    assert d.sources == [Dt.Value("O*NET", "https://www.onetonline.org/x")]
     assert dict(d.neighbours) == {
-        "uses device": [E.Value("laser", None, str(D))],
-        "performs procedure (from)": [E.Value("nurse", None, str(R))],
+        "uses device": [Dt.Value("laser", None, str(D))],
+        "performs procedure (from)": [Dt.Value("nurse", None, str(R))],
     }
 
 
 def test_result_tables_and_drawing():
     select = Result("SELECT", ("s", "n"), ((R, Literal(1)), (P, None)))
-    table = E.result_table(select)
+    table = T.result_table(select)
     assert table["rows"] == [{"s": "akgr:nurse", "n": "1"}, {"s": "akgr:peel", "n": ""}]
-    assert E.table_csv(table).splitlines()[0] == "s,n"
+    assert T.table_csv(table).splitlines()[0] == "s,n"
     construct = Result("CONSTRUCT", triples=((R, PERF, P), (R, RDF.type, AKG.Role)))
-    view = E.table_elements(E.result_table(construct), {str(R): ("nurse", "Role")})
+    view = T.table_elements(T.result_table(construct), {str(R): ("nurse", "Role")})
     assert len(view.elements) == 3
-    assert E.result_table(Result("ASK", boolean=True))["rows"] == [{"answer": "true"}]
+    assert T.result_table(Result("ASK", boolean=True))["rows"] == [{"answer": "true"}]
 
 
 def test_exports_roundtrip():
-    sub = E.subgraph_from_triples(triples())
-    back = E.Subgraph.from_json(sub.to_json())
+    sub = Sg.subgraph_from_triples(triples())
+    back = Sg.Subgraph.from_json(sub.to_json())
     assert back.nodes == sub.nodes and back.edges == sub.edges
-    kg = E.subgraph_rdf(back)
+    kg = T.subgraph_rdf(back)
     assert (URIRef(R), URIRef(PERF), URIRef(P)) in kg
     assert "@prefix" in kg.serialize(format="turtle")
-    csv_text = E.subgraph_csv(back)
+    csv_text = T.subgraph_csv(back)
     assert csv_text.count("\nnode,") == 3 and csv_text.count("\nedge,") == 2
 
 

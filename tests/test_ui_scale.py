@@ -9,8 +9,10 @@ import pytest
 
 from graph.stores import StoreSpec
 from graph.terms import AKGR
-from graph.ui import callbacks as C
+from graph.ui import options as O
 from graph.ui import state as S
+from graph.ui.context import app_context
+from graph.ui.view import compose as C
 
 EX = "http://example.org/scale/"
 N_ROLES = 30
@@ -35,7 +37,7 @@ def big_app(tmp_path_factory):
 
 
 def test_no_seed_on_a_big_store_draws_the_curated_roles(big_app, monkeypatch):
-    c = C.app_context()
+    c = app_context()
     view, sparql = C.compose(c, S.State())
     curated = set(c.ws.curated_roles())
     assert curated and all(r.startswith(str(AKGR)) for r in curated)
@@ -49,23 +51,23 @@ def test_no_seed_on_a_big_store_draws_the_curated_roles(big_app, monkeypatch):
 
 
 def test_kind_filter_on_the_default_view(big_app):
-    view, _ = C.compose(C.app_context(), S.State(kinds=("Role", "Procedure")))
+    view, _ = C.compose(app_context(), S.State(kinds=("Role", "Procedure")))
     kinds = {e["data"]["kind"] for e in view.elements if "source" not in e["data"]}
     assert kinds and kinds <= {"Role", "Procedure"}
 
 
 def test_role_pickers_are_search_driven_beyond_the_cap(big_app, monkeypatch):
-    ws = C.app_context().ws
-    assert len(C.role_options(ws)) == len(ws.role_names)  # under the cap: every role
-    monkeypatch.setattr(C, "OPTIONS_CAP", 10)
-    start = {o["value"] for o in C.role_options(ws)}
+    ws = app_context().ws
+    assert len(O.role_options(ws)) == len(ws.role_names)  # under the cap: every role
+    monkeypatch.setattr(O, "OPTIONS_CAP", 10)
+    start = {o["value"] for o in O.role_options(ws)}
     assert start == set(ws.curated_roles())
-    found = {o["value"] for o in C.role_options(ws, "nurse 2", [f"{EX}role5"])}
+    found = {o["value"] for o in O.role_options(ws, "nurse 2", [f"{EX}role5"])}
     assert f"{EX}role2" in found and f"{EX}role5" in found and f"{EX}role7" not in found
 
 
 def test_projections_are_cached_beside_the_store(big_app):
-    ws = C.app_context().ws
+    ws = app_context().ws
     ws.warm().join(timeout=60)
     assert ws.cache_dir is not None and (ws.cache_dir / "index.v1.pickle").is_file()
     from graph.workspace import Workspace

@@ -11,7 +11,8 @@ import dash
 from graph import queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import callbacks, layout
+from graph.ui import callbacks, layout  # noqa: F401 - importing callbacks registers them
+from graph.ui.context import DEFAULT_SEED_ABOVE, Context
 from graph.workspace import Workspace
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -25,7 +26,7 @@ def create_app(
     *,
     limits: Limits | None = None,
     workers: int = 2,
-    default_seed_above: int = callbacks.DEFAULT_SEED_ABOVE,
+    default_seed_above: int = DEFAULT_SEED_ABOVE,
 ) -> dash.Dash:
     """A Dash app over one store; its callbacks find the workspace in server.extensions['akg'].
 
@@ -39,25 +40,17 @@ def create_app(
         __name__,
         title=layout.TITLE,
         assets_folder=str(ASSETS),
-        suppress_callback_exceptions=True,
         serve_locally=True,
         update_title=None,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
-    context = callbacks.Context(ws, sandbox, default_seed_above)
+    context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
     _register_endpoint(app, sandbox)
     if not context.big():
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
         ws.index  # noqa: B018
-    app.layout = layout.page(
-        filter_options=callbacks.filter_options(ws),
-        kinds=callbacks.kinds_present(ws),
-        catalogue=callbacks.catalogue_options(),
-        roles=callbacks.role_options(ws),
-        default_roles=ws.curated_roles(),
-        categories=ws.categories,
-    )
+    app.layout = layout.page(context)
     queries.catalogue()
     if context.big():
         ws.warm()

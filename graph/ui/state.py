@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode
 
 from graph.terms import curie, expand
-from graph.ui.elements import FILTERS, KINDS, LAYOUTS
+from graph.ui.tabs import TAB_NAMES as TABS
+from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
-TABS = ("graph", "sparql", "overlap")
 _LISTS = ("expand", "hide", "add")
 
 

@@ -1,0 +1,33 @@
+"""The Graph tab's detail panel: the selected node's properties, sources and neighbours."""
+
+from __future__ import annotations
+
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+
+from graph.ui.context import app_context
+from graph.ui.layout.details import details_view
+
+
+@callback(Output("detail", "children"), Input("selected", "data"))
+def show_details(iri: str | None):
+    """The selected node's properties, sources and neighbours."""
+    if not iri:
+        return html.P("Click a node to see its details.", className="hint")
+    return details_view(app_context().ws, iri)
+
+
+@callback(
+    output={
+        "node": Output("selected", "data", allow_duplicate=True),
+        "add": Output("added", "data", allow_duplicate=True),
+    },
+    inputs={"clicks": Input({"type": "goto", "iri": ALL}, "n_clicks")},
+    state={"added": State("added", "data")},
+    prevent_initial_call=True,
+)
+def goto(clicks: list, added: list | None) -> dict:
+    """A neighbour's name in the panel selects it, adding it to the view when missing."""
+    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+        return {"node": no_update, "add": no_update}
+    iri = ctx.triggered_id["iri"]
+    return {"node": iri, "add": list(dict.fromkeys([*(added or []), iri]))}

@@ -1,0 +1,221 @@
+"""The Overlap & gap tab: role x role heatmap, what two roles share, the gap between two, the cover of many."""
+
+from __future__ import annotations
+
+import csv
+import html as html_text
+import io
+
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, ctx, html, no_update
+
+from graph import analysis
+from graph.terms import curie
+from graph.ui.context import app_context
+from graph.ui.controls import role_picker
+
+
+def _esc(text: str) -> str:
+    """Plotly reads a few HTML tags in its strings: escape labels so they stay text."""
+    return html_text.escape(str(text))
+
+
+def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -> go.Figure:
+    """Role × role Jaccard heatmap with shared counts; each cell carries its two roles for clicks."""
+    m = analysis.overlap_matrix(ws.role_items_for(roles), roles, category=category, weighted=weighted)
+    names = [_esc(ws.label(r)) for r in m.roles]
+    n = len(m.roles)
+    fig = go.Figure(
+        go.Heatmap(
+            z=m.jaccard.round(3).tolist(),
+            x=names,
+            y=names,
+            text=[[str(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
+            texttemplate="%{text}",
+            customdata=[[f"{m.roles[i]}|{m.roles[j]}" for j in range(n)] for i in range(n)],
+            hovertemplate="%{y} ↔ %{x}<br>similarity %{z:.2f}<br>shared items %{text}<extra></extra>",
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": {"text": "Jaccard"}},
+        )
+    )
+    title = f"Overlap ({category or 'all categories'}{', essential-weighted' if weighted else ''}); numbers = shared items"
+    fig.update_layout(
+        title=title, margin={"l": 220, "b": 160, "t": 50, "r": 20}, yaxis={"autorange": "reversed"}
+    )
+    return fig
+
+
+@callback(
+    Output("ov-heatmap", "figure"),
+    Input(role_picker("ov-roles"), "value"),
+    Input("ov-category", "value"),
+    Input("ov-weighted", "value"),
+)
+def heatmap(roles, category, weighted):
+    """The overlap heatmap for the chosen roles, category and weighting."""
+    ws = app_context().ws
+    roles = roles or ws.curated_roles()
+    roles = [r for r in roles if r in ws.role_items_for(roles).links] or ws.curated_roles()
+    return heatmap_figure(ws, roles, None if category in (None, "all") else category, bool(weighted))
+
+
+def pair_view(ws, a: str, b: str) -> list:
+    """What two roles share and what each has alone, per category."""
+    ri = ws.role_items_for([a, b])
+    p = analysis.overlap_pair(ri, a, b)
+    lab = ri.label.get
+
+    def items(xs):
+        return ", ".join(sorted(lab(i, curie(i)) for i in xs)) or "—"
+
+    rows = [
+        html.Tr(
+            [
+                html.Th("category"),
+                html.Th("shared"),
+                html.Th(f"only {ws.label(a)}"),
+                html.Th(f"only {ws.label(b)}"),
+            ]
+        )
+    ]
+    rows += [
+        html.Tr(
+            [
+                html.Td(c.category),
+                html.Td(items(c.shared)),
+                html.Td(items(c.only_a)),
+                html.Td(items(c.only_b)),
+            ]
+        )
+        for c in p.categories
+    ]
+    head = f"{ws.label(a)} ↔ {ws.label(b)}: {len(p.total.shared)} shared, similarity {p.total.jaccard:.2f}"
+    return [html.H4(head, className="pair-title"), html.Table(rows, className="pair-table")]
+
+
+@callback(Output("ov-pair", "children"), Input("ov-heatmap", "clickData"), prevent_initial_call=True)
+def pair(click):
+    """Clicking a cell lists what the two roles share and what each has alone."""
+    if not click or not click.get("points"):
+        return no_update
+    a, b = click["points"][0]["customdata"].split("|")
+    return pair_view(app_context().ws, a, b)
+
+
+def gap_rows(ws, a: str, b: str) -> tuple[list[dict], str]:
+    """The gap from role a to role b as table rows (items to learn, then credentials in order)."""
+    g = ws.gap(a, b)
+    rows = [
+        {
+            "order": s.order,
+            "kind": s.category,
+            "what": s.label,
+            "essential": "essential" if s.essential else "optional",
+            "details": "",
+        }
+        for s in g.steps
+    ]
+    for n, c in enumerate(g.credentials, len(rows) + 1):
+        bodies = ", ".join(ws.label(x) for x in c.bodies)
+        pre = ", ".join(ws.label(x) for x in c.prerequisites)
+        rows.append(
+            {
+                "order": n,
+                "kind": "credential to earn",
+                "what": c.label,
+                "essential": "essential" if c.essential else "optional",
+                "details": "; ".join(
+                    x for x in (f"issued by {bodies}" if bodies else "", f"needs {pre}" if pre else "") if x
+                ),
+            }
+        )
+    summary = f"{ws.label(a)} → {ws.label(b)}: {len(g.steps)} items to add, {len(g.credentials)} credentials; already shared: {len(g.already)}"
+    return rows, summary
+
+
+@callback(
+    Output("gap-grid", "rowData"),
+    Output("gap-summary", "children"),
+    Input(role_picker("gap-a"), "value"),
+    Input(role_picker("gap-b"), "value"),
+)
+def gap(a, b):
+    """What to learn and which credentials to earn to move from role A to role B."""
+    if not a or not b:
+        return [], "Choose two roles."
+    return gap_rows(app_context().ws, a, b)
+
+
+def gap_markdown(rows: list[dict], summary: str) -> str:
+    """A short brief of the gap, for people who plan training (a downloaded file, never rendered here)."""
+    lines = [f"# {summary}", ""]
+    for r in rows:
+        extra = f" — {r['details']}" if r["details"] else ""
+        lines.append(f"{r['order']}. **{r['what']}** ({r['kind']}, {r['essential']}){extra}")
+    return "\n".join(lines) + "\n"
+
+
+def rows_csv(rows: list[dict]) -> str:
+    """Rows of dicts as CSV."""
+    out = io.StringIO()
+    if rows:
+        w = csv.DictWriter(out, fieldnames=list(rows[0]))
+        w.writeheader()
+        w.writerows(rows)
+    return out.getvalue()
+
+
+@callback(
+    Output("gap-download", "data"),
+    Input("gap-csv", "n_clicks"),
+    Input("gap-md", "n_clicks"),
+    State(role_picker("gap-a"), "value"),
+    State(role_picker("gap-b"), "value"),
+    prevent_initial_call=True,
+)
+def gap_download(_csv, _md, a, b):
+    """The gap as CSV or as a Markdown brief."""
+    if not a or not b:
+        return no_update
+    rows, summary = gap_rows(app_context().ws, a, b)
+    if ctx.triggered_id == "gap-md":
+        return {"content": gap_markdown(rows, summary), "filename": "gap.md", "type": "text/markdown"}
+    return {"content": rows_csv(rows), "filename": "gap.csv", "type": "text/csv"}
+
+
+def cover_view(ws, roles: list[str]) -> list:
+    """The smallest set of training topics and credentials and how each role is covered."""
+    ri = ws.role_items_for(roles)
+    c = analysis.cover(ri, roles)
+    lab = ri.label.get
+    verdict = "optimal (exact search)" if c.exact else c.bound
+    out = [
+        html.P(f"{len(c.chosen)} items cover the roles — {verdict}.", className="cover-verdict"),
+        html.Ol([html.Li(f"{lab(i, curie(i))} ({ri.category[i]})") for i in c.chosen]),
+        html.Table(
+            [html.Tr([html.Th("role"), html.Th("covered by")])]
+            + [
+                html.Tr([html.Td(ws.label(r)), html.Td(", ".join(lab(i, curie(i)) for i in items) or "—")])
+                for r, items in c.covered_by.items()
+            ],
+            className="pair-table",
+        ),
+    ]
+    if c.uncoverable:
+        out.append(
+            html.P(
+                "No training topic or credential reaches: " + ", ".join(ws.label(r) for r in c.uncoverable),
+                className="note",
+            )
+        )
+    return out
+
+
+@callback(Output("cover-result", "children"), Input(role_picker("cover-roles"), "value"))
+def cover(roles):
+    """Cover the chosen roles."""
+    if not roles:
+        return html.P("Choose target roles.", className="hint")
+    return cover_view(app_context().ws, roles)

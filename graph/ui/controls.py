@@ -1,0 +1,86 @@
+"""Which component holds each field of the view State, and the State <-> component values by name.
+
+Callbacks ask for `controls(Input)` (or Output, State) and get a dict keyed by State field (the
+seeds a dict per filter), so no callback slices positional lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+
+from graph.ui.state import State
+from graph.ui.view.kinds import FILTERS, KINDS
+
+
+def role_picker(name: str) -> dict:
+    """The id of a role picker: all share a type, so one callback serves their search (MATCH)."""
+    return {"type": "role-picker", "name": name}
+
+
+def seed_id(key: str) -> str | dict:
+    """The id of a graph filter's dropdown (the role filter is a role picker)."""
+    return role_picker("f-role") if key == "role" else f"f-{key}"
+
+
+# State field -> (component id, property)
+FIELDS: dict[str, tuple[str | dict, str]] = {
+    "tab": ("tabs", "value"),
+    "kinds": ("f-kinds", "value"),
+    "essential": ("f-essential", "value"),
+    "layout": ("layout-choice", "value"),
+    "node": ("selected", "data"),
+    "focus": ("focus", "data"),
+    "depth": ("focus-depth", "value"),
+    "expand": ("expanded", "data"),
+    "hide": ("hidden", "data"),
+    "add": ("added", "data"),
+}
+
+
+def controls(dep: Callable, *, only: Iterable[str] | None = None, **kw) -> dict:
+    """Dash dependencies (Input, Output or State) for the State's fields, by name; seeds nested by filter."""
+    names = ["seeds", *FIELDS] if only is None else list(only)
+    out: dict = {}
+    for name in names:
+        if name == "seeds":
+            out["seeds"] = {k: dep(seed_id(k), "value", **kw) for k in FILTERS}
+        else:
+            cid, prop = FIELDS[name]
+            out[name] = dep(cid, prop, **kw)
+    return out
+
+
+def to_controls(st: State) -> dict:
+    """A State as the values of its components."""
+    return {
+        "tab": st.tab,
+        "seeds": {k: list(st.seeds.get(k, ())) for k in FILTERS},
+        "kinds": list(st.kinds) if st.kinds else list(KINDS),
+        "essential": ["on"] if st.essential else [],
+        "layout": st.layout,
+        "node": st.node,
+        "focus": st.focus,
+        "depth": st.depth,
+        "expand": list(st.expand),
+        "hide": list(st.hide),
+        "add": list(st.add),
+    }
+
+
+def from_controls(values: Mapping) -> State:
+    """The State the components' values say (missing fields: defaults)."""
+    seeds = values.get("seeds") or {}
+    kinds = values.get("kinds")
+    return State(
+        tab=values.get("tab") or "graph",
+        seeds={k: tuple(seeds.get(k) or ()) for k in FILTERS},
+        kinds=() if kinds is None or set(kinds) >= set(KINDS) else tuple(kinds),
+        essential=bool(values.get("essential")),
+        layout=values.get("layout") or "force",
+        node=values.get("node"),
+        focus=values.get("focus"),
+        depth=int(values.get("depth") or 1),
+        expand=tuple(values.get("expand") or ()),
+        hide=tuple(values.get("hide") or ()),
+        add=tuple(values.get("add") or ()),
+    )

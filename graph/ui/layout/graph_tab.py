@@ -1,0 +1,171 @@
+"""The Graph tab's layout: filters and tools, the canvas with its legend, the detail panel."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import dash_cytoscape as cyto
+from dash import dcc, html
+
+from graph.ui import options
+from graph.ui.controls import seed_id
+from graph.ui.layout.common import dropdown, section
+from graph.ui.view.compose import kinds_present
+from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
+from graph.ui.view.style import legend, stylesheet
+
+
+def legend_block(kinds: Sequence[str] | None = None) -> list:
+    """Swatches in the graph's shapes and colours, then the two link styles."""
+    items = [
+        html.Span(
+            [
+                html.Span(className="swatch", style={"background": e.colour, "clipPath": e.clip}),
+                e.label,
+            ],
+            className="legend-item",
+        )
+        for e in legend(kinds)
+    ]
+    items += [
+        html.Span([html.Span(className="line essential"), "essential link"], className="legend-item"),
+        html.Span([html.Span(className="line optional"), "optional link"], className="legend-item"),
+        html.Span([html.Span(className="line plain"), "other relation"], className="legend-item"),
+    ]
+    return items
+
+
+def panel(c) -> html.Div:
+    """The graph view: filters and tools on the left, the drawing in the middle, details on the right."""
+    filter_options, kinds = options.filter_options(c.ws), kinds_present(c.ws)
+    filters = [
+        html.Div(
+            [
+                html.Label(label, className="field-label"),
+                dropdown(seed_id(key), filter_options.get(key, []), f"any {label.lower()}"),
+            ]
+        )
+        for key, (label, _) in FILTERS.items()
+    ]
+    left = html.Div(
+        [
+            section(
+                "Find",
+                dcc.Dropdown(
+                    id="search", placeholder="search labels and synonyms…", options=[], clearable=True
+                ),
+            ),
+            section(
+                "Filters",
+                html.P(
+                    "Each chosen entity is a seed: the view draws its links. None chosen: everything.",
+                    className="hint",
+                ),
+                *filters,
+                html.Label("Kinds at both ends of a link", className="field-label"),
+                dcc.Checklist(
+                    id="f-kinds",
+                    options=[{"label": KINDS[k].label, "value": k} for k in kinds],
+                    value=list(KINDS),
+                    className="kinds",
+                    inputClassName="check",
+                ),
+                dcc.Checklist(
+                    id="f-essential",
+                    options=[{"label": " essential links only", "value": "on"}],
+                    value=[],
+                    className="switch",
+                ),
+            ),
+            section(
+                "Layout",
+                dcc.RadioItems(
+                    id="layout-choice",
+                    options=[{"label": v, "value": k} for k, v in LAYOUTS.items()],
+                    value="force",
+                    className="radios",
+                ),
+            ),
+            section(
+                "Path finder",
+                dcc.Dropdown(id={"type": "picker", "name": "path-a"}, placeholder="from…", options=[]),
+                dcc.Dropdown(id={"type": "picker", "name": "path-b"}, placeholder="to…", options=[]),
+                html.Div(id="path-text", className="path-text"),
+            ),
+            section(
+                "Export",
+                html.Div(
+                    [
+                        html.Button("PNG", id="export-png", className="small"),
+                        html.Button("SVG", id="export-svg", className="small"),
+                        html.Button("Turtle", id="export-ttl", className="small"),
+                        html.Button("JSON-LD", id="export-jsonld", className="small"),
+                        html.Button("CSV", id="export-csv", className="small"),
+                    ],
+                    className="button-row",
+                ),
+                dcc.Download(id="download-view"),
+            ),
+        ],
+        className="sidebar",
+    )
+    middle = html.Div(
+        [
+            html.Div(
+                [
+                    html.Span(id="view-count", className="count"),
+                    html.Span(id="view-note", className="note"),
+                    html.Button("Reset view", id="reset-view", className="small"),
+                ],
+                className="toolbar",
+            ),
+            cyto.Cytoscape(
+                id="cy",
+                elements=[],
+                stylesheet=stylesheet(),
+                layout={"name": "preset"},
+                style={"width": "100%", "height": "620px"},
+                minZoom=0.05,
+                maxZoom=1.8,
+                boxSelectionEnabled=False,
+            ),
+            html.Div(legend_block(kinds), id="legend", className="legend"),
+            html.Details(
+                [
+                    html.Summary("Show SPARQL — the query behind this view"),
+                    html.Div(
+                        [
+                            dcc.Clipboard(target_id="view-sparql", title="copy", className="clip"),
+                            html.Button("Open in SPARQL tab", id="open-in-sparql", className="small"),
+                        ],
+                        className="button-row",
+                    ),
+                    html.Pre(id="view-sparql", className="code"),
+                ],
+                className="sparql-details",
+            ),
+        ],
+        className="canvas",
+    )
+    right = html.Div(
+        [
+            html.Div(
+                [
+                    html.Button("Expand", id="act-expand", className="small", title="add its neighbours"),
+                    html.Button("Focus", id="act-focus", className="small", title="only its neighbourhood"),
+                    html.Span("depth", className="hint"),
+                    dcc.RadioItems(
+                        id="focus-depth",
+                        options=[{"label": str(d), "value": d} for d in (1, 2, 3)],
+                        value=1,
+                        className="depth",
+                    ),
+                    html.Button("Hide", id="act-hide", className="small"),
+                ],
+                className="button-row actions",
+            ),
+            html.Div(html.P("Click a node to see its details.", className="hint"), id="detail"),
+        ],
+        className="details-panel",
+    )
+    return html.Div([left, middle, right], id="panel-graph", className="panel graph-panel")

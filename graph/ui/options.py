@@ -1,0 +1,72 @@
+"""Options of the explorer's pickers, from the store (no Dash): filters, roles, search, catalogue."""
+
+from __future__ import annotations
+
+from graph import queries
+from graph.terms import AKG
+from graph.ui.view.kinds import FILTERS, kind_style
+
+OPTIONS_CAP = 500  # role pickers list every role up to this many; beyond it, the curated ones and search
+MATCHES = 50  # options a role search returns
+
+
+def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -> list[dict]:
+    """Role picker options, by label: every role on a small store; on a big one the curated roles,
+    the chosen ones and the first MATCHES whose label contains the search text.
+
+    A dropdown with 4,000 static options ships them all in the page and filters them in the browser
+    on every key; a search-driven list stays a few dozen long.
+    """
+    names = ws.role_names
+    if len(names) <= OPTIONS_CAP:
+        shown = list(names)
+    else:
+        shown = [*ws.curated_roles(), *(c for c in chosen or () if c in names)]
+        if text and len(text.strip()) >= 2:
+            needle = text.strip().casefold()
+            shown += [r for r, label in names.items() if needle in label.casefold()][:MATCHES]
+    shown = list(dict.fromkeys(shown))
+    return sorted(
+        ({"label": names[r], "value": r} for r in shown), key=lambda o: (o["label"].lower(), o["value"])
+    )
+
+
+def filter_options(ws) -> dict[str, list[dict]]:
+    """The options of each graph filter, from filter_options.rq (roles: see role_options)."""
+    out = {"role": role_options(ws)}
+    for key, f in FILTERS.items():
+        if key == "role":
+            continue
+        rows = ws.run("filter_options", {"class": AKG[f.cls]}).dicts()
+        unique = {str(r["entity"]): str(r["label"]) for r in reversed(rows)}
+        out[key] = sorted(
+            ({"label": v, "value": k} for k, v in unique.items()),
+            key=lambda o: (o["label"].lower(), o["value"]),
+        )
+    return out
+
+
+def search_options(ws, text: str | None) -> list[dict]:
+    """Dropdown options for a search text: label, the synonym that matched, the kind."""
+    if not text or len(text.strip()) < 2:
+        return []
+    out = []
+    for r in ws.search(text.strip()):
+        label, matched = r["label"], r["matched"]
+        shown = label if matched == label else f"{label} (“{matched}”)"
+        out.append(
+            {
+                "label": f"{shown} · {kind_style(str(r['kind'])).label}",
+                "value": str(r["entity"]),
+                "search": f"{label} {matched}",
+            }
+        )
+    return out
+
+
+def catalogue_options() -> list[dict]:
+    """The named queries, each with its summary as the option's title."""
+    return [
+        {"label": f"{q.name} — {q.summary}", "value": q.name, "title": q.summary}
+        for q in queries.catalogue().values()
+    ]

@@ -1,0 +1,97 @@
+"""The detail panel of a node: properties, sources and neighbours from node_properties rows (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rdflib import RDF, RDFS, Literal, URIRef
+
+from graph.terms import DCTERMS, SKOS, curie
+
+
+def safe_href(iri: str) -> str | None:
+    """An IRI usable as a link: http(s) only; anything else (javascript:, data:, urn:) stays text."""
+    text = str(iri).strip()
+    lowered = text.lower()
+    if not lowered.startswith(("http://", "https://")) or any(c in text for c in "\"'<> \t\n\r"):
+        return None
+    return text
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value in the detail panel: its text, a safe link or None, and the entity it names if any."""
+
+    text: str
+    href: str | None = None
+    entity: str | None = None
+
+
+@dataclass(frozen=True)
+class Details:
+    """A node's panel: its properties, its sources, its neighbours grouped by relation."""
+
+    iri: str
+    label: str
+    kind: str
+    properties: list[tuple[str, list[Value]]]
+    sources: list[Value]
+    neighbours: list[tuple[str, list[Value]]]
+
+
+_SOURCE_PROPS = {str(DCTERMS.source), "http://www.w3.org/ns/prov#wasDerivedFrom"}
+_LABEL_PROPS = {str(SKOS.prefLabel), str(RDFS.label)}
+
+
+def _pretty_prop(iri: str, label: object) -> str:
+    """A property's label, or its local name in words: altLabel -> alt label."""
+    if label is not None:
+        return str(label)
+    local = str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower() if local else curie(str(iri))
+
+
+def details(
+    iri: str, label: str, kind: str, rows: Iterable[Mapping], entities: Mapping[str, object]
+) -> Details:
+    """Group node_properties rows: literal and external values as properties, entity links as neighbours.
+
+    `entities` is the set (or index) of known entity IRIs: a value in it is a neighbour, drawn
+    as a name to click; other IRIs are external links (http/https only) or plain text.
+    """
+    props: dict[str, list[Value]] = defaultdict(list)
+    neigh: dict[str, list[Value]] = defaultdict(list)
+    sources: list[Value] = []
+    seen: set = set()
+    for r in rows:
+        direction, prop, value = str(r["direction"]), str(r["property"]), r["value"]
+        key = (direction, prop, str(value))
+        if key in seen:
+            continue
+        seen.add(key)
+        value_label = r.get("valueLabel")
+        name = _pretty_prop(prop, r.get("propertyLabel"))
+        if isinstance(value, URIRef) or (value is not None and not isinstance(value, Literal)):
+            text = str(value_label) if value_label is not None else curie(str(value))
+            if prop in _SOURCE_PROPS and direction == "out":
+                sources.append(Value(text, safe_href(str(value))))
+            elif str(value) in entities:
+                rel = name if direction == "out" else f"{name} (from)"
+                neigh[rel].append(Value(text, None, str(value)))
+            elif prop == str(RDF.type):
+                props["type"].append(Value(curie(str(value))))
+            else:
+                props[name].append(Value(text, safe_href(str(value))))
+        elif (direction == "out" and prop not in _LABEL_PROPS) or direction == "out":
+            props[name].append(Value(str(value)))
+    return Details(
+        iri,
+        label,
+        kind,
+        sorted(props.items()),
+        sources,
+        sorted((k, sorted(v, key=lambda x: x.text.lower())) for k, v in neigh.items()),
+    )

@@ -1,0 +1,123 @@
+"""The look of the graph: Cytoscape stylesheet and the legend's swatches (pure data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from graph.ui.view.kinds import KINDS, OTHER
+
+
+def stylesheet() -> list[dict]:
+    """Colour and shape by kind; essential links thick and solid, optional thin and dashed."""
+    base = [
+        {
+            "selector": "node",
+            "style": {
+                "label": "data(label)",
+                "font-size": 11,
+                "text-wrap": "ellipsis",
+                "text-max-width": 140,
+                "text-valign": "bottom",
+                "text-margin-y": 4,
+                "width": 26,
+                "height": 26,
+                "border-width": 1,
+                "border-color": "#ffffff",
+                "min-zoomed-font-size": 7,
+                "color": "#222",
+                "text-background-color": "#ffffff",
+                "text-background-opacity": 0.7,
+                "text-background-padding": 1,
+            },
+        },
+        {"selector": "node.k-Role", "style": {"width": 38, "height": 38, "font-weight": "bold"}},
+        {
+            "selector": "edge",
+            "style": {
+                "curve-style": "bezier",
+                "target-arrow-shape": "triangle",
+                "arrow-scale": 0.8,
+                "line-color": "#9aa3ad",
+                "target-arrow-color": "#9aa3ad",
+                "width": 1.2,
+                "font-size": 10,
+                "color": "#333",
+                "text-rotation": "autorotate",
+                "text-background-color": "#ffffff",
+                "text-background-opacity": 0.85,
+                "text-background-padding": 2,
+            },
+        },
+        {
+            "selector": "edge.essential",
+            "style": {"width": 3.2, "line-color": "#3b4a5a", "target-arrow-color": "#3b4a5a"},
+        },
+        {
+            "selector": "edge.optional",
+            "style": {"width": 1.4, "line-style": "dashed", "line-dash-pattern": [6, 4]},
+        },
+        {"selector": "edge.labelled, edge:selected, edge.hover", "style": {"label": "data(label)"}},
+        {
+            "selector": "node:selected",
+            "style": {"border-width": 4, "border-color": "#111", "overlay-opacity": 0.1},
+        },
+        {"selector": "edge:selected", "style": {"line-color": "#111", "target-arrow-color": "#111"}},
+        {"selector": "node.path", "style": {"border-width": 4, "border-color": "#e6007e"}},
+        {
+            "selector": "edge.path",
+            "style": {
+                "line-color": "#e6007e",
+                "target-arrow-color": "#e6007e",
+                "width": 4,
+                "label": "data(label)",
+            },
+        },
+    ]
+    for name, kind in [*KINDS.items(), ("Other", OTHER)]:
+        base.insert(
+            1, {"selector": f"node.k-{name}", "style": {"background-color": kind.colour, "shape": kind.shape}}
+        )
+    return base
+
+
+# CSS clip-paths that draw the legend swatches in the same shapes as the graph.
+_CLIP = {
+    "ellipse": "circle(50%)",
+    "diamond": "polygon(50% 0,100% 50%,50% 100%,0 50%)",
+    "round-diamond": "polygon(50% 0,100% 50%,50% 100%,0 50%)",
+    "triangle": "polygon(50% 0,100% 100%,0 100%)",
+    "round-triangle": "polygon(50% 0,100% 100%,0 100%)",
+    "star": "polygon(50% 0,61% 35%,98% 35%,68% 57%,79% 91%,50% 70%,21% 91%,32% 57%,2% 35%,39% 35%)",
+    "hexagon": "polygon(25% 5%,75% 5%,100% 50%,75% 95%,25% 95%,0 50%)",
+    "octagon": "polygon(30% 0,70% 0,100% 30%,100% 70%,70% 100%,30% 100%,0 70%,0 30%)",
+    "pentagon": "polygon(50% 0,100% 38%,82% 100%,18% 100%,0 38%)",
+    "round-pentagon": "polygon(50% 0,100% 38%,82% 100%,18% 100%,0 38%)",
+    "heptagon": "polygon(50% 0,90% 20%,100% 60%,75% 100%,25% 100%,0 60%,10% 20%)",
+    "tag": "polygon(0 0,70% 0,100% 50%,70% 100%,0 100%)",
+    "vee": "polygon(0 0,50% 40%,100% 0,50% 100%)",
+    "rhomboid": "polygon(25% 0,100% 0,75% 100%,0 100%)",
+    "cut-rectangle": "polygon(20% 0,80% 0,100% 20%,100% 80%,80% 100%,20% 100%,0 80%,0 20%)",
+    "barrel": "inset(0 round 30% / 15%)",
+    "round-rectangle": "inset(0 round 25%)",
+    "rectangle": "inset(0)",
+}
+
+
+class LegendEntry(NamedTuple):
+    """One kind in the legend: its local name, label, colour and the CSS clip-path of its shape."""
+
+    kind: str
+    label: str
+    colour: str
+    clip: str
+
+
+def legend(kinds_present: Iterable[str] | None = None) -> list[LegendEntry]:
+    """Legend entries for the kinds drawn, in the palette's order."""
+    present = set(kinds_present) if kinds_present is not None else set(KINDS)
+    return [
+        LegendEntry(name, k.label, k.colour, _CLIP.get(k.shape, "circle(50%)"))
+        for name, k in [*KINDS.items(), ("Other", OTHER)]
+        if name in present
+    ]
