@@ -11,13 +11,28 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from graph.errors import GraphError
 
 FORMATS = ("table", "json", "csv", "tsv")  # graph.output.FORMATS (a test keeps them equal)
 EXPORT_FORMATS = ("turtle", "jsonld", "graphml", "csv")
 PROG = "python -m graph"
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2): the mistake and where to read more, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `prog: error: message (see prog --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def port(value: str) -> int:
+    """A TCP port number, for --port options."""
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1-65535)")
+    return int(value)
 
 
 def _rdf_suffixes() -> frozenset[str]:
@@ -36,7 +51,7 @@ def _rdf_file(value: str) -> str:
 
 def global_options(*, after: bool) -> argparse.ArgumentParser:
     """The options every command takes; after the subcommand they add to (never reset) those before it."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = Parser(add_help=False)
     g = p.add_argument_group("global options (before or after the subcommand)")
     unset = argparse.SUPPRESS if after else None
     g.add_argument(
@@ -79,7 +94,7 @@ def spread_data(argv: Sequence[str]) -> list[str]:
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand, each with the global options and its own help."""
     after = global_options(after=True)
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog=PROG,
         description="Explore the medical-aesthetics workforce knowledge graph.",
         parents=[global_options(after=False)],
