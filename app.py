@@ -13,6 +13,7 @@ import argparse
 import os
 import sys
 
+from graph.cli import Parser, data_files, port
 from graph.errors import GraphError
 from graph.stores import StoreSpec, open_store
 
@@ -29,9 +30,9 @@ def create_server(spec: StoreSpec | None = None):
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     """Options in any order; --data takes one or more files and may repeat."""
-    p = argparse.ArgumentParser(description="Aesthetics workforce knowledge-graph explorer")
+    p = Parser(prog="app.py", description="Aesthetics workforce knowledge-graph explorer")
     p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--port", type=port, default=8050, help="TCP port, 1-65535 (default 8050)")
     p.add_argument("--data", nargs="+", action="extend", default=[], metavar="FILE", help="extra RDF files")
     p.add_argument("--store", default="oxigraph", help="oxigraph (default), memory, or a SPARQL endpoint URL")
     p.add_argument(
@@ -64,7 +65,7 @@ def serve(spec: StoreSpec, host: str, port: int, threads: int = 4) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        spec = StoreSpec.parse(args.store, args.data)
+        spec = StoreSpec.parse(args.store, data_files(args.data))
         open_store(spec).close()  # bad --data or --store fails here with one line, before any server starts
         if args.debug:
             from graph.ui.app import create_app

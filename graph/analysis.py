@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from graphlib import CycleError, TopologicalSorter
+from typing import TYPE_CHECKING
 
-import networkx as nx
-import numpy as np
+from graph.network import RoleItems
 
-from graph.network import RoleItems, incidence, role_item_graph
+if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only for the analyses that use them
+    import networkx as nx
+    import numpy as np
 
 #: weights of a link in the essential-weighted overlap
 ESSENTIAL_WEIGHT, OPTIONAL_WEIGHT = 1.0, 0.5
@@ -102,7 +105,9 @@ class OverlapMatrix:
     weighted: bool
 
     def top_pairs(self, n: int = 20) -> list[tuple[str, str, float, int]]:
-        """The n most similar distinct pairs: (a, b, jaccard, shared)."""
+        """The n most similar distinct pairs: (a, b, jaccard, shared); ties in role order (sorted IRIs)."""
+        import numpy as np
+
         iu = np.triu_indices(len(self.roles), k=1)
         scores = self.jaccard[iu]
         order = np.argsort(-scores, kind="stable")[:n]
@@ -130,6 +135,10 @@ def overlap_matrix(
     Weighted: essential links weigh 1 and optional 0.5, and similarity is the weighted Jaccard
     sum(min)/sum(max); with weights in {0, 0.5, 1}, sum(min) = 0.5 * (P P^T + E E^T).
     """
+    import numpy as np
+
+    from graph.network import incidence
+
     order = tuple(roles) if roles is not None else ri.roles
     P, E = incidence(ri, order, category=category, essential_only=essential_only)
     shared = (P @ P.T).toarray()
@@ -200,26 +209,34 @@ def gap(ri: RoleItems, a: str, b: str, credentials: Iterable[CredentialStep] = (
             prereq_depth.get(item, 0),
             not want[item],
             ri.label.get(item, item).lower(),
+            item,
         )
 
     steps = tuple(
         GapStep(n, ri.category[i], i, ri.label.get(i, i), want[i])
         for n, i in enumerate(sorted(missing, key=key), 1)
     )
-    needed = tuple(creds[i] for i in sorted(creds, key=lambda c: prereq_depth.get(c, 0)) if i in missing)
+    order = sorted(creds, key=lambda c: (prereq_depth.get(c, 0), creds[c].label.lower(), c))
+    needed = tuple(creds[i] for i in order if i in missing)
     return Gap(a, b, steps, needed, tuple(sorted(i for i in want if i in have)))
 
 
 def _prerequisite_depth(creds: dict[str, CredentialStep]) -> dict[str, int]:
-    """How many prerequisites stand before each credential, so a prerequisite is earned first."""
-    G = nx.DiGraph()
-    for c in creds.values():
-        G.add_node(c.credential)
-        for p in c.prerequisites:
-            G.add_edge(p, c.credential)
-    if not nx.is_directed_acyclic_graph(G):
+    """How many prerequisites stand before each credential, so a prerequisite is earned first.
+
+    >>> c = lambda iri, *pre: CredentialStep(iri, iri, True, (), pre, (), ())
+    >>> _prerequisite_depth({"b": c("b", "a"), "c": c("c", "b")})
+    {'a': 0, 'b': 1, 'c': 2}
+    """
+    before = {c.credential: set(c.prerequisites) for c in creds.values()}
+    try:
+        order = list(TopologicalSorter(before).static_order())
+    except CycleError:
         return {}
-    return {n: len(nx.ancestors(G, n)) for n in G}
+    ancestors: dict[str, set[str]] = {}
+    for node in order:  # every prerequisite comes before what needs it
+        ancestors[node] = set().union(*({p} | ancestors[p] for p in before.get(node, ())))
+    return {n: len(ancestors[n]) for n in sorted(ancestors)}
 
 
 # ---------------------------------------------------------------- cover
@@ -305,15 +322,29 @@ class Step:
 
 
 def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> list[tuple[Step, ...]]:
-    """Up to `limit` shortest connections between two entities, following links either way."""
+    """Up to `limit` shortest connections between two entities, following links either way.
+
+    Paths come in a fixed order (neighbours by IRI), never in the order the store returned links.
+    """
+    import networkx as nx
+
     if a not in G or b not in G:
         return []
-    U = G.to_undirected(as_view=True)
-    try:
-        node_paths = list(itertools.islice(nx.all_shortest_paths(U, a, b), limit))
-    except nx.NetworkXNoPath:
+    pred = nx.predecessor(G.to_undirected(as_view=True), a)
+    if b not in pred:
         return []
+    node_paths = itertools.islice(_paths_back(pred, a, b), limit)
     return [tuple(_step(G, x, y) for x, y in itertools.pairwise(path)) for path in node_paths]
+
+
+def _paths_back(pred: dict[str, list[str]], a: str, node: str) -> Iterator[list[str]]:
+    """Every shortest path from a to node, walking predecessors in sorted order."""
+    if node == a:
+        yield [a]
+        return
+    for p in sorted(pred[node]):
+        for path in _paths_back(pred, a, p):
+            yield [*path, node]
 
 
 def _step(G: nx.MultiDiGraph, x: str, y: str) -> Step:
@@ -355,6 +386,10 @@ def transferable(ri: RoleItems, *, top: int = 20, sample: int | None = None, see
 
     `sample` approximates betweenness with that many pivots for big graphs (exact when None).
     """
+    import networkx as nx
+
+    from graph.network import role_item_graph
+
     G = role_item_graph(ri)
     k = sample if sample and sample < G.number_of_nodes() else None
     bc = nx.betweenness_centrality(G, k=k, seed=seed if k else None, normalized=True)
@@ -365,6 +400,9 @@ def transferable(ri: RoleItems, *, top: int = 20, sample: int | None = None, see
 
 def communities(ri: RoleItems, roles: Sequence[str] | None = None, *, seed: int = 7) -> list[tuple[str, ...]]:
     """Groups of roles that share many items: Louvain on the role graph weighted by shared items."""
+    import networkx as nx
+    import numpy as np
+
     order = tuple(roles) if roles is not None else ri.roles
     m = overlap_matrix(ri, order)
     G = nx.Graph()

@@ -1,4 +1,4 @@
-"""The command line: validate, stats, queries, query, sparql, overlap, gap, cover, path, export, import, bench.
+"""The command line: validate, stats, queries, query, sparql, overlap, gap, cover, path, export, import (benchmarks: python -m benchmarks).
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
@@ -11,27 +11,47 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import NoReturn, TextIO
 
 from graph.errors import GraphError
-from graph.load import FORMATS as RDF_SUFFIXES
-from graph.output import FORMATS
 
+FORMATS = ("table", "json", "csv", "tsv")  # graph.output.FORMATS (a test keeps them equal)
 EXPORT_FORMATS = ("turtle", "jsonld", "graphml", "csv")
 PROG = "python -m graph"
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with one-line usage errors (exit 2): the mistake and where to read more, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print `prog: error: message (see prog --help)` and exit 2."""
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def port(value: str) -> int:
+    """A TCP port number, for --port options."""
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1-65535)")
+    return int(value)
+
+
+def _rdf_suffixes() -> frozenset[str]:
+    from graph.load import FORMATS as RDF_SUFFIXES  # pyoxigraph and rdflib: only when --data is given
+
+    return frozenset(RDF_SUFFIXES)
+
+
 def _rdf_file(value: str) -> str:
     """A --data value must name an RDF file by its suffix (checked for existence before any work)."""
-    if Path(value).suffix.lower() not in RDF_SUFFIXES:
-        known = ", ".join(sorted(RDF_SUFFIXES))
+    if Path(value).suffix.lower() not in _rdf_suffixes():
+        known = ", ".join(sorted(_rdf_suffixes()))
         raise argparse.ArgumentTypeError(f"{value!r} is not an RDF file (expected {known})")
     return value
 
 
 def global_options(*, after: bool) -> argparse.ArgumentParser:
     """The options every command takes; after the subcommand they add to (never reset) those before it."""
-    p = argparse.ArgumentParser(add_help=False)
+    p = Parser(add_help=False)
     g = p.add_argument_group("global options (before or after the subcommand)")
     unset = argparse.SUPPRESS if after else None
     g.add_argument(
@@ -63,7 +83,7 @@ def spread_data(argv: Sequence[str]) -> list[str]:
     spread: list[str] = []
     taking = False  # the previous argument was --data or one of its files
     for arg in argv:
-        is_file = not arg.startswith("-") and Path(arg).suffix.lower() in RDF_SUFFIXES
+        is_file = taking and not arg.startswith("-") and Path(arg).suffix.lower() in _rdf_suffixes()
         if taking and is_file and spread[-1] != "--data":
             spread.append("--data")
         spread.append(arg)
@@ -74,7 +94,7 @@ def spread_data(argv: Sequence[str]) -> list[str]:
 def parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand, each with the global options and its own help."""
     after = global_options(after=True)
-    p = argparse.ArgumentParser(
+    p = Parser(
         prog=PROG,
         description="Explore the medical-aesthetics workforce knowledge graph.",
         parents=[global_options(after=False)],
@@ -169,10 +189,6 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("src", help="directory of the framework's CSV/TXT files")
     im.add_argument("--out", "-o", required=True, help="output .nt or .ttl file (its directory is created)")
     im.add_argument("--quiet", action="store_true", help="no progress bar")
-    b = add("bench", "benchmark stores, queries, callbacks and overlap (prints figures)")
-    from graph import bench
-
-    bench.configure(b)
     return p
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -160,6 +162,9 @@ def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     if len(roles) < 2:
         raise GraphError("overlap needs at least two roles")
+    if args.category is not None and args.category not in ws.categories:
+        known = ", ".join(sorted(ws.categories))
+        raise GraphError(f"no category {args.category!r}; expected one of {known}")
     m = analysis.overlap_matrix(ws.role_items, roles, category=args.category, weighted=args.weighted)
     rows = [(ws.label(a), ws.label(b), round(j, 3), s) for a, b, j, s in m.top_pairs(args.top)]
     emit(rows, ("role_a", "role_b", "jaccard", "shared"), args.format, out)
@@ -217,6 +222,7 @@ def cmd_path(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The whole graph as Turtle or JSON-LD; its entity network as GraphML or CSV nodes and edges."""
+    target = _csv_directory(args.out) if args.format == "csv" else None  # a mistaken --out costs no work
     ws = _workspace(args)
     if args.format in ("turtle", "jsonld"):
         kg = ws.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph()
@@ -233,47 +239,63 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for _u, _v, _k, d in G.edges(keys=True, data=True):
         d["essential"] = "" if d["essential"] is None else str(d["essential"]).lower()
     if args.format == "graphml":
-        import io
-
         import networkx as nx
 
         buf = io.BytesIO()
         nx.write_graphml(G, buf)
         return _write(buf.getvalue().decode("utf-8"), args.out, out)
-    target = Path(args.out) if args.out else None
-    if target:
+    nodes = [("id", "label", "kind"), *((n, d["label"], d["kind"]) for n, d in G.nodes(data=True))]
+    edges = [
+        ("source", "predicate", "label", "target", "essential"),
+        *((u, k, d["label"], v, d["essential"]) for u, v, k, d in G.edges(keys=True, data=True)),
+    ]
+    texts = {name: _csv_text(rows) for name, rows in (("nodes.csv", nodes), ("edges.csv", edges))}
+    if target is None:
+        out.write("".join(texts.values()))
+        return 0
+    try:
         target.mkdir(parents=True, exist_ok=True)
-    with _open(target / "nodes.csv" if target else None, out) as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(("id", "label", "kind"))
-        w.writerows((n, d["label"], d["kind"]) for n, d in G.nodes(data=True))
-    with _open(target / "edges.csv" if target else None, out) as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(("source", "predicate", "label", "target", "essential"))
-        w.writerows((u, k, d["label"], v, d["essential"]) for u, v, k, d in G.edges(keys=True, data=True))
+    except OSError as exc:
+        raise GraphError(f"--out {target}: cannot create the directory: {exc.strerror or exc}") from None
+    for name, text in texts.items():
+        _write(text, str(target / name), out)
     return 0
 
 
-class _open:
-    """A file to write, or stdout left open."""
+def _csv_text(rows: list[tuple[object, ...]]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
 
-    def __init__(self, path: Path | None, out: TextIO):
-        self.path, self.out, self.f = path, out, None
 
-    def __enter__(self) -> TextIO:
-        self.f = self.path.open("w", encoding="utf-8", newline="") if self.path else self.out
-        return self.f
-
-    def __exit__(self, *exc: object) -> None:
-        if self.path and self.f:
-            self.f.close()
+def _csv_directory(path: str | None) -> Path | None:
+    """Where CSV export writes nodes.csv and edges.csv: a directory, never a name that looks like a file."""
+    if path is None:
+        return None
+    target = Path(path)
+    if target.suffix.lower() in (".csv", ".tsv", ".txt") or target.is_file():
+        raise GraphError(
+            f"--out {path}: CSV export writes nodes.csv and edges.csv into a directory; name a directory"
+        )
+    return target
 
 
 def _write(text: str, path: str | None, out: TextIO) -> int:
-    if path:
-        Path(path).write_text(text, encoding="utf-8")
-    else:
+    """Write to stdout, or to a file atomically (a temporary file beside it, renamed when complete)."""
+    if not path:
         out.write(text)
+        return 0
+    target = Path(path)
+    if target.is_dir():
+        raise GraphError(f"--out {path} is a directory; name a file")
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise GraphError(f"--out {path}: cannot write: {exc.strerror or exc}") from None
     return 0
 
 
@@ -285,10 +307,3 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     summary = run(Path(args.src), Path(args.out), progress=None if args.quiet else err)
     out.write(summary.format() + "\n")
     return 0
-
-
-def cmd_bench(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """Benchmark figures: load/open time, memory, query and callback latencies, all-pairs overlap."""
-    from graph import bench
-
-    return bench.run(args, out)

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-
-import networkx as nx
-import numpy as np
-from scipy import sparse
+from typing import TYPE_CHECKING
 
 from graph.stores import Result
+
+if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only when a projection needs them
+    import networkx as nx
+    from scipy import sparse
 
 # A category of item that describes the item better than "skills" wins when ESCO skills are merged in.
 _GENERIC_CATEGORIES = ("skills", "tools", "technology")
@@ -55,7 +56,7 @@ def canonical_items(mapping_rows: Result | None, roles: set[str]) -> dict[str, s
         return x
 
     curated: dict[str, bool] = {}
-    for row in mapping_rows.rows if mapping_rows else ():
+    for row in _in_order(mapping_rows) if mapping_rows else ():
         a, b = str(row[0]), str(row[1])
         if a in roles or b in roles:
             continue
@@ -70,6 +71,11 @@ def canonical_items(mapping_rows: Result | None, roles: set[str]) -> dict[str, s
     return {x: find(x) for x in parent}
 
 
+def _in_order(rows: Result) -> list[tuple]:
+    """Rows sorted by their text: stores return rows in no fixed order, and first-seen choices must not vary."""
+    return sorted(rows.rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
+
+
 def _ours(iri: str) -> bool:
     return iri.startswith("https://w3id.org/aesthetics-kg/")
 
@@ -81,7 +87,7 @@ def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
     links: dict[str, dict[str, bool]] = defaultdict(dict)
     category: dict[str, str] = {}
     label: dict[str, str] = {}
-    for role, cat, item, item_label, essential in rows.rows:
+    for role, cat, item, item_label, essential in _in_order(rows):
         key = canon.get(str(item), str(item))
         ess = bool(essential.toPython()) if essential is not None else False
         links[str(role)][key] = links[str(role)].get(key, False) or ess
@@ -100,6 +106,9 @@ def incidence(
     ri: RoleItems, roles: tuple[str, ...], *, category: str | None = None, essential_only: bool = False
 ) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """Roles x items presence and essential matrices (0/1, sparse), for overlap at any scale."""
+    import numpy as np
+    from scipy import sparse
+
     col = {item: j for j, item in enumerate(ri.items)}
     r_idx, c_idx, ess = [], [], []
     for i, role in enumerate(roles):
@@ -116,6 +125,8 @@ def incidence(
 
 def role_item_graph(ri: RoleItems) -> nx.Graph:
     """The bipartite role-item graph: nodes typed role or item, edges marked essential."""
+    import networkx as nx
+
     G = nx.Graph()
     for role, items in ri.links.items():
         G.add_node(role, type="role")
@@ -127,8 +138,10 @@ def role_item_graph(ri: RoleItems) -> nx.Graph:
 
 def entity_graph(rows: Result) -> nx.MultiDiGraph:
     """Entity links from entity_edges.rq rows (s, p, o, propertyLabel, essential), keyed by predicate."""
+    import networkx as nx
+
     G = nx.MultiDiGraph()
-    for s, p, o, plabel, essential in rows.rows:
+    for s, p, o, plabel, essential in _in_order(rows):
         G.add_edge(
             str(s),
             str(o),

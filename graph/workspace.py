@@ -4,24 +4,42 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 from rdflib import URIRef
 
 from graph import analysis, queries
+from graph.errors import ResolveError
 from graph.network import RoleItems, entity_graph, role_items
 from graph.resolve import EntityIndex, build_index, resolve
 from graph.stores import Result, Store, StoreSpec, open_store
-from graph.stores.oxigraph import fingerprint
 from graph.terms import AKG
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 CACHE_VERSION = 1  # bump when a cached projection's shape changes
 SEARCH_LIMIT = 50  # search_labels.rq's LIMIT
+
+
+def kind_name(kind: str) -> str:
+    """A kind IRI as words: akg:CosmeticProcedure -> "cosmetic procedure".
+
+    >>> kind_name("https://w3id.org/aesthetics-kg/ontology#CosmeticProcedure")
+    'cosmetic procedure'
+    """
+    local = kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or "entity"
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+
+
+def _a(noun: str) -> str:
+    return f"an {noun}" if noun[:1] in "aeiou" else f"a {noun}"
 
 
 class Workspace:
@@ -40,6 +58,8 @@ class Workspace:
         spec = spec or StoreSpec()
         cache_dir = None
         if spec.kind == "oxigraph" and spec.data:
+            from graph.stores.oxigraph import fingerprint
+
             # the queries that derive the projections are part of the key: a changed .rq file rebuilds them
             cache_dir = spec.root / f"{fingerprint(spec.sources())}.projections" / queries.fingerprint()
         return cls(open_store(spec), spec, cache_dir=cache_dir)
@@ -90,8 +110,17 @@ class Workspace:
         return resolve(self.index, name, kinds=kinds)
 
     def resolve_role(self, name: str) -> URIRef:
-        """The role a name means."""
-        return self.resolve(name, (str(AKG.Role),))
+        """The role a name means; a name of something else says what it is instead of "no entity"."""
+        try:
+            return self.resolve(name, (str(AKG.Role),))
+        except ResolveError as exc:
+            try:
+                other = self.resolve(name)
+            except ResolveError:
+                raise exc from None
+            raise ResolveError(
+                f"{name!r} is {_a(kind_name(self.index.kind(other) or ''))}, not a role"
+            ) from None
 
     @cached_property
     def index(self) -> EntityIndex:

@@ -216,3 +216,9 @@ def test_every_subcommand_help_names_the_global_options_and_its_arguments(comman
     sub = next(a for a in parser()._actions if a.dest == "command").choices[command]
     explained = [a for a in sub._actions if not a.option_strings]
     assert all(a.help and a.help.split("(")[0].strip() in " ".join(text.split()) for a in explained)
+
+
+def test_the_cli_lists_the_output_formats_it_prints():
+    from graph import cli, output
+
+    assert cli.FORMATS == output.FORMATS

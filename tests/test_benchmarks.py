@@ -1,4 +1,4 @@
-"""The bench runs end to end on tiny settings and reports what it promises (a smoke test, not a timing)."""
+"""The benchmarks run end to end on tiny settings and report what they promise (smoke tests, not timings)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ import argparse
 import io
 import json
 
-from graph import bench, queries
+from benchmarks import startup
+from benchmarks import stores as bench
+from graph import queries
+from graph.paths import ROOT
 
 
 def _run(*argv: str) -> tuple[int, str]:
@@ -51,3 +54,20 @@ def test_bench_table_names_machine_and_rows():
 def test_unknown_store_is_refused():
     code, text = _run("--stores", "fuseki")
     assert code == 2 and text == ""
+
+
+def test_startup_reports_each_command_and_its_heavy_imports():
+    row = startup.measure(("path", "--help"), repeat=1)
+    assert row["command"] == "path --help" and 0 < row["min_ms"] <= row["median_ms"]
+    assert row["heavy_imports"] == []  # help needs neither NumPy, SciPy, NetworkX nor rdflib's SPARQL
+
+
+def test_the_library_never_imports_the_benchmarks():
+    import ast
+
+    for path in (ROOT / "graph").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.split(".")[0] == "benchmarks" for n in names), path

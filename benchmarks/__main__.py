@@ -1,0 +1,35 @@
+"""The one runner: `python -m benchmarks stores [...]` or `python -m benchmarks startup [...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from benchmarks import startup, stores
+
+BENCHMARKS = {
+    "stores": (stores, "stores x graphs: load, memory, query and redraw latency, all-pairs overlap"),
+    "startup": (startup, "wall time of command-line calls and which heavy libraries each imports"),
+}
+
+
+def parser() -> argparse.ArgumentParser:
+    """One subcommand per benchmark module, each adding its own options."""
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description="Benchmarks (print figures).")
+    sub = p.add_subparsers(dest="benchmark", required=True, metavar="BENCHMARK")
+    for name, (module, summary) in BENCHMARKS.items():
+        module.configure(sub.add_parser(name, help=summary, description=summary))
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    """Run one benchmark; return its exit code."""
+    args = parser().parse_args(argv)
+    module, _ = BENCHMARKS[args.benchmark]
+    return module.run(args, out or sys.stdout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

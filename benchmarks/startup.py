@@ -1,0 +1,82 @@
+"""Start-up cost of the command line: wall time of whole `python -m graph …` processes, and what each imports.
+
+A command on the curated graph should answer in 250 ms or less; the heavy libraries (NumPy, SciPy,
+NetworkX, rdflib's SPARQL engine) load only for the commands that need them, which this shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any, TextIO
+
+from graph.paths import ROOT
+
+COMMANDS: tuple[tuple[str, ...], ...] = (
+    ("--help",),
+    ("gap", "--help"),
+    ("queries",),
+    ("stats",),
+    ("query", "roles_by_item", "-p", "item=laser hair removal"),
+    ("overlap", "--roles", "medical aesthetician", "esthetician"),
+    ("gap", "medical aesthetician", "aesthetic medical laser technician"),
+    ("cover", "medical aesthetician", "esthetician"),
+    ("overlap", "--top", "5"),
+    ("path", "medical aesthetician", "NCLE", "--limit", "1"),
+)
+HEAVY = ("numpy", "scipy", "networkx", "rdflib.plugins.sparql", "pyshacl")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the start-up benchmark's options."""
+    parser.add_argument("--repeat", type=int, default=7, help="runs per command line (default 7)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def measure(argv: tuple[str, ...], repeat: int) -> dict[str, Any]:
+    """Wall times of `python -m graph ARGV` in fresh processes, and which heavy modules it imported."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "graph", *argv], cwd=ROOT, capture_output=True, check=True)
+        times.append(time.perf_counter() - start)
+    probe = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "graph", *argv], cwd=ROOT, capture_output=True, text=True
+    )
+    imported = {line.rsplit("|", 1)[-1].strip() for line in probe.stderr.splitlines() if "|" in line}
+    return {
+        "command": " ".join(argv),
+        "min_ms": round(min(times) * 1000, 1),
+        "median_ms": round(statistics.median(times) * 1000, 1),
+        "heavy_imports": [m for m in HEAVY if m in imported],
+    }
+
+
+def baseline(repeat: int) -> float:
+    """Milliseconds for the interpreter alone (`python -c pass`), for scale."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "pass"], check=True)
+        times.append(time.perf_counter() - start)
+    return round(statistics.median(times) * 1000, 1)
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Time every command line and print a table (or JSON)."""
+    rows = [measure(c, args.repeat) for c in COMMANDS]
+    report = {"python_alone_ms": baseline(args.repeat), "repeat": args.repeat, "commands": rows}
+    if args.json:
+        json.dump(report, out, indent=2)
+        out.write("\n")
+        return 0
+    out.write(f"start-up, {args.repeat} runs each (python alone: {report['python_alone_ms']} ms median)\n")
+    out.write(f"{'command':<66} {'min ms':>8} {'median ms':>10}  heavy imports\n")
+    for r in rows:
+        heavy = ", ".join(r["heavy_imports"]) or "-"
+        out.write(f"{'python -m graph ' + r['command']:<66} {r['min_ms']:>8} {r['median_ms']:>10}  {heavy}\n")
+    return 0
