@@ -1,16 +1,19 @@
 """Parse RDF sources from local files into a fresh graph, all or nothing, never fetching anything.
 
 Every source goes through Oxigraph's parsers: they never dereference a URL (no remote JSON-LD
-contexts, no owl:imports) and report the line and column of a syntax error.
+contexts, no owl:imports) and report the line and column of a syntax error. Each source is a named
+graph, `urn:akg:graph:<file name>` (the curated graph is `urn:akg:graph:roles.ttl`); the graphs inside
+TriG and N-Quads files keep their own names, and their default-graph triples go to the file's graph.
 """
 
 from __future__ import annotations
 
+import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import SourceError
@@ -25,7 +28,10 @@ FORMATS: dict[str, ox.RdfFormat] = {
     ".owl": ox.RdfFormat.RDF_XML,
     ".xml": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
 }
+GRAPH_PREFIX = "urn:akg:graph:"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
@@ -87,7 +93,10 @@ def load_rdflib(paths: Sequence[str | Path]) -> Graph:
 
 
 def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | None:
-    """Oxigraph term to rdflib term; xsd:string literals become rdflib's plain literals."""
+    """Oxigraph term to rdflib term, lexical form kept exactly; xsd:string literals become plain literals.
+
+    rdflib would otherwise normalise typed literals (`"01"^^xsd:integer` to `"1"`, `"1E3"` to `"1000.0"`).
+    """
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
@@ -98,7 +107,9 @@ def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Node | N
         if term.language:
             return Literal(term.value, lang=term.language)
         dt = term.datatype.value
-        return Literal(term.value) if dt == _XSD_STRING else Literal(term.value, datatype=URIRef(dt))
+        if dt == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt), normalize=False)
     raise TypeError(f"unsupported term {term!r}")
 
 
@@ -120,3 +131,58 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 def check_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat]]:
     """Each source with its format, all checked before any is loaded."""
     return [(Path(p), rdf_format(p)) for p in paths]
+
+
+def graph_name(path: str | Path) -> str:
+    """The named graph a source file's triples go to: stable across machines, from the file name alone.
+
+    >>> graph_name("/data/esco 1.1.nt")
+    'urn:akg:graph:esco%201.1.nt'
+    """
+    return GRAPH_PREFIX + urllib.parse.quote(Path(path).name, safe="-._~!$&'()*+,;=@")
+
+
+def named_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat, str]]:
+    """Each source with its format and graph name; two sources with one file name are refused."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path, fmt in check_sources(paths):
+        name = graph_name(path)
+        if name in seen:
+            raise SourceError(
+                str(path), f"another source has the same file name ({seen[name]}): rename one, each file is graph {name}"
+            )
+        seen[name] = path
+        out.append((path, fmt, name))
+    return out
+
+
+def parse_quads(path: str | Path, graph: str) -> list[ox.Quad]:
+    """All quads of one local file, triples outside any named graph put in `graph`."""
+    fmt = rdf_format(path)
+    default = ox.NamedNode(graph)
+    try:
+        return [
+            q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, default)
+            for q in ox.parse(path=str(path), format=fmt)
+        ]
+    except SyntaxError as exc:
+        raise syntax_error(path, exc) from None
+    except (OSError, ValueError) as exc:
+        raise SourceError(str(path), str(exc)) from None
+
+
+def load_dataset(paths: Sequence[str | Path]) -> Dataset:
+    """A new rdflib dataset, one named graph per source (see graph_name), its default graph their union."""
+    ds = Dataset(default_union=True)
+    for prefix, ns in PREFIXES.items():
+        ds.bind(prefix, ns)
+    parsed = [parse_quads(path, name) for path, _fmt, name in named_sources(paths)]  # all, before any is added
+    graphs: dict[ox.NamedNode | ox.BlankNode, Graph] = {}
+    for quads in parsed:
+        for q in quads:
+            kg = graphs.get(q.graph_name)
+            if kg is None:
+                kg = graphs[q.graph_name] = ds.graph(to_rdflib(q.graph_name))
+            kg.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    return ds

@@ -18,6 +18,7 @@ Binding = Node | Sequence[Node]
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _WHERE = re.compile(r"\bWHERE\b", re.I)
+_FROM = re.compile(r"(?<![\w:.\-?$])FROM(?![\w:\-])", re.I)
 _TOKEN = re.compile(
     r'(?P<long>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\')'
     r'|(?P<str>"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
@@ -56,6 +57,17 @@ def query_form(text: str) -> str:
     """
     m = _FORM.search(strip_comments_and_strings(text))
     return m.group(1).upper() if m else "SELECT"
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (FROM or FROM NAMED), outside strings, IRIs and comments.
+
+    >>> has_dataset_clause('SELECT ?from WHERE { ?s ex:from "FROM" } # FROM')
+    False
+    >>> has_dataset_clause('ASK FROM NAMED <urn:g> { GRAPH ?g { ?s ?p ?o } }')
+    True
+    """
+    return bool(_FROM.search(strip_comments_and_strings(text)))
 
 
 def substitute(text: str, scalars: Mapping[str, Node]) -> str:

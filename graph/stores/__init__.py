@@ -27,7 +27,24 @@ if TYPE_CHECKING:
 
 Triple = tuple[Node, Node, Node]
 
-__all__ = ["Binding", "Result", "Store", "StoreSpec", "Triple", "open_store"]
+__all__ = ["BASE_IRI", "Binding", "QueryDataset", "Result", "Store", "StoreSpec", "Triple", "open_store"]
+
+# Relative IRIs in queries resolve against the curated resource namespace (a query's own BASE wins):
+# `CONSTRUCT { <s> <p> 1 } WHERE {}` makes akgr:s akgr:p 1, the same on every store and every path.
+BASE_IRI = "https://w3id.org/aesthetics-kg/resource/"
+
+
+@dataclass(frozen=True)
+class QueryDataset:
+    """The graphs a query runs on, as the protocol's default-graph-uri and named-graph-uri name them.
+
+    Given, it replaces the query's own FROM and FROM NAMED (SPARQL 1.1 Protocol, 2.1.4): the default
+    graph is the merge of `default` (empty when none is named) and GRAPH reaches only `named`.
+    A graph the store does not hold is an empty graph: nothing is ever fetched.
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,19 +89,32 @@ class Store(ABC):
     values_at_end: bool = False  # where list values go in the WHERE group (see with_values)
 
     def query(
-        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None, limit: int | None = None
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Binding | None] | None = None,
+        limit: int | None = None,
+        dataset: QueryDataset | None = None,
     ) -> Result:
         """Run a query; single values are bound natively, lists through a VALUES block.
 
         With a `limit`, at most that many rows or triples are read from the engine, and the result
-        says whether there were more (`truncated`).
+        says whether there were more (`truncated`). The default graph is the union of every graph
+        unless the query's FROM / FROM NAMED or a `dataset` chooses graphs.
         """
         scalars, lists = split_bindings(bindings or {})
-        return self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit)
+        return self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit, dataset)
 
     @abstractmethod
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
-        """Run query text with single values bound: each engine's own way."""
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+        """Run query text with single values bound on the dataset chosen: each engine's own way."""
+
+    def graphs(self) -> list[tuple[str, int]]:
+        """The named graphs and their triple counts, by name."""
+        rows = self.query(
+            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY STR(?g)"
+        ).rows
+        return [(str(g), int(n)) for g, n in rows if g is not None]
 
     def triple_count(self) -> int:
         """How many triples the store holds."""
@@ -127,10 +157,10 @@ def open_store(spec: StoreSpec | None = None) -> Store:
     """Open the store a spec names: Oxigraph by default (on disk when --data adds files), rdflib, or a remote endpoint."""
     spec = spec or StoreSpec()
     if spec.kind == "memory":
-        from graph.load import load_rdflib
+        from graph.load import load_dataset
         from graph.stores.memory import MemoryStore
 
-        return MemoryStore(load_rdflib(spec.sources()))
+        return MemoryStore(load_dataset(spec.sources()))
     if spec.kind == "oxigraph":
         from graph.stores.oxigraph import OxigraphStore, memory_oxigraph, persisted_oxigraph
 

@@ -10,14 +10,15 @@ from functools import lru_cache
 
 import rdflib.plugins.sparql
 from pyparsing import ParseException
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.sparql_text import Binding, query_form, split_bindings, with_values
-from graph.stores import Result, Store, Triple
+from graph.stores import BASE_IRI, QueryDataset, Result, Store, Triple
 
 # rdflib must never fetch the graphs a query's FROM names (defence in depth; the sandbox refuses FROM).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -30,7 +31,7 @@ def prepare(text: str) -> Query:
     """Parse and translate a query once; rdflib's parser is not thread-safe, so one at a time."""
     with PARSE_LOCK:
         try:
-            return prepareQuery(text)
+            return prepareQuery(text, base=BASE_IRI)
         except ParseException as exc:
             raise QueryError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
         except Exception as exc:  # rdflib raises bare Exceptions for some malformed queries
@@ -38,7 +39,7 @@ def prepare(text: str) -> Query:
 
 
 class MemoryStore(Store):
-    """rdflib's in-memory graph: every query through rdflib's own evaluator."""
+    """rdflib's in-memory graph or dataset (one graph per source): every query through rdflib's evaluator."""
 
     kind = "memory"
 
@@ -46,7 +47,12 @@ class MemoryStore(Store):
         self.kg = kg
 
     def query(
-        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None, limit: int | None = None
+        self,
+        text: str,
+        *,
+        bindings: Mapping[str, Binding | None] | None = None,
+        limit: int | None = None,
+        dataset: QueryDataset | None = None,
     ) -> Result:
         """As Store.query; a CONSTRUCT with few list values runs once per combination through initBindings.
 
@@ -58,15 +64,15 @@ class MemoryStore(Store):
         lists = {k: v for k, v in lists.items() if v}
         combos = math.prod(len(v) for v in lists.values()) if lists else 0
         if not lists or combos > 256 or query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
-            return self._run(with_values(text, lists), scalars, limit)
+            return self._run(with_values(text, lists), scalars, limit, dataset)
         triples: dict[Triple, None] = {}
         for values in itertools.product(*lists.values()):
-            res = self._run(text, {**scalars, **dict(zip(lists, values, strict=True))}, None)
+            res = self._run(text, {**scalars, **dict(zip(lists, values, strict=True))}, None, dataset)
             triples.update(dict.fromkeys(res.triples))
         return Result(res.form, triples=tuple(triples)).capped(limit)
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
-        prepared = prepare(text)
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+        prepared = prepare(text) if dataset is None else _with_dataset(prepare(text), dataset)
         cap = None if limit is None else limit + 1
         try:
             res = self.kg.query(prepared, initBindings=scalars)
@@ -86,3 +92,13 @@ class MemoryStore(Store):
 
     def triple_count(self) -> int:
         return len(self.kg)
+
+
+def _with_dataset(prepared: Query, dataset: QueryDataset) -> Query:
+    """A copy of a prepared query whose dataset clause is the protocol's (rdflib copies those graphs)."""
+    algebra = CompValue(prepared.algebra.name, **prepared.algebra)
+    algebra["datasetClause"] = [
+        *(CompValue("DatasetClause", default=URIRef(g)) for g in dataset.default),
+        *(CompValue("DatasetClause", named=URIRef(g)) for g in dataset.named),
+    ]
+    return Query(prepared.prologue, algebra)

@@ -15,9 +15,11 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from graph.errors import QueryError
-from graph.load import check_sources, syntax_error, to_rdflib
-from graph.sparql_text import query_form, substitute
-from graph.stores import Result, Store
+from graph.load import named_sources, syntax_error, to_rdflib
+from graph.sparql_text import has_dataset_clause, query_form, substitute
+from graph.stores import BASE_IRI, QueryDataset, Result, Store
+
+_LAYOUT = "named-graphs-1"  # how files map to graphs: part of each persisted store's name
 
 _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
@@ -30,12 +32,12 @@ class OxigraphStore(Store):
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
         # Oxigraph's own substitutions only reach projected variables, so bind by SEP-0007 substitution
         # of serialised terms, as for remote endpoints; parsing costs Oxigraph well under a millisecond.
         cap = None if limit is None else limit + 1
         try:
-            res = self.store.query(substitute(text, scalars))
+            res = self.store.query(substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, dataset))
             if isinstance(res, ox.QueryBoolean):
                 return Result("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
@@ -61,16 +63,29 @@ class OxigraphStore(Store):
         return len(self.store)
 
 
+def _dataset_args(text: str, dataset: QueryDataset | None) -> dict[str, object]:
+    """The protocol's dataset if given, else the query's FROM clauses, else the union of every graph."""
+    if dataset is not None:
+        return {
+            "default_graph": [ox.NamedNode(g) for g in dataset.default],
+            "named_graphs": [ox.NamedNode(g) for g in dataset.named],
+        }
+    return {} if has_dataset_clause(text) else {"use_default_graph_as_union": True}
+
+
 def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -> ox.Store:
-    """Load files into a new Oxigraph store (in memory, or in `directory`); nothing is kept on error."""
-    checked = check_sources(paths)
+    """Load files into a new Oxigraph store (in memory, or in `directory`), each file in its own graph.
+
+    Nothing is kept on error.
+    """
+    checked = named_sources(paths)
     if directory:
         directory.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory)) if directory else ox.Store()
     try:
-        for path, fmt in checked:
+        for path, fmt, name in checked:
             try:
-                store.bulk_load(path=str(path), format=fmt)
+                store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(name))
             except SyntaxError as exc:
                 raise syntax_error(path, exc) from None
         store.flush()
@@ -84,7 +99,7 @@ def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -
 
 def fingerprint(paths: Sequence[str | Path]) -> str:
     """A key that changes when any source file changes, naming its persisted store."""
-    h = hashlib.sha256()
+    h = hashlib.sha256(f"{_LAYOUT}\n".encode())
     for p in paths:
         st = Path(p).stat()
         h.update(f"{Path(p).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
@@ -93,7 +108,7 @@ def fingerprint(paths: Sequence[str | Path]) -> str:
 
 def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
     """Open the on-disk store built from these exact files, building it atomically if it is missing."""
-    check_sources(paths)
+    named_sources(paths)
     final = root / fingerprint(paths)
     if not final.is_dir():
         root.mkdir(parents=True, exist_ok=True)

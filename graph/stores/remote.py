@@ -13,7 +13,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError, StoreError
 from graph.sparql_text import query_form, substitute
-from graph.stores import Result, Store
+from graph.stores import BASE_IRI, QueryDataset, Result, Store
 from graph.stores.memory import prepare
 
 _UNKNOWN = object()
@@ -37,8 +37,8 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._cap: object = _UNKNOWN
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None) -> Result:
-        text = substitute(text, scalars)
+    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+        text = f"BASE <{BASE_IRI}> " + substitute(text, scalars)  # same line numbers; the query's BASE wins
         prepare(text)  # same syntax errors, with line and column, as the embedded stores
         form = query_form(text)
         accept = (
@@ -46,7 +46,11 @@ class RemoteStore(Store):
             if form in ("SELECT", "ASK")
             else "application/n-triples, text/turtle;q=0.9"
         )
-        payload, headers, status = self._post(text, accept)
+        graphs = [] if dataset is None else [
+            *(("default-graph-uri", g) for g in dataset.default),
+            *(("named-graph-uri", g) for g in dataset.named),
+        ]
+        payload, headers, status = self._post(text, accept, graphs)
         # Virtuoso cuts results at its ResultSetMaxRows: 7.x answers 200 with X-SPARQL-MaxRows on a cut
         # SELECT (also when the rows exactly reach the cap), later versions 206 or X-SQL-State S1TAT.
         truncated = (
@@ -65,8 +69,11 @@ class RemoteStore(Store):
             truncated = cap is not None and len(kg) >= cap
         return Result(form, triples=tuple(kg), truncated=truncated).capped(limit)
 
-    def _post(self, text: str, accept: str) -> tuple[bytes, Mapping[str, str], int]:
-        body = urllib.parse.urlencode([("query", text), *self.extra]).encode()
+    def _post(
+        self, text: str, accept: str, graphs: list[tuple[str, str]] | None = None
+    ) -> tuple[bytes, Mapping[str, str], int]:
+        extra = self.extra if not graphs else [(k, v) for k, v in self.extra if not k.endswith("graph-uri")]
+        body = urllib.parse.urlencode([("query", text), *extra, *(graphs or [])]).encode()
         req = urllib.request.Request(
             self.url,
             data=body,

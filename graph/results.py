@@ -1,0 +1,109 @@
+"""SPARQL results and RDF written (and read back) through pyoxigraph's serialisers, exact to the lexical form.
+
+One set of writers for the endpoint, the command line and the exports: rdflib's writers rewrite
+typed literals (`"52710"^^xsd:decimal` becomes `52710.0`) and name our namespaces `ns1:`; Oxigraph's
+keep every lexical form and take the project's prefixes. A cut result says so in-band where the
+format has room for it: `"truncated": true` in JSON, a `<link href="urn:akg:truncated"/>` in XML, a
+comment in Turtle and N-Triples (CSV, TSV and JSON-LD rely on the response headers).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from graph.load import to_oxigraph, to_rdflib
+from graph.stores import Result, Triple
+from graph.terms import PREFIXES
+
+TRUNCATED_IRI = "urn:akg:truncated"
+TABLES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPHS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+_NOTE = f"# truncated: more triples matched than this endpoint returns ({TRUNCATED_IRI})\n"
+
+
+def write_results(result: Result, media: str) -> bytes:
+    """SELECT or ASK results in a SPARQL results format (by media type), truncation marked in-band."""
+    fmt = TABLES[media]
+    body = _solutions(result).serialize(format=fmt)
+    if not result.truncated:
+        return body
+    if fmt == ox.QueryResultsFormat.JSON:  # first, where strict readers (Oxigraph's) still accept it
+        return b'{"truncated":true,' + body.lstrip()[1:]
+    if fmt == ox.QueryResultsFormat.XML:
+        link = f'<link href="{TRUNCATED_IRI}"/>'.encode()
+        if b"<head/>" in body:
+            return body.replace(b"<head/>", b"<head>" + link + b"</head>", 1)
+        return body.replace(b"</head>", link + b"</head>", 1)
+    return body
+
+
+def write_graph(triples: Iterable[Triple], media: str, *, truncated: bool = False) -> bytes:
+    """Triples in an RDF format (by media type) with the project's prefixes; truncation as a comment."""
+    fmt = GRAPHS[media]
+    turtle = fmt == ox.RdfFormat.TURTLE
+    body = ox.serialize(
+        (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),
+        format=fmt,
+        prefixes=PREFIXES if turtle else None,
+    )
+    if turtle:  # Oxigraph writes the prefixes in hash order: sorted, the same answer every time
+        lines = body.split(b"\n")
+        head = sum(1 for _ in itertools.takewhile(lambda line: line.startswith(b"@prefix "), lines))
+        body = b"\n".join([*sorted(lines[:head]), *lines[head:]])
+    if truncated and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
+        return _NOTE.encode() + body
+    return body
+
+
+def write(result: Result, media: str) -> bytes:
+    """Any result in any format this project writes: results formats for SELECT/ASK, RDF otherwise."""
+    if result.form in ("SELECT", "ASK"):
+        return write_results(result, media)
+    return write_graph(result.triples, media, truncated=result.truncated)
+
+
+def read_results(data: bytes, media: str) -> Result:
+    """Parse SPARQL results (JSON, XML, TSV) back into a Result: for round-trip tests and clients."""
+    parsed = ox.parse_query_results(data, format=TABLES[media])
+    if isinstance(parsed, ox.QueryBoolean):
+        return Result("ASK", boolean=bool(parsed))
+    names = tuple(v.value for v in parsed.variables)
+    rows = tuple(tuple(to_rdflib(s[n]) for n in names) for s in parsed)
+    return Result("SELECT", names, rows)
+
+
+def read_graph(data: bytes, media: str) -> list[Triple]:
+    """Parse RDF (any format written here) back into rdflib triples, exact lexical forms kept."""
+    return [
+        (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object))
+        for q in ox.parse(data, format=GRAPHS[media])
+    ]
+
+
+def _solutions(result: Result) -> ox.QuerySolutions | ox.QueryBoolean:
+    """A Result as pyoxigraph's own results object, through its exact TSV reader (it has no constructor)."""
+    if result.form == "ASK":
+        doc = b'{"head":{},"boolean":%s}' % (b"true" if result.boolean else b"false")
+        return ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    lines.extend("\t".join(_tsv_term(t) for t in row) for row in result.rows)
+    return ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+
+
+def _tsv_term(term: Node | None) -> str:
+    """A term in N-Triples syntax as Oxigraph itself writes it (escapes tabs and newlines); unbound is empty."""
+    return "" if term is None else str(to_oxigraph(term))
