@@ -52,3 +52,11 @@ class StoreError(GraphError):
 
 class SandboxBusy(GraphError):
     """Every query worker stayed busy past the wait limit: the caller should try again shortly."""
+
+    def __init__(self, message: str, retry_after: float = 5.0):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ClientOverLimit(SandboxBusy):
+    """This client has its share of queries running, or has used its query time for the minute."""

@@ -150,7 +150,8 @@ def named_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat,
         name = graph_name(path)
         if name in seen:
             raise SourceError(
-                str(path), f"another source has the same file name ({seen[name]}): rename one, each file is graph {name}"
+                str(path),
+                f"another source has the same file name ({seen[name]}): rename one, each file is graph {name}",
             )
         seen[name] = path
         out.append((path, fmt, name))
@@ -163,7 +164,9 @@ def parse_quads(path: str | Path, graph: str) -> list[ox.Quad]:
     default = ox.NamedNode(graph)
     try:
         return [
-            q if not isinstance(q.graph_name, ox.DefaultGraph) else ox.Quad(q.subject, q.predicate, q.object, default)
+            q
+            if not isinstance(q.graph_name, ox.DefaultGraph)
+            else ox.Quad(q.subject, q.predicate, q.object, default)
             for q in ox.parse(path=str(path), format=fmt)
         ]
     except SyntaxError as exc:
@@ -177,7 +180,9 @@ def load_dataset(paths: Sequence[str | Path]) -> Dataset:
     ds = Dataset(default_union=True)
     for prefix, ns in PREFIXES.items():
         ds.bind(prefix, ns)
-    parsed = [parse_quads(path, name) for path, _fmt, name in named_sources(paths)]  # all, before any is added
+    parsed = [
+        parse_quads(path, name) for path, _fmt, name in named_sources(paths)
+    ]  # all, before any is added
     graphs: dict[ox.NamedNode | ox.BlankNode, Graph] = {}
     for quads in parsed:
         for q in quads:

@@ -4,13 +4,22 @@ rdflib's evaluator (and a catastrophic REGEX inside it) can hold the GIL for min
 timer can stop a runaway query. Each query therefore runs in a worker process that holds its own
 copy of the store; a query past its time limit has its worker killed and replaced, and only that
 worker is lost while the other workers keep answering.
+
+Fair under abuse (after the Wikidata Query Service's policy): each client (the caller's address) may
+have a few queries at once and a budget of query time per minute; one worker is kept for clients
+with nothing running, so one client's runaway queries never make another's simple query wait; and
+no caller waits for a worker longer than a few seconds (the web server's threads stay free).
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import contextvars
 import itertools
+import math
 import multiprocessing
+import os
 import queue
 import re
 import threading
@@ -23,8 +32,16 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.parser import parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
-from graph.stores import Result, Store, StoreSpec, open_store
+from graph.errors import (
+    ClientOverLimit,
+    GraphError,
+    QueryError,
+    QueryTimeout,
+    RefusedQuery,
+    SandboxBusy,
+    StoreError,
+)
+from graph.stores import QueryDataset, Result, Store, StoreSpec, open_store
 from graph.stores.memory import PARSE_LOCK, prepare
 
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
@@ -53,12 +70,34 @@ class Limits:
     max_query_chars: int = 20_000
 
 
+@dataclass(frozen=True)
+class Policy:
+    """How the workers are shared between clients (defaults after the Wikidata Query Service's limits)."""
+
+    per_client: int = 2  # queries a client may have running or waiting at once; more -> 429
+    budget_s: float = 60.0  # seconds of query time a client may use per window; more -> 429 until it recovers
+    window_s: float = 60.0
+    wait_s: float = 5.0  # longest wait for a free worker; then 503 with Retry-After
+    reserve: int = 1  # workers only a client with nothing running may take (the fast lane)
+
+
+def default_workers(policy: Policy = Policy()) -> int:
+    """One worker per core, at least two, plus the reserved ones: sized to the machine."""
+    return max(2, os.cpu_count() or 2) + policy.reserve
+
+
+# Who is asking: the endpoint and the app set it per request (the remote address); the CLI is "local".
+CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("akg_sparql_client", default="local")
+_INTERNAL = "\0internal"  # the sandbox's own queries (the service description's graph list): no budget
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY STR(?g)"
+
+
 def check(text: str, limits: Limits = Limits()) -> str:
     """Refuse what must never run; return the query form (SELECT/ASK/CONSTRUCT/DESCRIBE).
 
     Decided on rdflib's parse tree, not on the text, so keywords inside strings, comments and
-    IRIs are harmless. Refused: updates, SERVICE (a request to any URL), FROM and FROM NAMED
-    (dataset clauses that name graphs to fetch), and text longer than the limit.
+    IRIs are harmless. Refused: updates, SERVICE (a request to any URL) and text longer than the
+    limit. FROM and FROM NAMED choose among the graphs held here (one that is not held is empty).
 
     >>> check("SELECT ?s WHERE { ?s ?p 'SERVICE <http://x/> FROM' }  # LOAD <http://x/>")
     'SELECT'
@@ -76,10 +115,6 @@ def check(text: str, limits: Limits = Limits()) -> str:
     for node in _walk(query.algebra):
         if node.name == "ServiceGraphPattern":
             raise RefusedQuery(f"SERVICE is not allowed: this endpoint fetches nothing ({node.get('term')})")
-        if node.name == "DatasetClause" or dict.get(node, "datasetClause"):
-            raise RefusedQuery(
-                "FROM and FROM NAMED are not allowed: queries run on this endpoint's own graph"
-            )
     return _FORMS.get(query.algebra.name, "SELECT")
 
 
@@ -116,26 +151,56 @@ class Sandbox:
     program: a script that makes a Sandbox needs the usual `if __name__ == "__main__":` guard.
     """
 
-    def __init__(self, spec: StoreSpec, limits: Limits = Limits(), *, workers: int = 2):
+    def __init__(
+        self,
+        spec: StoreSpec,
+        limits: Limits = Limits(),
+        *,
+        workers: int | None = None,
+        policy: Policy = Policy(),
+    ):
+        workers = default_workers(policy) if workers is None else workers
         if workers < 1:
             raise ValueError("a sandbox needs at least one worker")
-        self.spec, self.limits, self.workers = spec, limits, workers
+        self.spec, self.limits, self.workers, self.policy = spec, limits, workers, policy
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(workers):
             self._idle.put(None)  # a free slot whose worker starts on first use
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._admission = _Admission(workers, policy, limits.timeout_s)
+        self._graphs: list[tuple[str, int]] | None = None
 
-    def run(self, text: str) -> Result:
-        """Check the query, then run it in a free worker within the time and row limits."""
+    def run(self, text: str, *, client: str | None = None, dataset: QueryDataset | None = None) -> Result:
+        """Check the query, then run it in a free worker within the time and row limits.
+
+        `client` (default: CLIENT, which the app sets to the remote address) is who pays for it: a client
+        over its share gets ClientOverLimit at once, never a wait; `dataset` replaces the query's FROM.
+        """
         if self._closed:
             raise SandboxBusy("the query sandbox is closed")
         if len(text) > self.limits.max_query_chars:
             check(text, self.limits)  # refuses before shipping megabytes to a worker
+        who = client if client is not None else CLIENT.get()
+        self._admission.enter(who)
+        started = time.monotonic()
+        try:
+            return self._ask(text, dataset)
+        finally:
+            self._admission.leave(who, time.monotonic() - started)
+
+    def graphs(self) -> list[tuple[str, int]]:
+        """The named graphs held and their triple counts (asked once: the store is read-only)."""
+        if self._graphs is None:
+            rows = self.run(GRAPHS_QUERY, client=_INTERNAL).rows
+            self._graphs = [(str(g), int(n)) for g, n in rows if g is not None]
+        return self._graphs
+
+    def _ask(self, text: str, dataset: QueryDataset | None) -> Result:
         worker = self._take()
         try:
-            outcome = worker.ask(text, self.limits.timeout_s)
+            outcome = worker.ask(text, dataset, self.limits.timeout_s)
         except BaseException:  # timed out or died: that worker is gone
             self._discard(worker)
             raise
@@ -159,7 +224,7 @@ class Sandbox:
         self.close()
 
     def _take(self) -> _Worker:
-        wait = 2 * self.limits.timeout_s + _START_TIMEOUT_S
+        wait = _START_TIMEOUT_S  # admission already holds a slot: this only waits for a restarting worker
         try:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
@@ -193,6 +258,89 @@ class Sandbox:
             self._idle.put(self._start())
         except Exception:  # the next query starts it again and reports why it fails
             self._idle.put(None)
+
+
+class _Admission:
+    """Who may use a worker now: per-client concurrency, per-client time budget, a reserved fast lane."""
+
+    def __init__(self, workers: int, policy: Policy, timeout_s: float):
+        self.policy, self.timeout_s = policy, timeout_s
+        self.free = workers
+        self.reserve = min(policy.reserve, workers - 1)
+        self.admitted: collections.Counter[str] = collections.Counter()  # running or waiting
+        self.running: collections.Counter[str] = collections.Counter()
+        self.spent: dict[str, collections.deque[tuple[float, float]]] = {}  # (finished at, seconds)
+        self.cond = threading.Condition()
+
+    def enter(self, client: str) -> None:
+        """Take a worker slot for this client, or raise why not (ClientOverLimit: 429, SandboxBusy: 503)."""
+        p = self.policy
+        with self.cond:
+            now = time.monotonic()
+            if client != _INTERNAL:
+                if self.admitted[client] >= p.per_client:
+                    raise ClientOverLimit(
+                        f"this client already has {self.admitted[client]} queries running or waiting, "
+                        f"the limit is {p.per_client}; wait for one to finish",
+                        retry_after=min(self.timeout_s, 5.0),
+                    )
+                spent, recovers = self._spent(client, now)
+                if spent >= p.budget_s:
+                    raise ClientOverLimit(
+                        f"this client used {spent:.0f} s of query time in the last {p.window_s:g} s, "
+                        f"the budget is {p.budget_s:g} s; try again in {math.ceil(recovers)} s",
+                        retry_after=recovers,
+                    )
+            self.admitted[client] += 1
+            deadline = now + p.wait_s
+            while not (self.free > self.reserve or (self.free > 0 and self.running[client] == 0)):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    self._drop(self.admitted, client)
+                    raise SandboxBusy(
+                        f"every query worker stayed busy for {p.wait_s:g} s; try again shortly",
+                        retry_after=min(self.timeout_s, 5.0),
+                    )
+                self.cond.wait(left)
+            self.free -= 1
+            self.running[client] += 1
+
+    def leave(self, client: str, seconds: float) -> None:
+        """Give the slot back and charge the client for the time its query took."""
+        with self.cond:
+            self.free += 1
+            self._drop(self.running, client)
+            self._drop(self.admitted, client)
+            if client != _INTERNAL:
+                self.spent.setdefault(client, collections.deque()).append((time.monotonic(), seconds))
+            if len(self.spent) > 10_000:  # forget clients whose spending has left the window
+                now = time.monotonic()
+                for idle in [c for c in self.spent if self._spent(c, now)[0] == 0]:
+                    del self.spent[idle]
+            self.cond.notify_all()
+
+    def _spent(self, client: str, now: float) -> tuple[float, float]:
+        """Seconds this client used in the window, and how long until it is back under budget."""
+        charges = self.spent.get(client)
+        if not charges:
+            return 0.0, 0.0
+        window = self.policy.window_s
+        while charges and charges[0][0] <= now - window:
+            charges.popleft()
+        total = sum(s for _, s in charges)
+        left, recovers = total, 0.0
+        for at, s in charges:
+            if left < self.policy.budget_s:
+                break
+            left -= s
+            recovers = at + window - now
+        return total, max(1.0, recovers)
+
+    @staticmethod
+    def _drop(counter: collections.Counter[str], client: str) -> None:
+        counter[client] -= 1
+        if counter[client] <= 0:
+            del counter[client]
 
 
 # ---------------------------------------------------------------- the worker processes
@@ -252,11 +400,11 @@ class _Worker:
     def alive(self) -> bool:
         return self.process.is_alive()
 
-    def ask(self, text: str, timeout_s: float) -> Result | Exception:
+    def ask(self, text: str, dataset: QueryDataset | None, timeout_s: float) -> Result | Exception:
         """Send one query and wait at most timeout_s for its result or the error it reported."""
         started = time.monotonic()
         try:
-            self.conn.send(text)
+            self.conn.send((text, dataset))
             ready = self.conn.poll(timeout_s)
         except (EOFError, OSError):
             raise QueryError("the query worker stopped unexpectedly; please try again") from None
@@ -297,6 +445,8 @@ def _error(message: object) -> Exception:
 def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     """Worker main loop: open the store once, then check and answer queries until the pipe closes."""
     _limit_memory(WORKER_MEMORY_BYTES)
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(5)  # the web server's own callbacks come before users' queries for the CPU
     try:
         store = open_store(spec)
     except GraphError as exc:
@@ -305,11 +455,11 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     conn.send("ready")
     while True:
         try:
-            text = conn.recv()
+            text, dataset = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: object = execute(store, text, limits)
+            answer: object = execute(store, text, limits, dataset=dataset)
         except GraphError as exc:
             answer = _report(exc)
         except MemoryError:
@@ -338,10 +488,12 @@ def _limit_memory(size: int) -> None:
         pass
 
 
-def execute(store: Store, text: str, limits: Limits = Limits()) -> Result:
+def execute(
+    store: Store, text: str, limits: Limits = Limits(), *, dataset: QueryDataset | None = None
+) -> Result:
     """Check a query and run it on a store in this process, taking at most max_rows + 1 results.
 
     No time limit here: that is the worker's job. Exposed for tests and for trusted callers.
     """
     check(text, limits)
-    return store.query(text, limit=limits.max_rows)
+    return store.query(text, limit=limits.max_rows, dataset=dataset)

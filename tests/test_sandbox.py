@@ -17,7 +17,7 @@ from graph.errors import QueryError, QueryTimeout, RefusedQuery, SourceError
 from graph.load import load_rdflib
 from graph.paths import ROOT
 from graph.sandbox import Limits, Sandbox, check
-from graph.stores import StoreSpec, open_store
+from graph.stores import QueryDataset, StoreSpec, open_store
 from tests.endpoint_server import Listener
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -36,6 +36,12 @@ def refused_queries(url: str) -> list[str]:
         f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ ?a ?b ?c FILTER EXISTS {{ SERVICE SILENT <{url}> {{ ?s ?p ?o }} }} }}",
         f"SELECT * WHERE {{ {{ SELECT ?s WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+    ]
+
+
+def dataset_queries(url: str) -> list[str]:
+    """Queries whose FROM / FROM NAMED name a graph this store does not hold: each runs on an empty graph."""
+    return [
         f"SELECT * FROM <{url}x> WHERE {{ ?s ?p ?o }}",
         f"SELECT * FROM NAMED <{url}x> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
         f"CONSTRUCT {{ ?s ?p ?o }} FROM <{url}x> WHERE {{ ?s ?p ?o }}",
@@ -63,7 +69,7 @@ def oxigraph_box():
         yield box
 
 
-def test_check_refuses_updates_service_and_dataset_clauses(listener):
+def test_check_refuses_updates_and_service(listener):
     for text in refused_queries(listener.url):
         with pytest.raises(RefusedQuery):
             check(text)
@@ -106,6 +112,20 @@ def test_refused_queries_make_no_request_through_the_sandbox(listener, memory_bo
         for text in refused_queries(listener.url):
             with pytest.raises(RefusedQuery):
                 box.run(text)
+    time.sleep(0.3)
+    assert listener.connections[before:] == []
+
+
+def test_from_an_unknown_graph_is_an_empty_graph_and_fetches_nothing(listener, memory_box, oxigraph_box):
+    before = len(listener.connections)
+    for box in (memory_box, oxigraph_box):
+        for text in dataset_queries(listener.url):
+            result = box.run(text)
+            assert result.rows == () and result.triples == () and not result.boolean, (box.spec.kind, text)
+        result = box.run(
+            "SELECT * WHERE { ?s ?p ?o }", dataset=QueryDataset((listener.url,), (listener.url,))
+        )
+        assert result.rows == ()
     time.sleep(0.3)
     assert listener.connections[before:] == []
 
@@ -243,7 +263,7 @@ FIRST_QUERIES = {
 _CHILD = """
 import sys, threading
 from graph import queries
-from graph.stores import StoreSpec, open_store
+from graph.stores import QueryDataset, StoreSpec, open_store
 kg = open_store(StoreSpec("memory"))
 params = %r
 barrier = threading.Barrier(len(params))

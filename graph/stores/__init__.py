@@ -106,7 +106,9 @@ class Store(ABC):
         return self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit, dataset)
 
     @abstractmethod
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+    def _run(
+        self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
+    ) -> Result:
         """Run query text with single values bound on the dataset chosen: each engine's own way."""
 
     def graphs(self) -> list[tuple[str, int]]:

@@ -71,7 +71,9 @@ class MemoryStore(Store):
             triples.update(dict.fromkeys(res.triples))
         return Result(res.form, triples=tuple(triples)).capped(limit)
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+    def _run(
+        self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
+    ) -> Result:
         prepared = prepare(text) if dataset is None else _with_dataset(prepare(text), dataset)
         cap = None if limit is None else limit + 1
         try:

@@ -32,12 +32,16 @@ class OxigraphStore(Store):
     def __init__(self, store: ox.Store):
         self.store = store
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+    def _run(
+        self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
+    ) -> Result:
         # Oxigraph's own substitutions only reach projected variables, so bind by SEP-0007 substitution
         # of serialised terms, as for remote endpoints; parsing costs Oxigraph well under a millisecond.
         cap = None if limit is None else limit + 1
         try:
-            res = self.store.query(substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, dataset))
+            res = self.store.query(
+                substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, dataset)
+            )
             if isinstance(res, ox.QueryBoolean):
                 return Result("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):

@@ -37,7 +37,9 @@ class RemoteStore(Store):
         self.timeout = timeout
         self._cap: object = _UNKNOWN
 
-    def _run(self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None) -> Result:
+    def _run(
+        self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
+    ) -> Result:
         text = f"BASE <{BASE_IRI}> " + substitute(text, scalars)  # same line numbers; the query's BASE wins
         prepare(text)  # same syntax errors, with line and column, as the embedded stores
         form = query_form(text)
@@ -46,10 +48,14 @@ class RemoteStore(Store):
             if form in ("SELECT", "ASK")
             else "application/n-triples, text/turtle;q=0.9"
         )
-        graphs = [] if dataset is None else [
-            *(("default-graph-uri", g) for g in dataset.default),
-            *(("named-graph-uri", g) for g in dataset.named),
-        ]
+        graphs = (
+            []
+            if dataset is None
+            else [
+                *(("default-graph-uri", g) for g in dataset.default),
+                *(("named-graph-uri", g) for g in dataset.named),
+            ]
+        )
         payload, headers, status = self._post(text, accept, graphs)
         # Virtuoso cuts results at its ResultSetMaxRows: 7.x answers 200 with X-SPARQL-MaxRows on a cut
         # SELECT (also when the rows exactly reach the cap), later versions 206 or X-SQL-State S1TAT.

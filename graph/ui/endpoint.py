@@ -1,43 +1,43 @@
 """The SPARQL 1.1 Protocol at /sparql on the app's own Flask server, every query through the sandbox.
 
-GET ?query=, POST form (query=) and POST application/sparql-query; results negotiated by Accept
-(or ?format=); dataset parameters, updates, SERVICE and FROM refused; body size, rate, time and
-row limits; CORS open to every origin; a service description at GET /sparql without a query.
+GET ?query=, POST form (query=) and POST application/sparql-query; results negotiated once by Accept
+(or ?format=) and written by graph.results; default-graph-uri and named-graph-uri choose among the
+graphs held; updates and SERVICE refused; body size, rate, time and row limits, and the sandbox's
+per-client share (429, or 503 when every worker stays busy, both with Retry-After); CORS open to
+every origin; a service description (Turtle unless the client prefers HTML) at GET /sparql.
 A query stopped by the time limit answers 400 (the request as sent will never succeed here, and
-clients do not retry a 400 as they may a 408 or a 5xx).
+clients do not retry a 400 as they may a 408 or a 5xx). The client is the remote address: behind a
+reverse proxy, let werkzeug's ProxyFix set it from X-Forwarded-For (see the README).
 """
 
 from __future__ import annotations
 
 import collections
-import csv
 import html
-import io
-import json
 import logging
 import math
 import threading
 import time
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import flask
-from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
-from rdflib.term import Node
+import pyoxigraph as ox
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, XSD
 
-from graph.errors import QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
-from graph.sandbox import READ_ONLY, Sandbox
-from graph.stores import Result
+from graph import results
+from graph.errors import ClientOverLimit, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
+from graph.sandbox import CLIENT, READ_ONLY, Sandbox
+from graph.stores import BASE_IRI, QueryDataset, Triple
 
 log = logging.getLogger(__name__)
 
 ROUTE = "/sparql"
 ALLOW = "GET, POST, OPTIONS"
-TRUNCATED_IRI = "urn:akg:truncated"
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 class _Refusal(Exception):
@@ -48,162 +48,18 @@ class _Refusal(Exception):
         self.status, self.message, self.headers = status, message, headers or {}
 
 
-# ---------------------------------------------------------------- serialisers
-
-
-def _term_json(term: Node) -> dict[str, str]:
-    if isinstance(term, URIRef):
-        return {"type": "uri", "value": str(term)}
-    if isinstance(term, BNode):
-        return {"type": "bnode", "value": str(term)}
-    out = {"type": "literal", "value": str(term)}
-    if isinstance(term, Literal) and term.language:
-        out["xml:lang"] = term.language
-    elif isinstance(term, Literal) and term.datatype is not None and str(term.datatype) != _XSD_STRING:
-        out["datatype"] = str(term.datatype)
-    return out
-
-
-def results_json(result: Result) -> str:
-    """SPARQL 1.1 Query Results JSON, with a top-level "truncated": true when the row cap cut it."""
-    doc: dict[str, object] = {"head": {"vars": list(result.vars)} if result.form == "SELECT" else {}}
-    if result.form == "ASK":
-        doc["boolean"] = bool(result.boolean)
-    else:
-        doc["results"] = {
-            "bindings": [
-                {name: _term_json(t) for name, t in zip(result.vars, row, strict=True) if t is not None}
-                for row in result.rows
-            ]
-        }
-    if result.truncated:
-        doc["truncated"] = True
-    return json.dumps(doc, ensure_ascii=False)
-
-
-def _xml_text(value: str) -> str:
-    """Escape for XML, replacing the characters XML 1.0 cannot hold at all."""
-    clean = "".join(
-        c
-        if c in "\t\n\r" or "\x20" <= c <= "\ud7ff" or "\ue000" <= c <= "\ufffd" or c > "\uffff"
-        else "\ufffd"
-        for c in value
-    )
-    return html.escape(clean, quote=True)
-
-
-def _term_xml(term: Node) -> str:
-    if isinstance(term, URIRef):
-        return f"<uri>{_xml_text(str(term))}</uri>"
-    if isinstance(term, BNode):
-        return f"<bnode>{_xml_text(str(term))}</bnode>"
-    attrs = ""
-    if isinstance(term, Literal) and term.language:
-        attrs = f' xml:lang="{_xml_text(term.language)}"'
-    elif isinstance(term, Literal) and term.datatype is not None and str(term.datatype) != _XSD_STRING:
-        attrs = f' datatype="{_xml_text(str(term.datatype))}"'
-    return f"<literal{attrs}>{_xml_text(str(term))}</literal>"
-
-
-def results_xml(result: Result) -> str:
-    """SPARQL Query Results XML; truncation is a <link href="urn:akg:truncated"/> in the head."""
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        '<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-    ]
-    out.append("<head>")
-    out.extend(f'<variable name="{_xml_text(v)}"/>' for v in result.vars if result.form == "SELECT")
-    if result.truncated:
-        out.append(f'<link href="{TRUNCATED_IRI}"/>')
-    out.append("</head>")
-    if result.form == "ASK":
-        out.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        out.append("<results>")
-        for row in result.rows:
-            out.append("<result>")
-            out.extend(
-                f'<binding name="{_xml_text(v)}">{_term_xml(t)}</binding>'
-                for v, t in zip(result.vars, row, strict=True)
-                if t is not None
-            )
-            out.append("</result>")
-        out.append("</results>")
-    out.append("</sparql>")
-    return "\n".join(out) + "\n"
-
-
-def _csv_value(term: Node | None) -> str:
-    if term is None:
-        return ""
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
-
-
-def results_csv(result: Result) -> str:
-    """SPARQL 1.1 CSV: plain values; an ASK answer as Jena writes it (_askResult). Truncation: header only."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    if result.form == "ASK":
-        writer.writerows([["_askResult"], ["true" if result.boolean else "false"]])
-    else:
-        writer.writerow(result.vars)
-        writer.writerows([_csv_value(t) for t in row] for row in result.rows)
-    return buf.getvalue()
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-
-
-def nt_term(term: Node | None) -> str:
-    """A term in N-Triples syntax on one line (no raw tab or newline), as TSV results need."""
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return f"<{term}>"
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    text = f'"{str(term).translate(_NT_ESCAPES)}"'
-    if isinstance(term, Literal) and term.language:
-        return f"{text}@{term.language}"
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) != _XSD_STRING:
-        return f"{text}^^<{term.datatype}>"
-    return text
-
-
-def results_tsv(result: Result) -> str:
-    """SPARQL 1.1 TSV: ?var header, N-Triples terms. Truncation: header only."""
-    if result.form == "ASK":
-        return f"?_askResult\n{'true' if result.boolean else 'false'}\n"
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines.extend("\t".join(nt_term(t) for t in row) for row in result.rows)
-    return "\n".join(lines) + "\n"
-
-
-def _graph_writer(fmt: str, comment: str) -> Callable[[Result], str]:
-    def write(result: Result) -> str:
-        text = result.graph().serialize(format=fmt)
-        if result.truncated and comment == "#":
-            return f"# truncated: more triples matched than this endpoint returns ({TRUNCATED_IRI})\n{text}"
-        if result.truncated and comment == "<!--" and text.startswith("<?xml"):
-            head, _, rest = text.partition("\n")
-            return f"{head}\n<!-- truncated: more triples matched than this endpoint returns -->\n{rest}"
-        return text
-
-    return write
-
-
-# (media type served, aliases a client may ask for, writer)
-TABLE_FORMATS: tuple[tuple[str, tuple[str, ...], Callable[[Result], str]], ...] = (
-    ("application/sparql-results+json", ("application/json",), results_json),
-    ("application/sparql-results+xml", ("application/xml",), results_xml),
-    ("text/csv", (), results_csv),
-    ("text/tab-separated-values", (), results_tsv),
+# (media type written by graph.results, aliases a client may ask for, that media type again)
+TABLE_FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("application/sparql-results+json", ("application/json",), "application/sparql-results+json"),
+    ("application/sparql-results+xml", ("application/xml",), "application/sparql-results+xml"),
+    ("text/csv", (), "text/csv"),
+    ("text/tab-separated-values", (), "text/tab-separated-values"),
 )
-GRAPH_FORMATS: tuple[tuple[str, tuple[str, ...], Callable[[Result], str]], ...] = (
-    ("text/turtle", ("application/x-turtle",), _graph_writer("turtle", "#")),
-    ("application/n-triples", ("text/plain",), _graph_writer("nt", "#")),
-    ("application/ld+json", ("application/json",), _graph_writer("json-ld", "")),
-    ("application/rdf+xml", ("application/xml",), _graph_writer("xml", "<!--")),
+GRAPH_FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("text/turtle", ("application/x-turtle",), "text/turtle"),
+    ("application/n-triples", ("text/plain",), "application/n-triples"),
+    ("application/ld+json", ("application/json",), "application/ld+json"),
+    ("application/rdf+xml", ("application/xml",), "application/rdf+xml"),
 )
 _FORMAT_PARAM = {  # ?format= (and SPARQLWrapper's output=/results=) names -> (table type, graph type)
     "json": ("application/sparql-results+json", "application/ld+json"),
@@ -234,9 +90,9 @@ _SD_FORMATS = {
 
 
 def negotiate(
-    request: flask.Request, formats: Sequence[tuple[str, tuple[str, ...], object]]
-) -> tuple[str, object] | None:
-    """The format the Accept header prefers (q-values, wildcards), the first listed on a tie; None if none."""
+    request: flask.Request, formats: Sequence[tuple[str, tuple[str, ...], str]]
+) -> tuple[str, str] | None:
+    """(type to answer with, writer's type): what Accept prefers (q-values, wildcards), first listed on a tie."""
     offered: list[str] = []
     for media, aliases, _ in formats:
         offered.extend((media, *aliases))
@@ -248,7 +104,7 @@ def negotiate(
     return None
 
 
-def _by_param(value: str, graph: bool) -> tuple[str, Callable[[Result], str]] | None:
+def _by_param(value: str, graph: bool) -> tuple[str, str] | None:
     pair = _FORMAT_PARAM.get(value.strip().lower())
     media = pair and pair[1 if graph else 0]
     for m, _, writer in GRAPH_FORMATS if graph else TABLE_FORMATS:
@@ -288,8 +144,9 @@ class RateLimiter:
 def register(
     server: flask.Flask, sandbox: Sandbox, *, rate_per_minute: int = 120, max_body_bytes: int = 100_000
 ) -> None:
-    """Serve /sparql on this Flask server."""
+    """Serve /sparql on this Flask server; every request (the SPARQL tab's too) names its client for the sandbox."""
     limiter = RateLimiter(rate_per_minute)
+    server.before_request(_name_client)
 
     def sparql() -> flask.Response:
         try:
@@ -310,6 +167,11 @@ def register(
     rule = server.url_rule_class(ROUTE, endpoint="akg_sparql", methods=None)
     server.url_map.add(rule)
     server.view_functions["akg_sparql"] = sparql
+
+
+def _name_client() -> None:
+    """The sandbox charges each query to the remote address (ProxyFix makes it the real client's)."""
+    CLIENT.set(flask.request.remote_addr or "unknown")
 
 
 def _text(message: str, status: int, headers: dict[str, str] | None = None) -> flask.Response:
@@ -337,7 +199,7 @@ def _answer(request: flask.Request, sandbox: Sandbox, limiter: RateLimiter, max_
             429, "too many requests: slow down and try again shortly", {"Retry-After": str(math.ceil(wait))}
         )
     params, body_query = _read(request, max_body)
-    _refuse_params(params)
+    dataset = _dataset(params)
     queries = params.get("query", [])
     if body_query is not None:
         queries = [*queries, body_query]
@@ -345,7 +207,7 @@ def _answer(request: flask.Request, sandbox: Sandbox, limiter: RateLimiter, max_
         return _service_description(request, sandbox)
     if len(queries) > 1:
         raise _Refusal(400, "give exactly one query")
-    return _run(request, sandbox, queries[0], params)
+    return _run(request, sandbox, queries[0], params, dataset)
 
 
 def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], str | None]:
@@ -385,17 +247,30 @@ def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], 
     return params, None
 
 
-def _refuse_params(params: dict[str, list[str]]) -> None:
+def _dataset(params: dict[str, list[str]]) -> QueryDataset | None:
+    """The protocol's dataset (default-graph-uri, named-graph-uri), each an absolute IRI; None if not given."""
     if "update" in params or "using-graph-uri" in params or "using-named-graph-uri" in params:
         raise _Refusal(400, READ_ONLY)
-    if "default-graph-uri" in params or "named-graph-uri" in params:
-        raise _Refusal(
-            400,
-            "default-graph-uri and named-graph-uri are not allowed: queries run on this endpoint's own graph",
-        )
+    default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    if not default and not named:
+        return None
+    for iri in (*default, *named):
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise _Refusal(
+                400, f"not an absolute IRI in default-graph-uri or named-graph-uri: {iri[:200]!r}"
+            ) from None
+    return QueryDataset(tuple(default), tuple(named))
 
 
-def _run(request: flask.Request, sandbox: Sandbox, text: str, params: dict[str, list[str]]) -> flask.Response:
+def _run(
+    request: flask.Request,
+    sandbox: Sandbox,
+    text: str,
+    params: dict[str, list[str]],
+    dataset: QueryDataset | None,
+) -> flask.Response:
     fmt = next(iter(params.get("format", []) + params.get("output", [])), None)
     if (
         fmt is None
@@ -404,15 +279,17 @@ def _run(request: flask.Request, sandbox: Sandbox, text: str, params: dict[str, 
     ):
         raise _not_acceptable()
     try:
-        result = sandbox.run(text)
+        result = sandbox.run(text, client=request.remote_addr or "unknown", dataset=dataset)
     except QueryTimeout as exc:
         raise _Refusal(400, str(exc)) from None
     except RefusedQuery as exc:
         raise _Refusal(400, f"refused: {exc}") from None
     except QueryError as exc:
         raise _Refusal(400, str(exc)) from None
+    except ClientOverLimit as exc:
+        raise _Refusal(429, str(exc), {"Retry-After": str(math.ceil(exc.retry_after))}) from None
     except SandboxBusy as exc:
-        raise _Refusal(503, str(exc), {"Retry-After": "5"}) from None
+        raise _Refusal(503, str(exc), {"Retry-After": str(math.ceil(exc.retry_after))}) from None
     except StoreError as exc:
         raise _Refusal(502, str(exc)) from None
     graph = result.form in ("CONSTRUCT", "DESCRIBE")
@@ -423,11 +300,13 @@ def _run(request: flask.Request, sandbox: Sandbox, text: str, params: dict[str, 
     )
     if chosen is None:
         raise _not_acceptable(graph)
-    media, writer = chosen
+    media, written = chosen
     headers = {}
     if result.truncated:
         headers = {"X-Result-Truncated": "true", "X-Result-Row-Limit": str(sandbox.limits.max_rows)}
-    return flask.Response(writer(result), 200, headers, content_type=f"{media}; charset=utf-8")
+    return flask.Response(
+        results.write(result, written), 200, headers, content_type=f"{media}; charset=utf-8"
+    )
 
 
 def _not_acceptable(graph: bool | None = None) -> _Refusal:
@@ -449,26 +328,45 @@ def _endpoint_iri(request: flask.Request) -> str:
     return "urn:akg:sparql" if any(c in bad for c in url) else url
 
 
-def service_description(endpoint: str) -> Graph:
-    """An sd:Service naming the endpoint, the query language and every result format."""
-    kg = Graph()
-    kg.bind("sd", SD)
-    kg.bind("formats", FORMATS_NS)
-    node = URIRef(endpoint)
-    kg.add((node, RDF.type, SD.Service))
-    kg.add((node, SD.endpoint, node))
-    kg.add((node, SD.supportedLanguage, SD.SPARQL11Query))
-    for name in _SD_FORMATS:
-        kg.add((node, SD.resultFormat, FORMATS_NS[name]))
-    return kg
+def service_description(endpoint: str, graphs: Sequence[tuple[str, int]]) -> list[Triple]:
+    """An sd:Service: the endpoint, the query language, every result format, and the dataset's graphs.
+
+    The default graph is the union of the named graphs (sd:UnionDefaultGraph); each named graph has
+    its name and triple count (void:triples).
+    """
+    node, data, default = URIRef(endpoint), BNode("dataset"), BNode("default")
+    out: list[Triple] = [
+        (node, RDF.type, SD.Service),
+        (node, SD.endpoint, node),
+        (node, SD.supportedLanguage, SD.SPARQL11Query),
+        (node, SD.feature, SD.UnionDefaultGraph),
+        *((node, SD.resultFormat, FORMATS_NS[name]) for name in _SD_FORMATS),
+        (node, SD.defaultDataset, data),
+        (data, RDF.type, SD.Dataset),
+        (data, SD.defaultGraph, default),
+        (default, RDF.type, SD.Graph),
+        (default, VOID.triples, Literal(str(sum(n for _, n in graphs)), datatype=XSD.integer)),
+    ]
+    for i, (name, count) in enumerate(graphs):
+        ng, g = BNode(f"ng{i}"), BNode(f"g{i}")
+        out += [
+            (data, SD.namedGraph, ng),
+            (ng, RDF.type, SD.NamedGraph),
+            (ng, SD.name, URIRef(name)),
+            (ng, SD.graph, g),
+            (g, RDF.type, SD.Graph),
+            (g, VOID.triples, Literal(str(count), datatype=XSD.integer)),
+        ]
+    return out
 
 
+# Turtle first: no Accept, or */*, gets RDF (W3C service-description tests); a browser asks for HTML.
 _SD_OFFER = (
-    ("text/html", (), "html"),
-    ("text/turtle", (), "turtle"),
-    ("application/n-triples", (), "nt"),
-    ("application/ld+json", (), "json-ld"),
-    ("application/rdf+xml", (), "xml"),
+    ("text/turtle", (), "text/turtle"),
+    ("text/html", (), "text/html"),
+    ("application/n-triples", (), "application/n-triples"),
+    ("application/ld+json", (), "application/ld+json"),
+    ("application/rdf+xml", (), "application/rdf+xml"),
 )
 
 
@@ -476,19 +374,26 @@ def _service_description(request: flask.Request, sandbox: Sandbox) -> flask.Resp
     chosen = negotiate(request, _SD_OFFER)
     if chosen is None:
         raise _Refusal(406, "the service description is served as " + ", ".join(m for m, _, _ in _SD_OFFER))
-    media, fmt = chosen
+    media, written = chosen
     endpoint = _endpoint_iri(request)
-    if fmt == "html":
-        body = service_page(endpoint, sandbox)
+    try:
+        graphs = sandbox.graphs()
+    except SandboxBusy as exc:
+        raise _Refusal(503, str(exc), {"Retry-After": str(math.ceil(exc.retry_after))}) from None
+    except QueryError as exc:
+        raise _Refusal(502, f"cannot list the graphs: {exc}") from None
+    if written == "text/html":
+        body: str | bytes = service_page(endpoint, sandbox, graphs)
     else:
-        body = service_description(endpoint).serialize(format=fmt)
+        body = results.write_graph(service_description(endpoint, graphs), written)
     return flask.Response(body, 200, content_type=f"{media}; charset=utf-8")
 
 
-def service_page(endpoint: str, sandbox: Sandbox) -> str:
-    """A short page for people: how to query with curl, the formats and the limits."""
+def service_page(endpoint: str, sandbox: Sandbox, graphs: Sequence[tuple[str, int]] = ()) -> str:
+    """A short page for people: how to query with curl, the graphs, the formats and the limits."""
     e = html.escape
-    limits = sandbox.limits
+    limits, policy = sandbox.limits, sandbox.policy
+    named = "".join(f"<li><code>{e(name)}</code> ({count:,} triples)</li>" for name, count in graphs)
     example = f"curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5' {endpoint}"
     rows = "".join(
         f"<li><code>{e(m)}</code></li>"
@@ -503,6 +408,11 @@ def service_page(endpoint: str, sandbox: Sandbox) -> str:
 Send a query by GET <code>?query=</code>, by POST <code>application/x-www-form-urlencoded</code>
 (<code>query=</code>) or by POST <code>application/sparql-query</code>.</p>
 <pre>{e(example)}</pre>
+<h2>Graphs</h2>
+<p>The default graph is the union of these named graphs; <code>FROM</code>, <code>FROM NAMED</code>,
+<code>default-graph-uri</code> and <code>named-graph-uri</code> choose among them (a graph not held
+here is empty: nothing is fetched). Relative IRIs resolve against <code>{e(BASE_IRI)}</code>.</p>
+<ul>{named}</ul>
 <h2>Result formats (Accept header, or <code>?format=json|xml|csv|tsv|turtle|ntriples|jsonld</code>)</h2>
 <ul>{rows}</ul>
 <h2>Limits</h2>
@@ -511,7 +421,9 @@ Send a query by GET <code>?query=</code>, by POST <code>application/x-www-form-u
 <li>At most {limits.max_rows:,} rows or triples are returned; when more matched, the response says
 <code>X-Result-Truncated: true</code>.</li>
 <li>A query may be at most {limits.max_query_chars:,} characters long.</li>
-<li>Updates, <code>SERVICE</code>, <code>FROM</code> and <code>FROM NAMED</code> are refused.</li>
+<li>Each client may have {policy.per_client} queries at once and {policy.budget_s:g} s of query time
+per {policy.window_s:g} s; beyond that it gets 429 with <code>Retry-After</code>.</li>
+<li>Updates and <code>SERVICE</code> are refused.</li>
 </ul>
 </body></html>
 """
