@@ -94,8 +94,10 @@ def _print_result(result, args: argparse.Namespace, out: TextIO) -> int:
     elif result.form == "SELECT":
         emit(result.rows, result.vars, args.format, out)
     else:
-        fmt = {"json": "json-ld", "csv": "nt", "tsv": "nt"}.get(args.format, "turtle")
-        out.write(result.graph().serialize(format=fmt))
+        from graph.results import write_graph
+
+        media = {"json": "application/ld+json", "csv": "application/n-triples", "tsv": "application/n-triples"}
+        out.write(write_graph(result.triples, media.get(args.format, "text/turtle")).decode("utf-8"))
     if result.truncated:
         out.write("(truncated: more results exist than the row limit)\n")
     return 0
@@ -225,13 +227,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = _csv_directory(args.out) if args.format == "csv" else None  # a mistaken --out costs no work
     ws = _workspace(args)
     if args.format in ("turtle", "jsonld"):
-        kg = ws.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").graph()
-        from graph.terms import PREFIXES
+        from graph.results import write_graph  # Oxigraph's writer keeps "52710"^^xsd:decimal as it is
 
-        for prefix, ns in PREFIXES.items():
-            kg.bind(prefix, ns)
-        text = kg.serialize(format="turtle" if args.format == "turtle" else "json-ld")
-        return _write(text, args.out, out)
+        triples = ws.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").triples
+        media = "text/turtle" if args.format == "turtle" else "application/ld+json"
+        return _write(write_graph(triples, media).decode("utf-8"), args.out, out)
     G = ws.entity_graph.copy()
     for n in G.nodes:
         G.nodes[n]["label"] = ws.label(n)

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import flask
+import requests
 from werkzeug.serving import make_server
 
 from graph.sandbox import Sandbox
@@ -34,6 +35,26 @@ def serving(server: flask.Flask) -> Iterator[str]:
         httpd.shutdown()
         thread.join(5)
         httpd.server_close()
+
+
+class _FromAddress(requests.adapters.HTTPAdapter):
+    """Connections made from one local (loopback) address, so one machine can play several clients."""
+
+    def __init__(self, address: str):
+        self.address = address
+        super().__init__()
+
+    def init_poolmanager(self, *args: object, **kwargs: object) -> None:
+        kwargs["source_address"] = (self.address, 0)
+        super().init_poolmanager(*args, **kwargs)
+
+
+def session_from(address: str) -> requests.Session:
+    """A requests session whose connections come from `address` (e.g. 127.0.0.2: another client)."""
+    session = requests.Session()
+    adapter = _FromAddress(address)
+    session.mount("http://", adapter)
+    return session
 
 
 class Listener:

@@ -20,10 +20,11 @@ from rdflib.query import Result as RdflibResult
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from graph import queries
+from graph.results import read_graph, read_results
 from graph.sandbox import Limits, Policy, Sandbox
-from graph.stores import StoreSpec, open_store
+from graph.stores import BASE_IRI, StoreSpec, open_store
 from graph.ui.endpoint import service_page
-from tests.endpoint_server import Listener, make_app, serving
+from tests.endpoint_server import Listener, make_app, serving, session_from
 from tests.test_sandbox import dataset_queries, refused_queries
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -40,6 +41,15 @@ CATALOGUE = [
 CONSTRUCT = ("construct_subgraph", {"seed": [R + "dermatologist"]})
 
 
+INSIDE, QUADS = "http://example.org/g/inside", "http://example.org/g/quads"
+TRIG = f"""<{R}trig-default> <{R}p> "in the file's own graph" .
+<{INSIDE}> {{ <{R}trig-inside> <{R}p> "inside a named graph"@en . }}
+"""
+NQUADS = f"""<{R}nq-default> <{R}p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+<{R}nq-named> <{R}p> "x" <{QUADS}> .
+"""
+
+
 @pytest.fixture(scope="module")
 def spec(tmp_path_factory):
     root = tmp_path_factory.mktemp("endpoint")
@@ -47,7 +57,9 @@ def spec(tmp_path_factory):
     extra.write_text(
         f'<{R}xss-test> <http://www.w3.org/2004/02/skos/core#prefLabel> "{XSS}" .\n', encoding="utf-8"
     )
-    return StoreSpec("oxigraph", (extra,), root=root / "stores")
+    (root / "sources.trig").write_text(TRIG, encoding="utf-8")
+    (root / "more.nq").write_text(NQUADS, encoding="utf-8")
+    return StoreSpec("oxigraph", (extra, root / "sources.trig", root / "more.nq"), root=root / "stores")
 
 
 @pytest.fixture(scope="module")
@@ -452,3 +464,270 @@ def test_random_input_never_gets_a_server_error(url, query, extra, how):
         "application/sparql-results+json"
     ):
         json.loads(response.text)
+
+
+# ---------------------------------------------------------------- named graphs and the base IRI
+
+SDNS = "http://www.w3.org/ns/sparql-service-description#"
+LABOUR = (
+    "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
+    "SELECT ?s ?measure ?value ?unit WHERE { ?s akg:measure ?measure ; akg:value ?value ; akg:unit ?unit }"
+    " ORDER BY ?s"
+)
+LABOUR_GRAPH = (
+    "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s akg:value ?v ; ?p ?o }"
+)
+
+
+def _ask(url: str, text: str, **params: str) -> bool:
+    response = get(url, text, **params)
+    assert response.status_code == 200, response.text
+    return response.json()["boolean"]
+
+
+def test_service_description_is_turtle_by_default_and_lists_every_named_graph(url):
+    for accept in (None, "*/*", "text/turtle"):
+        response = get(url, accept=accept)
+        assert response.headers["Content-Type"].startswith("text/turtle"), accept
+        kg = Graph().parse(data=response.text, format="turtle")
+        assert (URIRef(url), URIRef(SDNS + "endpoint"), URIRef(url)) in kg  # W3C has-endpoint-triple
+        names = {str(n) for n in kg.objects(None, URIRef(SDNS + "name"))}
+        assert names == {
+            "urn:akg:graph:roles.ttl",
+            "urn:akg:graph:xss.ttl",
+            "urn:akg:graph:sources.trig",
+            "urn:akg:graph:more.nq",
+            INSIDE,
+            QUADS,
+        }
+    page = get(url, accept="text/html,application/xhtml+xml,*/*;q=0.8")
+    assert page.headers["Content-Type"].startswith("text/html") and "urn:akg:graph:roles.ttl" in page.text
+
+
+def test_each_source_is_a_named_graph_and_the_default_graph_is_their_union(url):
+    label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+    which = get(url, f"SELECT ?g WHERE {{ GRAPH ?g {{ <{R}xss-test> {label} ?l }} }}").json()
+    assert [b["g"]["value"] for b in which["results"]["bindings"]] == ["urn:akg:graph:xss.ttl"]
+    for s, graph in [("trig-default", "sources.trig"), ("nq-default", "more.nq")]:
+        assert _ask(url, f"ASK {{ GRAPH <urn:akg:graph:{graph}> {{ <{R}{s}> ?p ?o }} }}")
+    assert _ask(url, f"ASK {{ GRAPH <{INSIDE}> {{ <{R}trig-inside> ?p ?o }} }}")
+    union = f"ASK {{ <{R}trig-inside> ?p ?o . <{R}nq-named> ?q ?r . <{R}dermatologist> ?x ?y }}"
+    assert _ask(url, union)  # no FROM, no dataset parameters: every graph at once
+
+
+def test_from_and_dataset_parameters_choose_among_the_graphs(url):
+    curated = open_store(StoreSpec()).triple_count()  # the curated graph alone, loaded independently
+    only = get(url, COUNT, **{"default-graph-uri": "urn:akg:graph:roles.ttl"}).json()
+    assert int(only["results"]["bindings"][0]["n"]["value"]) == curated
+    from_clause = get(url, "SELECT (COUNT(*) AS ?n) FROM <urn:akg:graph:roles.ttl> WHERE { ?s ?p ?o }").json()
+    assert int(from_clause["results"]["bindings"][0]["n"]["value"]) == curated
+    inside = f"ASK {{ <{R}trig-inside> ?p ?o }}"
+    assert _ask(url, inside.replace("ASK", f"ASK FROM <{INSIDE}>"))
+    assert not _ask(url, inside, **{"default-graph-uri": "urn:akg:graph:roles.ttl"})
+    named = "SELECT ?g WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
+    picked = get(url, named, **{"named-graph-uri": [QUADS, INSIDE]}).json()
+    assert [b["g"]["value"] for b in picked["results"]["bindings"]] == [INSIDE, QUADS]
+    # the protocol's dataset replaces the query's own (SPARQL 1.1 Protocol 2.1.4)
+    overridden = f"ASK FROM <{INSIDE}> {{ <{R}trig-inside> ?p ?o }}"
+    assert not _ask(url, overridden, **{"default-graph-uri": QUADS})
+    bad = get(url, COUNT, **{"default-graph-uri": "not an iri"})
+    assert bad.status_code == 400 and "IRI" in bad.text
+
+
+def test_relative_iris_resolve_against_the_documented_base(url):
+    response = get(url, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert response.status_code == 200, response.text
+    assert response.text.strip() == (
+        f'<{BASE_IRI}s> <{BASE_IRI}p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .'
+    )
+    own = get(url, "BASE <http://example.org/> SELECT (<x> AS ?x) WHERE {}").json()
+    assert own["results"]["bindings"][0]["x"]["value"] == "http://example.org/x"
+    assert _ask(url, "ASK { <dermatologist> a ?type }")  # akgr:dermatologist, written relative
+
+
+def test_every_results_format_round_trips_to_the_same_solutions(url, library):
+    expected = library.query(LABOUR)
+    assert any(str(row[2]) == "52710" for row in expected.rows)
+    for media in (
+        "application/sparql-results+json",
+        "application/sparql-results+xml",
+        "text/tab-separated-values",
+    ):
+        response = get(url, LABOUR, media)
+        back = read_results(response.content, media)
+        assert back.vars == expected.vars and back.rows == expected.rows, media
+        for row, again in zip(expected.rows, back.rows, strict=True):
+            assert [(str(t), getattr(t, "datatype", None)) for t in row] == [
+                (str(t), getattr(t, "datatype", None)) for t in again
+            ]  # lexical forms and datatypes unchanged
+    table = list(csv.reader(io.StringIO(get(url, LABOUR, "text/csv").text)))
+    assert table == [list(expected.vars), *([str(t) for t in row] for row in expected.rows)]
+    for media in ("application/sparql-results+json", "application/sparql-results+xml"):
+        assert read_results(get(url, "ASK { ?s ?p ?o }", media).content, media).boolean is True
+
+
+def test_every_rdf_format_round_trips_to_an_isomorphic_graph(url, library):
+    expected = library.query(LABOUR_GRAPH).graph()
+    assert len(expected) > 10
+    for media, fmt in [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/ld+json", "json-ld"),
+        ("application/rdf+xml", "xml"),
+    ]:
+        response = get(url, LABOUR_GRAPH, media)
+        exact = Graph()
+        for triple in read_graph(response.content, media):
+            exact.add(triple)
+        assert isomorphic(exact, expected), media
+        assert isomorphic(Graph().parse(data=response.text, format=fmt), expected), (
+            media
+        )  # rdflib reads it too
+    turtle = get(url, LABOUR_GRAPH, "text/turtle").text
+    assert '"52710"^^xsd:decimal' in turtle and "akg:value" in turtle and "ns1:" not in turtle
+
+
+# ---------------------------------------------------------------- fairness: clients on two loopback addresses
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _hammer(session, send, stop: threading.Event, codes: list[int], retry_after: list[str]) -> None:
+    while not stop.is_set():
+        try:
+            response = send(session)
+        except requests.RequestException:
+            continue
+        codes.append(response.status_code)
+        if "Retry-After" in response.headers:
+            retry_after.append(response.headers["Retry-After"])
+        if response.status_code == 429:
+            time.sleep(0.2)
+
+
+def _under_attack(
+    send_runaway, send_simple, seconds: float = 8.0
+) -> tuple[list[int], list[str], list[float]]:
+    """Four threads of runaway queries from 127.0.0.2 while 127.0.0.1 sends simple ones; their latencies."""
+    stop = threading.Event()
+    codes: list[int] = []
+    retry_after: list[str] = []
+    attackers = [
+        threading.Thread(
+            target=_hammer, args=(session_from("127.0.0.2"), send_runaway, stop, codes, retry_after)
+        )
+        for _ in range(4)
+    ]
+    for thread in attackers:
+        thread.start()
+    time.sleep(1.0)  # the runaways hold their workers
+    victim = session_from("127.0.0.1")
+    latencies = []
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            response = send_simple(victim)
+            latencies.append(time.monotonic() - started)
+            assert response.status_code == 200, response.text
+            time.sleep(0.1)
+    finally:
+        stop.set()
+        for thread in attackers:
+            thread.join(30)
+    return codes, retry_after, latencies
+
+
+def test_a_runaway_client_gets_429_and_another_client_answers_within_a_second(spec):
+    with Sandbox(spec, Limits(timeout_s=3.0), workers=3) as box, serving(make_app(box)) as fresh:
+        assert session_from("127.0.0.1").post(fresh, data={"query": "ASK {}"}, timeout=30).status_code == 200
+        codes, retry_after, latencies = _under_attack(
+            lambda s: s.post(fresh, data={"query": RUNAWAY}, timeout=60),
+            lambda s: s.post(fresh, data={"query": "ASK { ?s a ?type }"}, timeout=60),
+        )
+    assert 429 in codes and 400 in codes  # over its share it is refused; its runaways hit the time limit
+    assert retry_after and all(int(v) >= 1 for v in retry_after)
+    assert len(latencies) > 20 and max(latencies) < 1.0, sorted(latencies)[-5:]
+
+
+def test_query_time_budget_refuses_only_the_client_over_it(spec):
+    policy = Policy(budget_s=2.0, window_s=60.0)
+    with (
+        Sandbox(spec, Limits(timeout_s=1.2), workers=3, policy=policy) as box,
+        serving(make_app(box)) as fresh,
+    ):
+        attacker, other = session_from("127.0.0.2"), session_from("127.0.0.3")
+        spent = [attacker.post(fresh, data={"query": RUNAWAY}, timeout=30).status_code for _ in range(2)]
+        refused = attacker.post(fresh, data={"query": "ASK {}"}, timeout=30)
+        fine = other.post(fresh, data={"query": "ASK {}"}, timeout=30)
+    assert spent == [400, 400]  # two time-outs: 2.4 s of query time against a 2 s budget
+    assert refused.status_code == 429 and "budget" in refused.text
+    assert 50 <= int(refused.headers["Retry-After"]) <= 60
+    assert fine.status_code == 200 and fine.json()["boolean"] is True
+
+
+def _sparql_tab_payload(base: str, text: str) -> dict:
+    """The body the browser posts when Run is pressed in the SPARQL tab (read from the app's own dependencies)."""
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    dep = next(d for d in deps if "q-result.data" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in dep["output"].strip(".").split("...")
+    ]
+    values = {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}
+
+    def fill(items: list[dict]) -> list:
+        return [
+            [] if d["id"].startswith("{") else {**d, "value": values.get((d["id"], d["property"]))}
+            for d in items
+        ]
+
+    return {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": fill(dep["inputs"]),
+        "state": fill(dep["state"]),
+        "changedPropIds": ["q-run.n_clicks"],
+    }
+
+
+@pytest.fixture
+def tab(ui_app, monkeypatch):
+    """The explorer served on loopback, its SPARQL tab on a sandbox of three workers with a 3 s time limit.
+
+    Dash lets one app per process serve the module-level callbacks, so this is the session's ui_app.
+    """
+    with Sandbox(StoreSpec(), Limits(timeout_s=3.0), workers=3) as box:
+        monkeypatch.setattr(ui_app.server.extensions["akg"], "sandbox", box)
+        with serving(ui_app.server) as endpoint:
+            yield endpoint.rsplit("/sparql", 1)[0]
+
+
+def test_runaway_queries_in_the_sparql_tab_leave_other_users_fast(tab):
+    runaway, simple = _sparql_tab_payload(tab, RUNAWAY), _sparql_tab_payload(tab, "ASK { ?s a ?type }")
+    run = tab + "/_dash-update-component"
+
+    def page_and_query(session):
+        assert session.get(tab + "/", timeout=30).status_code == 200
+        response = session.post(run, json=simple, timeout=60)
+        assert '"ASK: 1 rows"' in response.text or "true" in response.text.lower(), response.text[:300]
+        return response
+
+    codes, _, latencies = _under_attack(lambda s: s.post(run, json=runaway, timeout=60), page_and_query)
+    assert len(latencies) > 10 and max(latencies) < 1.0, sorted(latencies)[-5:]
+    assert codes and all(code == 200 for code in codes)  # Dash answers 200; the tab shows the refusal as text
+
+
+def test_sparql_tab_tells_a_client_over_its_share(tab):
+    runaway = _sparql_tab_payload(tab, RUNAWAY)
+    session = session_from("127.0.0.2")
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(
+            pool.map(
+                lambda _: session.post(tab + "/_dash-update-component", json=runaway, timeout=60).text,
+                range(3),
+            )
+        )
+    assert sum("ClientOverLimit" in a for a in answers) == 1, answers
+    assert sum("time limit" in a for a in answers) == 2, answers

@@ -25,7 +25,7 @@ def create_app(
     spec: StoreSpec,
     *,
     limits: Limits | None = None,
-    workers: int = 2,
+    workers: int | None = None,
     default_seed_above: int = DEFAULT_SEED_ABOVE,
 ) -> dash.Dash:
     """A Dash app over one store; its callbacks find the workspace in server.extensions['akg'].
