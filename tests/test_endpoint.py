@@ -3,23 +3,32 @@
 from __future__ import annotations
 
 import csv
+import http.client
 import io
 import json
 import threading
 import time
+import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph, Literal, URIRef
+from rdflib import RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from rdflib.query import Result as RdflibResult
 from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from graph import queries
+from graph.paths import ROOT
+from graph.results import GRAPHS as GRAPH_MEDIA
+from graph.results import TABLES as TABLE_MEDIA
 from graph.results import read_graph, read_results
 from graph.sandbox import Limits, Policy, Sandbox
 from graph.stores import BASE_IRI, StoreSpec, open_store
@@ -731,3 +740,160 @@ def test_sparql_tab_tells_a_client_over_its_share(tab):
         )
     assert sum("ClientOverLimit" in a for a in answers) == 1, answers
     assert sum("time limit" in a for a in answers) == 2, answers
+
+
+# ---------------------------------------------------------------- the W3C SPARQL 1.1 Protocol test suite
+
+W3C = ROOT.parent / "shared" / "reference" / "w3c-sparql11-protocol"
+MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
+HT = Namespace("http://www.w3.org/2011/http#")
+CNT = Namespace("http://www.w3.org/2011/content#")
+UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
+HTS = "http://www.w3.org/2011/http-statusCodes#StatusCode"
+
+
+@dataclass(frozen=True)
+class W3CRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes | None
+    statuses: frozenset[str]  # status classes allowed: "2", "3", "4"
+    boolean: bool | None
+    form: str | None  # "boolean", "tabular" or "RDF"
+
+
+@dataclass(frozen=True)
+class W3CCase:
+    name: str
+    graphs: dict[str, str]  # graph name -> data file
+    requests: tuple[W3CRequest, ...]
+
+
+def w3c_cases() -> list[W3CCase]:
+    """Every test of the protocol manifest, in its order, read with rdflib from the suite's own file."""
+    kg = Graph().parse(W3C / "manifest.ttl", format="turtle")
+    (manifest,) = kg.subjects(MF.entries, None)
+    cases = []
+    for entry in Collection(kg, kg.value(manifest, MF.entries)):
+        graphs = {
+            str(kg.value(d, RDFS.label)): Path(str(kg.value(d, UT.graph))).name
+            for d in kg.objects(entry, UT.graphData)
+        }
+        action = kg.value(entry, MF.action)
+        requests_ = []
+        for req in Collection(kg, kg.value(action, HT.requests)):
+            headers = {}
+            if kg.value(req, HT.headers) is not None:
+                for h in Collection(kg, kg.value(req, HT.headers)):
+                    headers[str(kg.value(h, HT.fieldName))] = str(kg.value(h, HT.fieldValue))
+            body_node = kg.value(req, HT.body)
+            body = None
+            if body_node is not None:
+                body = str(kg.value(body_node, CNT.chars)).encode(
+                    str(kg.value(body_node, CNT.characterEncoding))
+                )
+            resp = kg.value(req, HT.resp)
+            boolean = kg.value(resp, MF.expectedBoolean)
+            form = kg.value(resp, MF.expectedFormat)
+            requests_.append(
+                W3CRequest(
+                    method=str(kg.value(req, HT.methodName)),
+                    path=str(kg.value(req, HT.absolutePath)),
+                    headers=headers,
+                    body=body,
+                    statuses=frozenset(
+                        str(s).removeprefix(HTS)[0] for s in kg.objects(resp, MF.expectedStatus)
+                    ),
+                    boolean=None if boolean is None else boolean.toPython(),
+                    form=None if form is None else str(form),
+                )
+            )
+        cases.append(W3CCase(str(entry).rsplit("#", 1)[1], graphs, tuple(requests_)))
+    return cases
+
+
+CASES = w3c_cases()
+
+
+@pytest.fixture(scope="module")
+def w3c(tmp_path_factory):
+    """A server holding the suite's data as the named graphs its tests name (one N-Quads file), and its port."""
+    root = tmp_path_factory.mktemp("w3c")
+    graphs = {name: file for case in CASES for name, file in case.graphs.items()}
+    quads = [
+        ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+        for name, file in sorted(graphs.items())
+        for t in ox.parse(path=str(W3C / file), format=ox.RdfFormat.N_TRIPLES)
+    ]
+    (root / "w3c.nq").write_bytes(ox.serialize(quads, format=ox.RdfFormat.N_QUADS))
+    spec = StoreSpec("oxigraph", (root / "w3c.nq",), root=root / "stores")
+    with Sandbox(spec, LIMITS) as box, serving(make_app(box)) as address:
+        yield int(address.split(":")[2].split("/")[0])
+
+
+def _send(port: int, req: W3CRequest) -> tuple[int, str, bytes]:
+    """The request exactly as the manifest writes it (path prefix /sparql/ -> this endpoint's /sparql)."""
+    path = "/sparql" + req.path.removeprefix("/sparql/")
+    path = path if path == "/sparql" or path[7] == "?" else "/sparql?" + path[7:]
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        conn.request(req.method, path, body=req.body, headers=req.headers)
+        response = conn.getresponse()
+        return response.status, response.getheader("Content-Type", ""), response.read()
+    finally:
+        conn.close()
+
+
+def _check_answer(req: W3CRequest, ctype: str, body: bytes) -> None:
+    media = ctype.split(";")[0].strip()
+    if req.form in ("boolean", "tabular"):
+        assert media in TABLE_MEDIA, ctype
+    if req.form == "boolean" and req.boolean is not None:
+        assert read_results(body, media).boolean is req.boolean
+    if req.form == "RDF":
+        assert media in GRAPH_MEDIA, ctype
+        read_graph(body, media)  # parses
+
+
+def _quads(port: int) -> str:
+    req = W3CRequest(
+        "GET",
+        "/sparql/?query="
+        + urllib.parse.quote(
+            "SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        ),
+        {},
+        None,
+        frozenset("2"),
+        None,
+        None,
+    )
+    status, _, body = _send(port, req)
+    assert status == 200
+    return json.loads(body)["results"]["bindings"][0]["n"]["value"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if not c.name.startswith("update_")], ids=lambda c: c.name)
+def test_w3c_protocol_query_case(w3c, case):
+    for req in case.requests:
+        status, ctype, body = _send(w3c, req)
+        assert str(status)[0] in req.statuses, (status, body[:300])
+        if status < 300:
+            _check_answer(req, ctype, body)
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.name.startswith("update_")], ids=lambda c: c.name)
+def test_w3c_protocol_update_case_is_refused_and_changes_nothing(w3c, case):
+    before = _quads(w3c)
+    for req in case.requests:
+        is_update = req.headers.get("content-type") == "application/sparql-update" or (
+            req.body or b""
+        ).startswith(b"update=")
+        status, ctype, body = _send(w3c, req)
+        if is_update:
+            assert status == 400 and b"read-only" in body, (status, body[:300])
+        else:  # the manifest's follow-up ASK: what the update would have made is not there
+            assert status == 200 and req.boolean is True
+            assert read_results(body, ctype.split(";")[0]).boolean is False
+    assert _quads(w3c) == before
