@@ -96,7 +96,11 @@ def _print_result(result, args: argparse.Namespace, out: TextIO) -> int:
     else:
         from graph.results import write_graph
 
-        media = {"json": "application/ld+json", "csv": "application/n-triples", "tsv": "application/n-triples"}
+        media = {
+            "json": "application/ld+json",
+            "csv": "application/n-triples",
+            "tsv": "application/n-triples",
+        }
         out.write(write_graph(result.triples, media.get(args.format, "text/turtle")).decode("utf-8"))
     if result.truncated:
         out.write("(truncated: more results exist than the row limit)\n")

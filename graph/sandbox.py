@@ -190,6 +190,23 @@ class Sandbox:
         finally:
             self._admission.leave(who, time.monotonic() - started)
 
+    def warm(self) -> None:
+        """Start, in the background, every worker not running yet: then no client's first query waits for one."""
+        threading.Thread(target=self._warm, name="sandbox-warm", daemon=True).start()
+
+    def _warm(self) -> None:
+        for _ in range(self.workers):  # the idle queue is FIFO: each slot is looked at once
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            if worker is None or not worker.alive():
+                try:
+                    worker = self._start()
+                except Exception:  # the query that needs it starts it again and reports why it fails
+                    worker = None
+            self._idle.put(worker)
+
     def graphs(self) -> list[tuple[str, int]]:
         """The named graphs held and their triple counts (asked once: the store is read-only)."""
         if self._graphs is None:

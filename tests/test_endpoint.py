@@ -611,8 +611,8 @@ def _hammer(session, send, stop: threading.Event, codes: list[int], retry_after:
         codes.append(response.status_code)
         if "Retry-After" in response.headers:
             retry_after.append(response.headers["Retry-After"])
-        if response.status_code == 429:
-            time.sleep(0.2)
+        if response.status_code == 429 or "ClientOverLimit" in response.text:
+            time.sleep(0.2)  # a client told to wait, waiting a little (a flood of requests is another matter)
 
 
 def _under_attack(
@@ -708,6 +708,7 @@ def tab(ui_app, monkeypatch):
     Dash lets one app per process serve the module-level callbacks, so this is the session's ui_app.
     """
     with Sandbox(StoreSpec(), Limits(timeout_s=3.0), workers=3) as box:
+        box.warm()
         monkeypatch.setattr(ui_app.server.extensions["akg"], "sandbox", box)
         with serving(ui_app.server) as endpoint:
             yield endpoint.rsplit("/sparql", 1)[0]

@@ -147,6 +147,7 @@ def register(
     """Serve /sparql on this Flask server; every request (the SPARQL tab's too) names its client for the sandbox."""
     limiter = RateLimiter(rate_per_minute)
     server.before_request(_name_client)
+    sandbox.warm()  # every worker ready before the first clients arrive
 
     def sparql() -> flask.Response:
         try:
