@@ -165,6 +165,14 @@ def parser() -> argparse.ArgumentParser:
         "The fewest training topics and credentials that reach every role given (exact, or greedy with its bound).",
     )
     c.add_argument("roles", nargs="+", metavar="ROLE", help="roles to cover (IRI, CURIE or label)")
+    m = add(
+        "match",
+        "the items each line of a curriculum teaches: one result per non-empty line, best first",
+        "Match each non-empty line (a learning outcome) to the skills, procedures, devices, training and "
+        "credentials it most likely teaches, by their labels, synonyms and definitions (BM25).",
+    )
+    m.add_argument("file", metavar="FILE", help="a UTF-8 text file, one outcome a line, or - for stdin")
+    m.add_argument("--top", type=int, default=5, help="matches per line (default 5)")
     pa = add(
         "path",
         "how two entities are connected: shortest paths as sentences",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy import sparse
@@ -23,6 +24,7 @@ K1, B, DEFINITION_WEIGHT = 1.2, 0.75, 0.3
 #: the longest input line matched (longer text is cut, so one pasted essay cannot stall a request)
 MAX_LINE = 2_000
 
+_IZE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset(
     "a an and are as at be by can for from how in into is it its of on or that the their this to "
@@ -36,11 +38,12 @@ def words(text: str) -> list[str]:
 
 
 def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing, -ed, -ation, so "lasers" meets "laser" and "treating" "treat".
+    """A light English stemmer: plurals, -ing, -ed, -ation, -ize as -ise, so "lasers" meets "laser".
 
-    >>> [stem(w) for w in ("lasers", "treating", "injected", "therapies", "sterilisation")]
-    ['laser', 'treat', 'inject', 'therapy', 'sterilis']
+    >>> [stem(w) for w in ("lasers", "treating", "injected", "therapies", "sterilisation", "sterilize")]
+    ['laser', 'treat', 'inject', 'therapy', 'sterilis', 'sterilis']
     """
+    word = _IZE.sub(r"is\1", word)
     for suffix, repl, keep in (
         ("ations", "", 4),
         ("ation", "", 4),
@@ -48,8 +51,9 @@ def stem(word: str) -> str:
         ("sses", "ss", 3),
         ("ing", "", 4),
         ("ed", "", 4),
-        ("es", "e", 4),
+        ("es", "", 4),
         ("s", "", 3),
+        ("e", "", 4),
     ):
         if word.endswith(suffix) and len(word) - len(suffix) >= keep:
             if suffix == "s" and word.endswith(("ss", "us", "is")):
@@ -65,7 +69,7 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Match:
-    """One proposed item for an outcome: which name matched and how well (1.0: as good as an identical label)."""
+    """One proposed item for an outcome: which name matched, and the share of the outcome's words it holds."""
 
     iri: str
     label: str
@@ -94,7 +98,7 @@ class Entry:
     framework: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MatchIndex:
     """Items with their names (one row per name, grouped by item) and definitions as sparse term matrices."""
 
@@ -105,7 +109,7 @@ class MatchIndex:
     vocabulary: dict[str, int]
     name_matrix: sparse.csr_matrix  # names x terms, BM25 weights
     definition_matrix: sparse.csr_matrix  # items x terms, BM25 weights
-    self_weight: np.ndarray  # per term: its BM25 weight in a one-term name of average length
+    idf: np.ndarray  # per term, over names: how telling a word is, for the score people see
     baseline: bool = False
 
     def match(self, text: str, *, top: int = 5) -> list[Match]:
@@ -115,38 +119,69 @@ class MatchIndex:
         cols = sorted({self.vocabulary[t] for t in tokens if t in self.vocabulary})
         if not cols or not self.entries:
             return []
-        q = np.zeros(len(self.vocabulary))
-        q[cols] = 1.0
-        per_name = self.name_matrix @ q
+        per_name = _column_sum(self.name_columns, cols)
         if self.baseline:  # Jaccard of word sets: shared / (name words + line words - shared)
-            per_name = per_name / (np.asarray(self._name_lengths) + len(set(tokens)) - per_name)
-            best = np.maximum.reduceat(per_name, self.name_starts)
-            total = best
-            scale = 1.0
+            per_name = per_name / (self.name_lengths + len(set(tokens)) - per_name)
+            total = np.maximum.reduceat(per_name, self.name_starts)
         else:
-            best = np.maximum.reduceat(per_name, self.name_starts)
-            total = best + DEFINITION_WEIGHT * (self.definition_matrix @ q)
-            scale = float(self.self_weight[cols].sum()) or 1.0
+            total = np.maximum.reduceat(per_name, self.name_starts) + DEFINITION_WEIGHT * _column_sum(
+                self.definition_columns, cols
+            )
         candidates = np.flatnonzero(total > 0)
         if not len(candidates):
             return []
         k = min(len(candidates), max(top * 4, top + 20))
         shortlist = candidates[np.argpartition(-total[candidates], k - 1)[:k]]
-        order = sorted(shortlist, key=lambda i: (-round(float(total[i]), 9), self.entries[i].label, self.entries[i].iri))
-        return [self._match(int(i), per_name, float(total[i]) / scale) for i in order[:top]]
+        order = sorted(
+            shortlist, key=lambda i: (-round(float(total[i]), 9), self.entries[i].label, self.entries[i].iri)
+        )
+        return [self._match(int(i), per_name, cols, float(total[i])) for i in order[:top]]
 
-    def _match(self, item: int, per_name: np.ndarray, score: float) -> Match:
+    def _match(self, item: int, per_name: np.ndarray, cols: list[int], total: float) -> Match:
+        """The item with the name that matched best and the share of the line's words it holds.
+
+        The share weighs each word by its rarity (idf): 1.0 means every telling word of the line is in
+        the label; an item found through its definition alone scores half its definition's share.
+        """
         e = self.entries[item]
         start = int(self.name_starts[item])
         end = int(self.name_starts[item + 1]) if item + 1 < len(self.name_starts) else len(self.names)
         scores = per_name[start:end]
         best = int(np.argmax(scores))  # the first name is the preferred label: it wins ties
-        label = self.names[start + best] if scores[best] > 0 else e.label
-        return Match(e.iri, label, e.kind, e.framework, round(min(score, 1.0), 3))
+        if self.baseline:
+            return Match(e.iri, self.names[start + best], e.kind, e.framework, round(total, 3))
+        weight = self.idf[cols]
+        if scores[best] > 0:
+            row, label, factor = self.name_matrix[start + best], self.names[start + best], 1.0
+        else:
+            row, label, factor = self.definition_matrix[item], e.label, 0.5
+        present = np.isin(cols, row.indices)
+        share = factor * float(weight[present].sum()) / (float(weight.sum()) or 1.0)
+        return Match(e.iri, label, e.kind, e.framework, round(share, 3))
 
-    @property
-    def _name_lengths(self) -> np.ndarray:
+    @cached_property
+    def name_columns(self) -> sparse.csc_matrix:
+        """The names matrix by term, so a line's few terms are summed without touching the rest."""
+        return self.name_matrix.tocsc()
+
+    @cached_property
+    def definition_columns(self) -> sparse.csc_matrix:
+        """The definitions matrix by term."""
+        return self.definition_matrix.tocsc()
+
+    @cached_property
+    def name_lengths(self) -> np.ndarray:
+        """Distinct words per name (the baseline's Jaccard denominators)."""
         return np.asarray(self.name_matrix.sum(axis=1)).ravel()
+
+
+def _column_sum(matrix: sparse.csc_matrix, cols: list[int]) -> np.ndarray:
+    """Sum of some columns of a CSC matrix as a dense vector over its rows."""
+    out = np.zeros(matrix.shape[0])
+    for c in cols:
+        lo, hi = matrix.indptr[c], matrix.indptr[c + 1]
+        out[matrix.indices[lo:hi]] += matrix.data[lo:hi]  # a column's rows are distinct
+    return out
 
 
 def build_index(
@@ -192,9 +227,9 @@ def build_index(
     if baseline:
         name_matrix = _binary(name_tokens, vocabulary)
         definition_matrix = sparse.csr_matrix((len(order), len(vocabulary)))
-        self_weight = np.ones(len(vocabulary))
+        idf = np.ones(len(vocabulary))
     else:
-        name_matrix, self_weight = _bm25(name_tokens, vocabulary)
+        name_matrix, idf = _bm25(name_tokens, vocabulary)
         definition_matrix, _ = _bm25(def_tokens, vocabulary)
     return MatchIndex(
         tuple(entries[i] for i in order),
@@ -204,7 +239,7 @@ def build_index(
         vocabulary,
         name_matrix,
         definition_matrix,
-        self_weight,
+        idf,
         baseline,
     )
 
@@ -225,7 +260,7 @@ def _binary(docs: list[list[str]], vocabulary: dict[str, int]) -> sparse.csr_mat
 
 
 def _bm25(docs: list[list[str]], vocabulary: dict[str, int]) -> tuple[sparse.csr_matrix, np.ndarray]:
-    """Documents x terms BM25 weights, and each term's weight in a one-term document of average length."""
+    """Documents x terms BM25 weights, and each term's idf."""
     rows, cols, tfs = [], [], []
     lengths = np.array([len(d) for d in docs], dtype=np.float64)
     for r, toks in enumerate(docs):
@@ -244,8 +279,7 @@ def _bm25(docs: list[list[str]], vocabulary: dict[str, int]) -> tuple[sparse.csr
     norm = K1 * (1 - B + B * lengths[np.asarray(rows, dtype=np.int64)] / avg) if rows else tf
     weights = idf[np.asarray(cols, dtype=np.int64)] * tf * (K1 + 1) / (tf + norm) if rows else tf
     matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(len(docs), len(vocabulary)))
-    self_weight = idf * (K1 + 1) / (1 + K1 * (1 - B + B / avg))
-    return matrix, self_weight
+    return matrix, idf
 
 
 def read_lines(text: str) -> list[str]:

@@ -23,6 +23,8 @@ from graph.terms import AKG
 if TYPE_CHECKING:
     import networkx as nx
 
+    from graph.match import MatchIndex
+
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 CACHE_VERSION = 1  # bump when a cached projection's shape changes
 SEARCH_LIMIT = 50  # search_labels.rq's LIMIT
@@ -221,6 +223,16 @@ class Workspace:
             for e in self.index.entries.values()
             for n in e.names
         ]
+
+    @cached_property
+    def match_index(self) -> MatchIndex:
+        """Every teachable item's names and definitions, for matching learning outcomes (match_catalogue.rq)."""
+        from graph.match import build_index as build_match_index  # NumPy/SciPy only when matching
+
+        with self._lock:
+            return self._cached(
+                "match_index", lambda: build_match_index(queries.run(self.store, "match_catalogue").rows)
+            )
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:

@@ -32,6 +32,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
     "item_mappings": {},
     "kinds_present": {},
+    "match_catalogue": {},
     "link_categories": {},
     "labour_statistics": {},
     "neighbours": {"node": [AKGR["ncle"]]},
