@@ -27,8 +27,49 @@ MAX_LINE = 2_000
 _IZE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 STOPWORDS = frozenset(
-    "a an and are as at be by can for from how in into is it its of on or that the their this to "
-    "using use with within without will able you your they them which who what when where".split()
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "using",
+        "use",
+        "with",
+        "within",
+        "without",
+        "will",
+        "able",
+        "you",
+        "your",
+        "they",
+        "them",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+    ]
 )
 
 
