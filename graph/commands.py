@@ -187,20 +187,25 @@ def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def cmd_cover(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """The fewest training topics and credentials that reach every role given."""
+def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The plan for training people for some roles: core, shared and role modules, credentials; or a brief."""
+    from graph import curriculum
+
     ws = _workspace(args)
     roles = [str(ws.resolve_role(r)) for r in args.roles]
-    cv = analysis.cover(ws.role_items, roles)
-    rows = [
-        (ws.label(r), ", ".join(ws.role_items.label.get(i, i) for i in cv.covered_by[r]) or "(not coverable)")
-        for r in cv.roles
-    ]
+    plan, labels = ws.curriculum(roles)
+    if args.brief:
+        text = curriculum.to_markdown(plan, labels) if args.brief == "md" else curriculum.to_csv(plan, labels)
+        return _write(text, args.out, out)
+    emit(curriculum.rows(plan, labels), curriculum.COLUMNS, args.format, out)
     if args.format == "table":
-        out.write(
-            "chosen: " + "; ".join(ws.role_items.label.get(i, i) for i in cv.chosen) + f"  ({cv.bound})\n"
-        )
-    emit(rows, ("role", "covered_by"), args.format, out)
+        for c in plan.credentials:
+            issued = ", ".join(labels.get(x, x) for x in c.bodies) or "no body recorded"
+            needs = (
+                "; ".join(labels.get(x, x) for x in (*c.prerequisites, *c.requirements)) or "nothing recorded"
+            )
+            who = ", ".join(labels.get(r, r) for r in c.roles)
+            out.write(f"credential {c.label}: issued by {issued}; requires {needs}; for {who}\n")
     return 0
 
 
