@@ -26,7 +26,9 @@ PARAMS: dict[str, dict[str, object]] = {
     "count_entities": {},
     "counts_by_class": {},
     "credential_path": {"role": AKGR["medical-laser-repair-technician"]},
-    "curriculum_prerequisites": {"item": [AKGR["medical-aesthetics-certification"], AKGR["certified-laser-operator"]]},
+    "curriculum_prerequisites": {
+        "item": [AKGR["medical-aesthetics-training"], AKGR["certified-laser-operator"]]
+    },
     "curriculum_sources": {"role": [AKGR["medical-aesthetician"]]},
     "entity_edges": {},
     "entity_index": {},
