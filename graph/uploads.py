@@ -62,7 +62,7 @@ def parse(text: str, name: str = "upload") -> list[Line]:
     first = rows[0].strip()
     if first.startswith("|"):
         lines = _table(_markdown_rows(rows), name)
-    elif _looks_like_csv(first):
+    elif name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first):
         lines = _table(list(csv.reader(io.StringIO(text))), name)
     else:
         lines = [Line("", r.strip().lstrip("-*•").strip()) for r in rows]
