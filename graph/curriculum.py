@@ -196,7 +196,7 @@ def _propagate(G: nx.DiGraph, need: dict[str, set[str]], essential: dict[str, se
     Returns, for each item some role needs only because of what comes after it, that later item.
     """
     pulled_by: dict[str, str] = {}
-    order = list(nx.topological_sort(G)) if nx.is_directed_acyclic_graph(G) else sorted(G)
+    order = list(nx.lexicographical_topological_sort(G)) if nx.is_directed_acyclic_graph(G) else sorted(G)
     for item in reversed(order):  # from what is learnt last back to its prerequisites
         for before in sorted(G.predecessors(item)):
             if not need[item] <= need[before]:
