@@ -296,6 +296,11 @@ def cover(
         if exact
         else f"greedy: at most H({n}) = {sum(1 / k for k in range(1, n + 1)):.2f} x optimal"
     )
+    if uncoverable:  # never "optimal" for roles the chosen items do not reach
+        bound = (
+            f"{bound} for the {n} role(s) reached; {len(uncoverable)} reached by no "
+            f"{' or '.join(categories)} item"
+        )
     return Cover(targets, tuple(chosen), covered_by, uncoverable, exact, bound)
 
 

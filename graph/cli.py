@@ -1,4 +1,4 @@
-"""The command line: validate, stats, queries, query, sparql, overlap, gap, cover, path, export, import (benchmarks: python -m benchmarks).
+"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import (benchmarks: python -m benchmarks).
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
@@ -160,11 +160,26 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("a", metavar="FROM_ROLE", help="the role a person holds now")
     g.add_argument("b", metavar="TO_ROLE", help="the role they want to reach")
     c = add(
-        "cover",
-        "fewest training topics and credentials that reach every role given",
-        "The fewest training topics and credentials that reach every role given (exact, or greedy with its bound).",
+        "curriculum",
+        "the curriculum for training people for some roles: common core, role modules, credentials",
+        "The plan for training people for these roles: the common core (what every role needs), what some "
+        "roles share, each role's own module; essential before optional, prerequisites before what needs "
+        "them (credential prerequisites, programs before their credentials, ESCO broader skills), each with "
+        "its source; then the credentials it prepares for and who issues them.",
     )
-    c.add_argument("roles", nargs="+", metavar="ROLE", help="roles to cover (IRI, CURIE or label)")
+    c.add_argument("roles", nargs="+", metavar="ROLE", help="roles to train for (IRI, CURIE or label)")
+    c.add_argument(
+        "--brief", choices=("md", "csv"), help="write a brief to hand to colleagues instead of the table"
+    )
+    c.add_argument("--out", "-o", help="file for the brief (default stdout)")
+    m = add(
+        "match",
+        "the items each line of a curriculum teaches: one result per non-empty line, best first",
+        "Match each non-empty line (a learning outcome) to the skills, procedures, devices, training and "
+        "credentials it most likely teaches, by their labels, synonyms and definitions (BM25).",
+    )
+    m.add_argument("file", metavar="FILE", help="a UTF-8 text file, one outcome a line, or - for stdin")
+    m.add_argument("--top", type=int, default=5, help="matches per line (default 5)")
     pa = add(
         "path",
         "how two entities are connected: shortest paths as sentences",

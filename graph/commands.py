@@ -193,20 +193,62 @@ def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def cmd_cover(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """The fewest training topics and credentials that reach every role given."""
+def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The plan for training people for some roles: core, shared and role modules, credentials; or a brief."""
+    from graph import curriculum
+
     ws = _workspace(args)
     roles = [str(ws.resolve_role(r)) for r in args.roles]
-    cv = analysis.cover(ws.role_items, roles)
-    rows = [
-        (ws.label(r), ", ".join(ws.role_items.label.get(i, i) for i in cv.covered_by[r]) or "(not coverable)")
-        for r in cv.roles
-    ]
+    plan, labels = ws.curriculum(roles)
+    if args.brief:
+        text = curriculum.to_markdown(plan, labels) if args.brief == "md" else curriculum.to_csv(plan, labels)
+        return _write(text, args.out, out)
+    emit(curriculum.rows(plan, labels), curriculum.COLUMNS, args.format, out)
     if args.format == "table":
-        out.write(
-            "chosen: " + "; ".join(ws.role_items.label.get(i, i) for i in cv.chosen) + f"  ({cv.bound})\n"
-        )
-    emit(rows, ("role", "covered_by"), args.format, out)
+        for c in plan.credentials:
+            issued = ", ".join(labels.get(x, x) for x in c.bodies) or "no body recorded"
+            needs = (
+                "; ".join(labels.get(x, x) for x in (*c.prerequisites, *c.requirements)) or "nothing recorded"
+            )
+            who = ", ".join(labels.get(r, r) for r in c.roles)
+            out.write(f"credential {c.label}: issued by {issued}; requires {needs}; for {who}\n")
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Each non-empty line of a file (or stdin) with the items it most likely teaches, best first."""
+    import json
+
+    from graph.match import read_lines
+    from graph.uploads import decode
+
+    if args.top < 1:
+        raise ParameterError("--top must be at least 1")
+    if args.file == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode()
+    else:
+        try:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
+            raise GraphError(f"{args.file}: cannot read: {exc.strerror or exc}") from None
+    lines = read_lines(decode(data, "stdin" if args.file == "-" else args.file))
+    index = _workspace(args).match_index
+    results = [(line, index.match(line, top=args.top)) for line in lines]
+    if args.format == "json":
+        doc = [{"text": line, "matches": [m.as_dict() for m in ms]} for line, ms in results]
+        json.dump(doc, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    rows = [
+        (n, line, rank, m.label, m.kind, m.framework, m.score, m.iri)
+        for n, (line, ms) in enumerate(results, 1)
+        for rank, m in enumerate(ms or [None], 1)
+        if m is not None
+    ]
+    emit(rows, ("line", "text", "rank", "label", "kind", "framework", "score", "iri"), args.format, out)
+    unmatched = [n for n, (_line, ms) in enumerate(results, 1) if not ms]
+    if unmatched and args.format == "table":
+        out.write(f"no match for line(s) {', '.join(map(str, unmatched))}\n")
     return 0
 
 

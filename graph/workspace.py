@@ -6,7 +6,8 @@ import os
 import pickle
 import re
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,13 +16,16 @@ from rdflib import URIRef
 
 from graph import analysis, queries
 from graph.errors import ResolveError
-from graph.network import RoleItems, entity_graph, role_items
+from graph.network import RoleItems, canonical_items, entity_graph, role_items
 from graph.resolve import EntityIndex, build_index, resolve
 from graph.stores import Result, Store, StoreSpec, open_store
 from graph.terms import AKG
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from graph.curriculum import Plan
+    from graph.match import MatchIndex
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 CACHE_VERSION = 1  # bump when a cached projection's shape changes
@@ -223,6 +227,16 @@ class Workspace:
         ]
 
     @cached_property
+    def match_index(self) -> MatchIndex:
+        """Every teachable item's names and definitions, for matching learning outcomes (match_catalogue.rq)."""
+        from graph.match import build_index as build_match_index  # NumPy/SciPy only when matching
+
+        with self._lock:
+            return self._cached(
+                "match_index", lambda: build_match_index(queries.run(self.store, "match_catalogue").rows)
+            )
+
+    @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:
         """Every link between entities, for paths."""
         with self._lock:
@@ -271,6 +285,52 @@ class Workspace:
     def gap(self, a: str, b: str) -> analysis.Gap:
         """What a person in role a must add to reach role b."""
         return analysis.gap(self.role_items_for([a, b]), a, b, self.credential_steps(b))
+
+    def curriculum(self, roles: Sequence[str]) -> tuple[Plan, dict[str, str]]:
+        """The plan for training people for some roles, and a label for every IRI it names."""
+        from graph.curriculum import Prerequisite, plan
+
+        roles = list(dict.fromkeys(roles))
+        ri = self.role_items_for(roles)
+        canon = canonical_items(self.item_mappings, set(self.role_names))
+        key = lambda iri: canon.get(str(iri), str(iri))  # noqa: E731
+        members: dict[str, set[str]] = {}
+        for role in roles:
+            for item in ri.items_of(role):
+                members.setdefault(item, {item})
+        for original, rep in canon.items():
+            if rep in members:
+                members[rep].add(original)
+        originals = sorted({m for ms in members.values() for m in ms})
+        rows = queries.run(self.store, "curriculum_prerequisites", {"item": [URIRef(i) for i in originals]})
+        prerequisites = [
+            Prerequisite(key(r[0]), key(r[1]), str(r[2]), str(r[3]))
+            for r in rows.rows
+            if key(r[0]) != key(r[1])
+        ]
+        labels = {r: self.label(r) for r in roles}
+        sources: dict[str, set[str]] = {}
+        for r in queries.run(self.store, "curriculum_sources", {"role": [URIRef(x) for x in roles]}).rows:
+            sources.setdefault(key(r[1]), set()).add(str(r[2]))
+            labels[str(r[2])] = str(r[3])
+        steps, earned_by = [], {}
+        for role in roles:
+            for c in self.credential_steps(role):
+                c = replace(c, credential=key(c.credential))
+                steps.append(c)
+                earned_by.setdefault(c.credential, []).append(role)
+                for x in (*c.bodies, *c.prerequisites, *c.requirements, *c.programs):
+                    labels.setdefault(x, self.label(x))
+        p = plan(
+            ri,
+            roles,
+            prerequisites=prerequisites,
+            credentials=steps,
+            credential_roles=earned_by,
+            sources={k: tuple(v) for k, v in sources.items()},
+            labels=labels,
+        )
+        return p, labels
 
     def curated_roles(self) -> list[str]:
         """The roles of the curated graph (not imported frameworks), for default views."""

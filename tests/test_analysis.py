@@ -267,8 +267,9 @@ ROLES = [f"r{n}" for n in range(1, 8)]
 
 
 def test_cover_exact_beats_greedy(trap):
-    cv = analysis.cover(trap, ROLES)
+    cv = analysis.cover(trap, ROLES[:6])
     assert cv.exact is True and cv.bound == "optimal"
+    cv = analysis.cover(trap, ROLES)
     assert cv.chosen == ("left", "right")
     assert cv.uncoverable == ("r7",)
     assert cv.covered_by == {
@@ -287,7 +288,7 @@ def test_cover_falls_back_to_greedy_with_its_bound(trap):
     assert cv.exact is False
     assert cv.chosen == ("big", "left", "right")  # greedy's 3 against the optimum 2
     # H(6) = 1 + 1/2 + 1/3 + 1/4 + 1/5 + 1/6 = 49/20 = 2.45
-    assert cv.bound == "greedy: at most H(6) = 2.45 x optimal"
+    assert cv.bound.startswith("greedy: at most H(6) = 2.45 x optimal for the 6 role(s) reached")
     assert cv.covered_by["r1"] == ("big", "left") and cv.covered_by["r6"] == ("right",)
     assert cv.uncoverable == ("r7",)
 
@@ -303,6 +304,15 @@ def test_cover_of_roles_without_training_or_credentials():
     assert cv.roles == ("x", "y")
     assert cv.chosen == () and cv.uncoverable == ("x", "y")
     assert cv.exact is True and cv.covered_by == {"x": (), "y": ()}
+
+
+def test_cover_never_says_optimal_while_roles_are_unreached(trap):
+    cv = analysis.cover(trap, ROLES)
+    assert cv.bound == "optimal for the 6 role(s) reached; 1 reached by no training or credentials item"
+    cv = analysis.cover(
+        make({"x": {"s": True}, "y": {"t": True}}, {"s": "skills", "t": "training"}), ["x", "y"]
+    )
+    assert cv.chosen == ("t",) and cv.bound.startswith("optimal for the 1 role(s) reached; 1 reached by no")
 
 
 # ---------------------------------------------------------------- paths

@@ -118,11 +118,31 @@ def test_overlap_of_two_roles_and_of_many():
     assert code == 0 and len(list(csv.DictReader(io.StringIO(out)))) == 2
 
 
-def test_gap_cover_and_path():
+def test_gap_curriculum_and_path(tmp_path):
     code, out, _ = run("gap", "medical aesthetician", "aesthetic medical laser technician")
     assert code == 0 and "Certified Laser Operator" in out and "National Council on Laser Excellence" in out
-    code, out, _ = run("cover", "medical aesthetician", "esthetician", "medical laser repair technician")
-    assert code == 0 and "(optimal)" in out
+    code, out, _ = run(
+        "curriculum", "medical aesthetician", "aesthetic medical laser technician", "--format", "json"
+    )
+    rows = json.loads(out)
+    assert code == 0 and rows[0]["module"] == "common core"
+    steps = {r["item"]: r["step"] for r in rows}
+    # the general esthetics licence before the medical aesthetics education, which comes before its certificates
+    assert steps["general esthetics license"] < steps["specialized medical aesthetics education"]
+    assert steps["specialized medical aesthetics education"] < steps["microneedling techniques certification"]
+    assert "medical spa" not in steps  # workplaces are not taught
+    brief = tmp_path / "brief.md"
+    code, _, _ = run(
+        "curriculum",
+        "medical aesthetician",
+        "aesthetic medical laser technician",
+        "--brief",
+        "md",
+        "-o",
+        str(brief),
+    )
+    text = brief.read_text(encoding="utf-8")
+    assert code == 0 and "## Common core" in text and "issued by National Council on Laser Excellence" in text
     code, out, _ = run("path", "medical aesthetician", "NCLE")
     assert code == 0 and out.startswith("1. (") and "issued by National Council on Laser Excellence" in out
 
@@ -204,7 +224,20 @@ def test_several_data_files_after_one_data_option_leave_the_subcommand_alone(tmp
 
 
 @pytest.mark.parametrize(
-    "command", ["validate", "stats", "query", "sparql", "overlap", "gap", "cover", "path", "export", "import"]
+    "command",
+    [
+        "validate",
+        "stats",
+        "query",
+        "sparql",
+        "overlap",
+        "gap",
+        "curriculum",
+        "match",
+        "path",
+        "export",
+        "import",
+    ],
 )
 def test_every_subcommand_help_names_the_global_options_and_its_arguments(command, capsys):
     code, _, _ = run(command, "--help")

@@ -28,7 +28,7 @@ commands = [
     ["overlap", "--roles", "medical aesthetician", "esthetician"],
     ["gap", "esthetician", "aesthetic medical laser technician"],
     ["gap", "medical aesthetician", "dermatologist"],
-    ["cover", "medical aesthetician", "esthetician", "dermatologist", "plastic surgeon"],
+    ["curriculum", "medical aesthetician", "esthetician", "dermatologist", "plastic surgeon"],
     ["gap", "medical aesthetican", "dermatologist"],
     ["path", "laser", "NCLE"],
 ]

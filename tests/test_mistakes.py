@@ -17,7 +17,8 @@ NEEDS_A_STORE = [
     ("overlap",),
     ("gap", "esthetician", "dermatologist"),
     ("path", "esthetician", "NCLE"),
-    ("cover", "esthetician"),
+    ("curriculum", "esthetician"),
+    ("match", "-"),
     ("export",),
 ]
 

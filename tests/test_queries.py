@@ -26,12 +26,17 @@ PARAMS: dict[str, dict[str, object]] = {
     "count_entities": {},
     "counts_by_class": {},
     "credential_path": {"role": AKGR["medical-laser-repair-technician"]},
+    "curriculum_prerequisites": {
+        "item": [AKGR["medical-aesthetics-training"], AKGR["certified-laser-operator"]]
+    },
+    "curriculum_sources": {"role": [AKGR["medical-aesthetician"]]},
     "entity_edges": {},
     "entity_index": {},
     "filter_options": {"class": AKG.Role},
     "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
     "item_mappings": {},
     "kinds_present": {},
+    "match_catalogue": {},
     "link_categories": {},
     "labour_statistics": {},
     "neighbours": {"node": [AKGR["ncle"]]},

@@ -1,0 +1,380 @@
+"""Saved curricula as RDF: each curriculum one named graph in its own persistent Oxigraph store under var/.
+
+Why Oxigraph: it is already the project's store, it keeps RDF on disk (RocksDB) so SPARQL sees saved
+curricula beside nothing else, and every SPARQL update runs in one transaction: a save replaces the
+curriculum's graph whole or not at all, so a crash mid-save leaves the previous version. Two editors
+never overwrite each other silently: a save names the version it started from, and a newer version
+on disk refuses it with a ConflictError. The data store stays read-only; this store is separate.
+
+Vocabulary (akg: = https://w3id.org/aesthetics-kg/ontology#): an akg:Curriculum has dcterms:title,
+akg:version, dcterms:modified, akg:targetRole (role IRIs) and akg:hasOutcome; an akg:LearningOutcome
+has akg:position, akg:module, akg:outcomeText and akg:hasMatch; an akg:Match has akg:matchedItem,
+akg:matchedLabel, akg:score and akg:decision ("proposed", "accepted" or "rejected").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+import uuid
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graph.errors import GraphError
+from graph.paths import QUERIES, VAR
+from graph.uploads import UploadError, decode
+from graph.uploads import parse as parse_outcomes
+
+AKG = "https://w3id.org/aesthetics-kg/ontology#"
+BASE = "https://w3id.org/aesthetics-kg/curriculum/"
+DCT = "http://purl.org/dc/terms/"
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DECISIONS = ("proposed", "accepted", "rejected")
+DEFAULT_PATH = VAR / "curricula"
+CSV_COLUMNS = ("module", "outcome", "decision", "item", "label", "score")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_QUERIES = QUERIES / "curricula"
+
+
+class CurriculumError(GraphError):
+    """A curriculum that cannot be found, read or saved as asked."""
+
+
+class ConflictError(CurriculumError):
+    """A save based on an older version than the one stored: someone else saved in between."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A proposed item for an outcome and what the designer decided about it."""
+
+    item: str
+    label: str
+    score: float
+    decision: str = "proposed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A learning outcome, its module, and the items proposed for it."""
+
+    text: str
+    module: str = ""
+    matches: tuple[Decision, ...] = ()
+
+    def accepted(self) -> tuple[str, ...]:
+        """The items the designer accepted as taught by this outcome."""
+        return tuple(m.item for m in self.matches if m.decision == "accepted")
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    """A designer's curriculum: title, target roles, outcomes with decisions, and its saved version (0: new)."""
+
+    id: str
+    title: str
+    roles: tuple[str, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()
+    version: int = 0
+    modified: str = ""
+
+    @property
+    def iri(self) -> str:
+        """The curriculum's IRI, which also names its graph."""
+        return BASE + self.id
+
+    def taught(self) -> tuple[str, ...]:
+        """Every accepted item, once, in outcome order."""
+        return tuple(dict.fromkeys(i for o in self.outcomes for i in o.accepted()))
+
+
+def new_id() -> str:
+    """A fresh curriculum id (random: ids must not collide between designers)."""
+    return uuid.uuid4().hex[:12]
+
+
+def check_id(cid: str) -> str:
+    """A curriculum id as given, or a CurriculumError: lower-case letters, digits and dashes."""
+    if not isinstance(cid, str) or not _ID.match(cid):
+        raise CurriculumError(f"{cid!r} is not a curriculum id (lower-case letters, digits and dashes)")
+    return cid
+
+
+# ---------------------------------------------------------------- RDF
+
+
+def _n(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def _lit(value: object) -> ox.Literal:
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=_n(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=_n(XSD + "integer"))
+    if isinstance(value, float):
+        return ox.Literal(repr(value), datatype=_n(XSD + "double"))
+    return ox.Literal(str(value))
+
+
+def to_quads(c: Curriculum) -> list[ox.Quad]:
+    """A curriculum as quads in its own named graph."""
+    g = _n(c.iri)
+    me = _n(c.iri)
+    q = [
+        ox.Quad(me, _n(RDF_TYPE), _n(AKG + "Curriculum"), g),
+        ox.Quad(me, _n(DCT + "title"), _lit(c.title), g),
+        ox.Quad(me, _n(AKG + "version"), _lit(c.version), g),
+        ox.Quad(me, _n(DCT + "modified"), ox.Literal(c.modified, datatype=_n(XSD + "dateTime")), g),
+    ]
+    q += [ox.Quad(me, _n(AKG + "targetRole"), _n(r), g) for r in c.roles]
+    for n, o in enumerate(c.outcomes, 1):
+        node = _n(f"{c.iri}/outcome/{n}")
+        q += [
+            ox.Quad(me, _n(AKG + "hasOutcome"), node, g),
+            ox.Quad(node, _n(RDF_TYPE), _n(AKG + "LearningOutcome"), g),
+            ox.Quad(node, _n(AKG + "position"), _lit(n), g),
+            ox.Quad(node, _n(AKG + "module"), _lit(o.module), g),
+            ox.Quad(node, _n(AKG + "outcomeText"), _lit(o.text), g),
+        ]
+        for k, m in enumerate(o.matches, 1):
+            mn = _n(f"{c.iri}/outcome/{n}/match/{k}")
+            q += [
+                ox.Quad(node, _n(AKG + "hasMatch"), mn, g),
+                ox.Quad(mn, _n(RDF_TYPE), _n(AKG + "Match"), g),
+                ox.Quad(mn, _n(AKG + "position"), _lit(k), g),
+                ox.Quad(mn, _n(AKG + "matchedItem"), _n(m.item), g),
+                ox.Quad(mn, _n(AKG + "matchedLabel"), _lit(m.label), g),
+                ox.Quad(mn, _n(AKG + "score"), _lit(float(m.score)), g),
+                ox.Quad(mn, _n(AKG + "decision"), _lit(m.decision), g),
+            ]
+    return q
+
+
+def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
+    """A curriculum back from its quads (of one graph); a CurriculumError when they do not hold one."""
+    by: dict[str, dict[str, list]] = {}
+    for q in quads:
+        by.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
+    heads = [s for s, p in by.items() if any(o.value == AKG + "Curriculum" for o in p.get(RDF_TYPE, ()))]
+    if len(heads) != 1:
+        raise CurriculumError(f"expected one akg:Curriculum, found {len(heads)}")
+    head = by[heads[0]]
+    one = lambda props, p, default="": props[p][0].value if props.get(p) else default  # noqa: E731
+    outcomes = []
+    for node in sorted((o.value for o in head.get(AKG + "hasOutcome", ())), key=lambda s: _pos(by, s)):
+        props = by.get(node, {})
+        matches = []
+        for mn in sorted((o.value for o in props.get(AKG + "hasMatch", ())), key=lambda s: _pos(by, s)):
+            mp = by.get(mn, {})
+            decision = one(mp, AKG + "decision", "proposed")
+            if decision not in DECISIONS or not mp.get(AKG + "matchedItem"):
+                raise CurriculumError(f"match {mn}: decision {decision!r} or item missing")
+            matches.append(
+                Decision(
+                    one(mp, AKG + "matchedItem"),
+                    one(mp, AKG + "matchedLabel"),
+                    float(one(mp, AKG + "score", "0")),
+                    decision,
+                )
+            )
+        outcomes.append(Outcome(one(props, AKG + "outcomeText"), one(props, AKG + "module"), tuple(matches)))
+    iri = heads[0]
+    return Curriculum(
+        cid or (iri[len(BASE) :] if iri.startswith(BASE) else new_id()),
+        one(head, DCT + "title", "untitled curriculum"),
+        tuple(sorted(o.value for o in head.get(AKG + "targetRole", ()))),
+        tuple(outcomes),
+        int(one(head, AKG + "version", "0")),
+        one(head, DCT + "modified"),
+    )
+
+
+def _pos(by: dict[str, dict[str, list]], node: str) -> tuple[int, str]:
+    p = by.get(node, {}).get(AKG + "position")
+    try:
+        return (int(p[0].value) if p else 0, node)
+    except ValueError:
+        return (0, node)
+
+
+# ---------------------------------------------------------------- files
+
+
+def export(c: Curriculum, fmt: str) -> str:
+    """The curriculum as TriG, JSON-LD or CSV text."""
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(CSV_COLUMNS)
+        for o in c.outcomes:
+            for m in o.matches or (None,):
+                w.writerow(
+                    (o.module, o.text, *((m.decision, m.item, m.label, m.score) if m else ("", "", "", "")))
+                )
+        return buf.getvalue()
+    formats = {"trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
+    if fmt not in formats:
+        raise CurriculumError(f"export format {fmt!r}: choose trig, jsonld or csv")
+    store = ox.Store()
+    store.extend(to_quads(c))
+    return store.dump(format=formats[fmt]).decode("utf-8")
+
+
+def import_file(data: bytes, name: str, *, title: str | None = None) -> Curriculum:
+    """A new, unsaved curriculum from an uploaded file: TriG/JSON-LD (as exported), CSV, Markdown or text.
+
+    The import never overwrites: it gets a fresh id and version 0. Every problem is one UploadError line.
+    """
+    text = decode(data, name)
+    suffix = Path(name).suffix.lower()
+    if suffix in (".trig", ".jsonld", ".json"):
+        fmt = ox.RdfFormat.TRIG if suffix == ".trig" else ox.RdfFormat.JSON_LD
+        try:
+            quads = list(ox.parse(text.encode("utf-8"), format=fmt))
+        except (SyntaxError, ValueError) as exc:
+            raise UploadError(f"{name}: not {fmt.name}: {str(exc).splitlines()[0]}") from None
+        try:
+            c = from_quads(quads)
+        except CurriculumError as exc:
+            raise UploadError(f"{name}: {exc}") from None
+        return replace(c, id=new_id(), version=0, title=title or c.title)
+    outcomes = _outcomes_with_decisions(text, name)
+    return Curriculum(new_id(), title or Path(name).stem or "imported curriculum", (), outcomes)
+
+
+def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
+    """Outcomes from text, CSV or Markdown; an exported CSV's decision columns come back too."""
+    lines = parse_outcomes(text, name)
+    header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]]), [])
+    if [h.strip().casefold() for h in header][:6] != list(CSV_COLUMNS):
+        return tuple(Outcome(x.outcome, x.module) for x in lines)
+    grouped: dict[tuple[str, str], list[Decision]] = {}
+    for n, row in enumerate(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))), 2):
+        key = (row["module"] or "", (row["outcome"] or "").strip())
+        if not key[1]:
+            continue
+        found = grouped.setdefault(key, [])
+        if row["item"]:
+            if row["decision"] not in DECISIONS:
+                raise UploadError(
+                    f"{name}:{n}: decision {row['decision']!r}: expected {', '.join(DECISIONS)}"
+                )
+            try:
+                score = float(row["score"] or 0)
+            except ValueError:
+                raise UploadError(f"{name}:{n}: score {row['score']!r} is not a number") from None
+            found.append(Decision(row["item"], row["label"] or row["item"], score, row["decision"]))
+    return tuple(Outcome(text_, module, tuple(ds)) for (module, text_), ds in grouped.items())
+
+
+# ---------------------------------------------------------------- the store
+
+
+class CurriculumStore:
+    """The persistent store of saved curricula (one process owns it; threads share it under a lock)."""
+
+    def __init__(self, path: Path | None = DEFAULT_PATH):
+        self.path = path
+        try:
+            if path is None:
+                self.store = ox.Store()
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                self.store = ox.Store(str(path))
+        except OSError as exc:
+            raise CurriculumError(
+                f"{path}: cannot open the curricula store ({exc}); is another process using it?"
+            ) from None
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Flush and let the store go (a new CurriculumStore on the same path reopens it)."""
+        self.store.flush()
+        del self.store
+
+    def query(self, text: str) -> list[dict[str, str]]:
+        """A SELECT over every saved curriculum (each in its named graph), rows as plain strings."""
+        result = self.store.query(text)
+        names = [v.value for v in result.variables]
+        return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+
+    def saved(self) -> list[dict[str, str]]:
+        """Saved curricula: id, title, version, modified, outcomes (list_curricula.rq), newest first."""
+        rows = self.query((_QUERIES / "list_curricula.rq").read_text(encoding="utf-8"))
+        for r in rows:
+            r["id"] = r.pop("curriculum")[len(BASE) :]
+        return rows
+
+    def load(self, cid: str) -> Curriculum:
+        """The saved curriculum with this id, or a CurriculumError."""
+        g = _n(BASE + check_id(cid))
+        quads = list(self.store.quads_for_pattern(None, None, None, g))
+        if not quads:
+            raise CurriculumError(f"no saved curriculum {cid!r}")
+        return from_quads(quads, cid)
+
+    def save(self, c: Curriculum) -> Curriculum:
+        """Store a curriculum as version+1 if the stored one is still c.version; else a ConflictError."""
+        check_id(c.id)
+        _check(c)
+        g = _n(c.iri)
+        with self._lock:
+            current = self._version(g)
+            if current != c.version:
+                raise ConflictError(
+                    f"{c.title!r} was saved by someone else (version {current}) after you opened version "
+                    f"{c.version}; reload it to see their changes, or save yours as a copy"
+                )
+            saved = replace(
+                c, version=c.version + 1, modified=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+            )
+            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in to_quads(saved))
+            # one update, one transaction: the old graph is gone and the new one is there, or nothing changed
+            self.store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
+            self.store.flush()
+        return saved
+
+    def delete(self, cid: str, version: int) -> None:
+        """Remove a saved curriculum, if it is still the version the caller saw."""
+        g = _n(BASE + check_id(cid))
+        with self._lock:
+            current = self._version(g)
+            if current != version:
+                raise ConflictError(
+                    f"curriculum {cid!r} is at version {current}, not {version}; reload it first"
+                )
+            self.store.update(f"DROP SILENT GRAPH {g}")
+            self.store.flush()
+
+    def _version(self, g: ox.NamedNode) -> int:
+        found = list(self.store.quads_for_pattern(g, _n(AKG + "version"), None, g))
+        return int(found[0].object.value) if found else 0
+
+
+def _check(c: Curriculum) -> None:
+    """A curriculum fit to save: a title, known decisions, absolute item and role IRIs."""
+    if not c.title.strip():
+        raise CurriculumError("a curriculum needs a title")
+    for r in c.roles:
+        _iri(r, "role")
+    for o in c.outcomes:
+        for m in o.matches:
+            _iri(m.item, "item")
+            if m.decision not in DECISIONS:
+                raise CurriculumError(f"decision {m.decision!r}: expected {', '.join(DECISIONS)}")
+
+
+def _iri(value: str, what: str) -> None:
+    try:
+        ox.NamedNode(value)
+    except ValueError:
+        raise CurriculumError(f"{what} {value!r} is not an IRI") from None
+    if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
+        raise CurriculumError(f"{what} {value!r} is not an absolute IRI")

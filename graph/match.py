@@ -1,0 +1,328 @@
+"""Learning outcomes -> the items they teach: BM25 over labels, synonyms and definitions.
+
+The index is built from match_catalogue.rq rows (entity, kind, framework, label, field, value), so what
+can be matched is what SPARQL says. An item's score is its best name's BM25 score plus a share of its
+definition's; the method was chosen against a token-overlap baseline by benchmarks/matching.py.
+Nothing here reads a store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+from scipy import sparse
+
+PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
+DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
+#: BM25 saturation and length normalisation (the usual defaults), and the weight of a definition match
+K1, B, DEFINITION_WEIGHT = 1.2, 0.75, 0.3
+#: the longest input line matched (longer text is cut, so one pasted essay cannot stall a request)
+MAX_LINE = 2_000
+
+_IZE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "using",
+        "use",
+        "with",
+        "within",
+        "without",
+        "will",
+        "able",
+        "you",
+        "your",
+        "they",
+        "them",
+        "which",
+        "who",
+        "what",
+        "when",
+        "where",
+    ]
+)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a text, as the baseline sees them."""
+    return _WORD.findall(text.casefold())
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: plurals, -ing, -ed, -ation, -ize as -ise, so "lasers" meets "laser".
+
+    >>> [stem(w) for w in ("lasers", "treating", "injected", "therapies", "sterilisation", "sterilize")]
+    ['laser', 'treat', 'inject', 'therapy', 'sterilis', 'sterilis']
+    """
+    word = _IZE.sub(r"is\1", word)
+    for suffix, repl, keep in (
+        ("ations", "", 4),
+        ("ation", "", 4),
+        ("ies", "y", 3),
+        ("sses", "ss", 3),
+        ("ing", "", 4),
+        ("ed", "", 4),
+        ("es", "", 4),
+        ("s", "", 3),
+        ("e", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                return word
+            return word[: len(word) - len(suffix)] + repl
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """The index terms of a text: words less stopwords, stemmed."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Match:
+    """One proposed item for an outcome: which name matched, and the share of the outcome's words it holds."""
+
+    iri: str
+    label: str
+    kind: str
+    framework: str
+    score: float
+
+    def as_dict(self) -> dict[str, object]:
+        """The JSON shape of a match."""
+        return {
+            "iri": self.iri,
+            "label": self.label,
+            "kind": self.kind,
+            "framework": self.framework,
+            "score": self.score,
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item of the index: its preferred label, kind and framework."""
+
+    iri: str
+    label: str
+    kind: str
+    framework: str
+
+
+@dataclass(frozen=True, eq=False)
+class MatchIndex:
+    """Items with their names (one row per name, grouped by item) and definitions as sparse term matrices."""
+
+    entries: tuple[Entry, ...]
+    names: tuple[str, ...]
+    name_item: np.ndarray  # item position of each name row, non-decreasing
+    name_starts: np.ndarray  # first name row of each item
+    vocabulary: dict[str, int]
+    name_matrix: sparse.csr_matrix  # names x terms, BM25 weights
+    definition_matrix: sparse.csr_matrix  # items x terms, BM25 weights
+    idf: np.ndarray  # per term, over names: how telling a word is, for the score people see
+    baseline: bool = False
+
+    def match(self, text: str, *, top: int = 5) -> list[Match]:
+        """The `top` items a line of text most likely teaches, best first (ties by label, then IRI)."""
+        text = text[:MAX_LINE]
+        tokens = words(text) if self.baseline else terms(text)
+        cols = sorted({self.vocabulary[t] for t in tokens if t in self.vocabulary})
+        if not cols or not self.entries:
+            return []
+        per_name = _column_sum(self.name_columns, cols)
+        if self.baseline:  # Jaccard of word sets: shared / (name words + line words - shared)
+            per_name = per_name / (self.name_lengths + len(set(tokens)) - per_name)
+            total = np.maximum.reduceat(per_name, self.name_starts)
+        else:
+            total = np.maximum.reduceat(per_name, self.name_starts) + DEFINITION_WEIGHT * _column_sum(
+                self.definition_columns, cols
+            )
+        candidates = np.flatnonzero(total > 0)
+        if not len(candidates):
+            return []
+        k = min(len(candidates), max(top * 4, top + 20))
+        shortlist = candidates[np.argpartition(-total[candidates], k - 1)[:k]]
+        order = sorted(
+            shortlist, key=lambda i: (-round(float(total[i]), 9), self.entries[i].label, self.entries[i].iri)
+        )
+        return [self._match(int(i), per_name, cols, float(total[i])) for i in order[:top]]
+
+    def _match(self, item: int, per_name: np.ndarray, cols: list[int], total: float) -> Match:
+        """The item with the name that matched best and the share of the line's words it holds.
+
+        The share weighs each word by its rarity (idf): 1.0 means every telling word of the line is in
+        the label; an item found through its definition alone scores half its definition's share.
+        """
+        e = self.entries[item]
+        start = int(self.name_starts[item])
+        end = int(self.name_starts[item + 1]) if item + 1 < len(self.name_starts) else len(self.names)
+        scores = per_name[start:end]
+        best = int(np.argmax(scores))  # the first name is the preferred label: it wins ties
+        if self.baseline:
+            return Match(e.iri, self.names[start + best], e.kind, e.framework, round(total, 3))
+        weight = self.idf[cols]
+        if scores[best] > 0:
+            row, label, factor = self.name_matrix[start + best], self.names[start + best], 1.0
+        else:
+            row, label, factor = self.definition_matrix[item], e.label, 0.5
+        present = np.isin(cols, row.indices)
+        share = factor * float(weight[present].sum()) / (float(weight.sum()) or 1.0)
+        return Match(e.iri, label, e.kind, e.framework, round(share, 3))
+
+    @cached_property
+    def name_columns(self) -> sparse.csc_matrix:
+        """The names matrix by term, so a line's few terms are summed without touching the rest."""
+        return self.name_matrix.tocsc()
+
+    @cached_property
+    def definition_columns(self) -> sparse.csc_matrix:
+        """The definitions matrix by term."""
+        return self.definition_matrix.tocsc()
+
+    @cached_property
+    def name_lengths(self) -> np.ndarray:
+        """Distinct words per name (the baseline's Jaccard denominators)."""
+        return np.asarray(self.name_matrix.sum(axis=1)).ravel()
+
+
+def _column_sum(matrix: sparse.csc_matrix, cols: list[int]) -> np.ndarray:
+    """Sum of some columns of a CSC matrix as a dense vector over its rows."""
+    out = np.zeros(matrix.shape[0])
+    for c in cols:
+        lo, hi = matrix.indptr[c], matrix.indptr[c + 1]
+        out[matrix.indices[lo:hi]] += matrix.data[lo:hi]  # a column's rows are distinct
+    return out
+
+
+def build_index(
+    rows: Iterable[Sequence[object]],
+    *,
+    baseline: bool = False,
+    exclude: frozenset[tuple[str, str]] = frozenset(),
+) -> MatchIndex:
+    """An index from match_catalogue.rq rows; `exclude` holds (item, synonym) pairs left out (held-out tests).
+
+    baseline=True builds the naive method the real one is measured against: Jaccard of lower-case
+    word sets over labels and synonyms, no stemming, stopwords or definitions.
+    """
+    entries: dict[str, Entry] = {}
+    names: dict[str, list[str]] = {}
+    definitions: dict[str, list[str]] = {}
+    for entity, kind, framework, label, field, value in rows:
+        iri, value = str(entity), str(value)
+        if iri not in entries or str(label) < entries[iri].label:  # one label even if a store holds two
+            entries[iri] = Entry(iri, str(label), _short(str(kind)), str(framework))
+        if str(field) == DEFINITION:
+            definitions.setdefault(iri, []).append(value)
+        elif (iri, value) not in exclude:
+            names.setdefault(iri, []).append(value)
+    order = sorted(entries)
+    analyse = words if baseline else terms
+    all_names: list[str] = []
+    name_item: list[int] = []
+    starts: list[int] = []
+    for pos, iri in enumerate(order):
+        label = entries[iri].label
+        own = sorted(set(names.get(iri, [])) - {label}, key=lambda n: (n.casefold(), n))
+        starts.append(len(all_names))
+        for n in (label, *own):
+            all_names.append(n)
+            name_item.append(pos)
+    name_tokens = [analyse(n) for n in all_names]
+    def_tokens = [] if baseline else [analyse(" ".join(sorted(definitions.get(i, [])))) for i in order]
+    vocabulary: dict[str, int] = {}
+    for toks in (*name_tokens, *def_tokens):
+        for t in toks:
+            vocabulary.setdefault(t, len(vocabulary))
+    if baseline:
+        name_matrix = _binary(name_tokens, vocabulary)
+        definition_matrix = sparse.csr_matrix((len(order), len(vocabulary)))
+        idf = np.ones(len(vocabulary))
+    else:
+        name_matrix, idf = _bm25(name_tokens, vocabulary)
+        definition_matrix, _ = _bm25(def_tokens, vocabulary)
+    return MatchIndex(
+        tuple(entries[i] for i in order),
+        tuple(all_names),
+        np.asarray(name_item, dtype=np.int64),
+        np.asarray(starts, dtype=np.int64),
+        vocabulary,
+        name_matrix,
+        definition_matrix,
+        idf,
+        baseline,
+    )
+
+
+def _short(kind: str) -> str:
+    return kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def _binary(docs: list[list[str]], vocabulary: dict[str, int]) -> sparse.csr_matrix:
+    rows, cols = [], []
+    for r, toks in enumerate(docs):
+        for c in sorted({vocabulary[t] for t in toks}):
+            rows.append(r)
+            cols.append(c)
+    return sparse.csr_matrix(
+        (np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(vocabulary)), dtype=np.float64
+    )
+
+
+def _bm25(docs: list[list[str]], vocabulary: dict[str, int]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """Documents x terms BM25 weights, and each term's idf."""
+    rows, cols, tfs = [], [], []
+    lengths = np.array([len(d) for d in docs], dtype=np.float64)
+    for r, toks in enumerate(docs):
+        counts: dict[int, int] = {}
+        for t in toks:
+            counts[vocabulary[t]] = counts.get(vocabulary[t], 0) + 1
+        for c in sorted(counts):
+            rows.append(r)
+            cols.append(c)
+            tfs.append(counts[c])
+    n = max(len(docs), 1)
+    df = np.bincount(np.asarray(cols, dtype=np.int64), minlength=len(vocabulary)).astype(np.float64)
+    idf = np.log(1 + (n - df + 0.5) / (df + 0.5))
+    avg = float(lengths[lengths > 0].mean()) if (lengths > 0).any() else 1.0
+    tf = np.asarray(tfs, dtype=np.float64)
+    norm = K1 * (1 - B + B * lengths[np.asarray(rows, dtype=np.int64)] / avg) if rows else tf
+    weights = idf[np.asarray(cols, dtype=np.int64)] * tf * (K1 + 1) / (tf + norm) if rows else tf
+    matrix = sparse.csr_matrix((weights, (rows, cols)), shape=(len(docs), len(vocabulary)))
+    return matrix, idf
+
+
+def read_lines(text: str) -> list[str]:
+    """The non-empty lines of a text, stripped, in order."""
+    return [line.strip() for line in text.splitlines() if line.strip()]

@@ -1,0 +1,116 @@
+"""A designer's file -> (module, outcome) lines: plain text, CSV or a Markdown table, checked before use.
+
+Every refusal is one UploadError line that says what was wrong and what to do; nothing is half-read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from graph.errors import GraphError
+
+#: a curriculum of a few thousand outcomes is a few hundred kB; more is not a curriculum
+MAX_BYTES = 1_000_000
+MAX_OUTCOMES = 5_000
+MAX_OUTCOME_CHARS = 1_000
+OUTCOME_COLUMNS = ("outcome", "learning outcome", "learning outcomes", "outcomes", "objective", "competence")
+MODULE_COLUMNS = ("module", "unit", "course", "section")
+_MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+class UploadError(GraphError):
+    """An upload that cannot be used as a curriculum: too big, binary, not UTF-8, or no outcome column."""
+
+
+@dataclass(frozen=True)
+class Line:
+    """One learning outcome and the module it belongs to ("" when the file names none)."""
+
+    module: str
+    outcome: str
+
+
+def decode(data: bytes, name: str = "upload") -> str:
+    """The text of an upload: UTF-8 (a BOM allowed), at most MAX_BYTES, no binary content."""
+    if len(data) > MAX_BYTES:
+        raise UploadError(
+            f"{name}: {len(data):,} bytes is too big for a curriculum (at most {MAX_BYTES:,}); split it"
+        )
+    if b"\x00" in data[:65536]:
+        raise UploadError(f"{name}: this is a binary file, not text; upload .txt, .csv or .md")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UploadError(
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save it as UTF-8 and upload again"
+        ) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
+    if controls > max(8, len(text) // 100):
+        raise UploadError(f"{name}: this looks like a binary file, not text; upload .txt, .csv or .md")
+    return text
+
+
+def parse(text: str, name: str = "upload") -> list[Line]:
+    """Outcomes from plain text (one a line), a CSV file or a Markdown table with an outcome column."""
+    rows = [r for r in text.splitlines() if r.strip()]
+    if not rows:
+        raise UploadError(f"{name}: no outcomes: the file is empty")
+    first = rows[0].strip()
+    if first.startswith("|"):
+        lines = _table(_markdown_rows(rows), name)
+    elif name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first):
+        lines = _table(list(csv.reader(io.StringIO(text))), name)
+    else:
+        lines = [Line("", r.strip().lstrip("-*•").strip()) for r in rows]
+        lines = [x for x in lines if x.outcome]
+    if not lines:
+        raise UploadError(f"{name}: no outcomes: every outcome cell is empty")
+    if len(lines) > MAX_OUTCOMES:
+        raise UploadError(f"{name}: {len(lines):,} outcomes is too many (at most {MAX_OUTCOMES:,}); split it")
+    long = next((n for n, x in enumerate(lines, 1) if len(x.outcome) > MAX_OUTCOME_CHARS), None)
+    if long is not None:
+        raise UploadError(
+            f"{name}: outcome {long} is {len(lines[long - 1].outcome):,} characters "
+            f"(at most {MAX_OUTCOME_CHARS:,}); one outcome a line"
+        )
+    return lines
+
+
+def _looks_like_csv(header: str) -> bool:
+    cells = [c.strip().strip('"').casefold() for c in next(csv.reader([header]))]
+    return len(cells) > 1 and any(c in OUTCOME_COLUMNS + MODULE_COLUMNS for c in cells)
+
+
+def _markdown_rows(rows: list[str]) -> list[list[str]]:
+    out = []
+    for r in rows:
+        r = r.strip()
+        if _MD_RULE.match(r):
+            continue
+        if r.startswith("|"):
+            out.append([c.strip() for c in r.strip("|").split("|")])
+    return out
+
+
+def _table(rows: list[list[str]], name: str) -> list[Line]:
+    if not rows:
+        raise UploadError(f"{name}: no outcomes: the table is empty")
+    header = [c.strip().casefold() for c in rows[0]]
+    outcome = next((header.index(c) for c in OUTCOME_COLUMNS if c in header), None)
+    if outcome is None:
+        raise UploadError(
+            f"{name}: no outcome column: the header has {', '.join(repr(c) for c in rows[0])}; "
+            f"name one column 'outcome' (and optionally one 'module')"
+        )
+    module = next((header.index(c) for c in MODULE_COLUMNS if c in header), None)
+    lines = []
+    for r in rows[1:]:
+        text = r[outcome].strip() if outcome < len(r) else ""
+        if text:
+            mod = r[module].strip() if module is not None and module < len(r) else ""
+            lines.append(Line(mod, text))
+    return lines

@@ -1,0 +1,190 @@
+"""Saved curricula: save, restart, conflicts, a crash mid-save, export/import, and bad uploads."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from graph.curricula import (
+    ConflictError,
+    Curriculum,
+    CurriculumError,
+    CurriculumStore,
+    Decision,
+    Outcome,
+    export,
+    import_file,
+)
+from graph.paths import ROOT
+from graph.uploads import MAX_BYTES, UploadError, decode, parse
+
+R = "https://w3id.org/aesthetics-kg/resource/"
+LHR = Decision(R + "laser-hair-removal", "laser hair removal", 0.44, "accepted")
+PEEL = Decision(R + "chemical-peel", "chemical peel", 1.0, "rejected")
+
+
+def sample(cid: str = "course-1") -> Curriculum:
+    return Curriculum(
+        cid,
+        "Laser course",
+        (R + "medical-aesthetician",),
+        (Outcome("Perform laser hair removal", "Lasers", (LHR, PEEL)), Outcome("Explain skin types", "Skin")),
+    )
+
+
+def test_saved_curriculum_survives_a_restart(tmp_path):
+    store = CurriculumStore(tmp_path / "curricula")
+    saved = store.save(sample())
+    assert saved.version == 1 and saved.modified
+    store.close()
+    again = CurriculumStore(tmp_path / "curricula")
+    assert again.load("course-1") == saved
+    assert again.load("course-1").outcomes[0].accepted() == (R + "laser-hair-removal",)
+    (row,) = again.saved()
+    assert (row["id"], row["title"], row["version"], row["outcomes"], row["accepted"]) == (
+        "course-1",
+        "Laser course",
+        "1",
+        "2",
+        "1",
+    )
+
+
+def test_two_editors_of_one_version_the_second_gets_a_conflict_and_nothing_is_lost(tmp_path):
+    store = CurriculumStore(tmp_path / "c")
+    v1 = store.save(sample())
+    alice = Curriculum(v1.id, "Alice's title", v1.roles, v1.outcomes, v1.version)
+    bob = Curriculum(v1.id, "Bob's title", v1.roles, v1.outcomes[:1], v1.version)
+    assert store.save(alice).version == 2
+    with pytest.raises(
+        ConflictError, match=r"saved by someone else \(version 2\) after you opened version 1"
+    ):
+        store.save(bob)
+    kept = store.load(v1.id)
+    assert kept.title == "Alice's title" and len(kept.outcomes) == 2
+
+
+def test_each_curriculum_is_its_own_named_graph_queryable_with_sparql(tmp_path):
+    store = CurriculumStore(tmp_path / "c")
+    store.save(sample("a"))
+    store.save(sample("b"))
+    rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    assert [r["g"].rsplit("/", 1)[1] for r in rows] == ["a", "b"] and rows[0]["n"] == rows[1]["n"]
+    store.delete("a", 1)
+    assert [r["id"] for r in store.saved()] == ["b"]
+    with pytest.raises(CurriculumError, match="no saved curriculum 'a'"):
+        store.load("a")
+
+
+def test_bad_ids_and_iris_are_refused(tmp_path):
+    store = CurriculumStore(tmp_path / "c")
+    with pytest.raises(CurriculumError, match="not a curriculum id"):
+        store.load("../etc")
+    bad = Curriculum("x", "t", ("not an iri",))
+    with pytest.raises(CurriculumError, match="role 'not an iri'"):
+        store.save(bad)
+    assert store.saved() == []
+
+
+CRASHER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from graph.curricula import Curriculum, CurriculumStore, Decision, Outcome
+    store = CurriculumStore(Path(sys.argv[1]))
+    c = store.load("big") if store.saved() else None
+    version = c.version if c else 0
+    print("ready", flush=True)
+    while True:  # every version has as many outcomes as its number x 50: a torn save would show
+        n = (version + 1) * 50
+        outcomes = tuple(Outcome(f"outcome {i}", "m", (Decision("http://x/i" + str(i), "i", 0.5),)) for i in range(n))
+        version = store.save(Curriculum("big", f"v{version + 1}", (), outcomes, version)).version
+    """
+)
+
+
+def test_a_crash_in_the_middle_of_saves_leaves_a_whole_version(tmp_path):
+    path = tmp_path / "c"
+    for delay in (0.6, 1.1):
+        child = subprocess.Popen(
+            [sys.executable, "-c", CRASHER, str(path)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout.readline().strip() == "ready"
+        time.sleep(delay)
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        store = CurriculumStore(path)
+        c = store.load("big")
+        assert c.version >= 1 and c.title == f"v{c.version}"
+        assert len(c.outcomes) == c.version * 50
+        store.close()
+
+
+def test_export_and_import_round_trip_as_trig_jsonld_and_csv(tmp_path):
+    saved = CurriculumStore(tmp_path / "c").save(sample())
+    for fmt, name in (("trig", "c.trig"), ("jsonld", "c.jsonld"), ("csv", "c.csv")):
+        back = import_file(export(saved, fmt).encode("utf-8"), name)
+        assert back.outcomes == saved.outcomes, fmt
+        assert back.id != saved.id and back.version == 0  # an import is a new curriculum
+    assert import_file(export(saved, "trig").encode(), "c.trig").roles == saved.roles
+    assert export(saved, "csv").splitlines()[1] == (
+        "Lasers,Perform laser hair removal,accepted,https://w3id.org/aesthetics-kg/resource/laser-hair-removal,"
+        "laser hair removal,0.44"
+    )
+
+
+def test_plain_text_csv_and_markdown_uploads():
+    assert [
+        (x.module, x.outcome) for x in parse("- Perform laser hair removal\n\n  explain skin types \n")
+    ] == [
+        ("", "Perform laser hair removal"),
+        ("", "explain skin types"),
+    ]
+    csv_text = 'Module,Learning outcome\nLasers,"Operate lasers, safely"\nSkin,Explain skin types\n'
+    assert [(x.module, x.outcome) for x in parse(csv_text)] == [
+        ("Lasers", "Operate lasers, safely"),
+        ("Skin", "Explain skin types"),
+    ]
+    md = "| Module | Outcome |\n| --- | --- |\n| Lasers | Operate lasers |\n| Skin | Explain skin types |\n"
+    assert [(x.module, x.outcome) for x in parse(md)] == [
+        ("Lasers", "Operate lasers"),
+        ("Skin", "Explain skin types"),
+    ]
+    c = import_file(md.encode("utf-8-sig"), "plan.md")
+    assert c.title == "plan" and [o.module for o in c.outcomes] == ["Lasers", "Skin"]
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "message"),
+    [
+        ("Modul,Ergebnis\nA,b\n".encode("latin-1"), "x.csv", "no outcome column"),
+        ("caf\xe9 outcome\n".encode("latin-1"), "x.txt", "not UTF-8 text (byte 0xe9 at offset 3)"),
+        (b"Module,Topic\nLasers,lasers\n", "x.csv", "no outcome column"),
+        (b"| Module | Topic |\n| --- | --- |\n| a | b |\n", "x.md", "no outcome column"),
+        (b"x" * (10 * 1024 * 1024), "big.txt", "too big for a curriculum"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.png", "binary file"),
+        (b"", "empty.txt", "no outcomes"),
+        (b"a" * 5000 + b"\n", "long.txt", "outcome 1 is 5,000 characters"),
+        (b"{not json", "c.jsonld", "not JSON-LD"),
+        (b"<http://x> <http://y> <http://z> .", "c.trig", "expected one akg:Curriculum"),
+    ],
+)
+def test_bad_uploads_get_one_clear_line_and_change_nothing(tmp_path, data, name, message):
+    store = CurriculumStore(tmp_path / "c")
+    store.save(sample())
+    with pytest.raises(UploadError) as exc:
+        import_file(data, name)
+    assert message in str(exc.value) and "\n" not in str(exc.value) and str(exc.value).startswith(name)
+    assert [r["id"] for r in store.saved()] == ["course-1"] and store.load("course-1").version == 1
+
+
+def test_upload_limits_are_what_decode_says():
+    assert decode(b"\xef\xbb\xbfoutcome") == "outcome"  # a BOM is not part of the text
+    with pytest.raises(UploadError):
+        decode(b"x" * (MAX_BYTES + 1))
