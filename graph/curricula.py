@@ -7,8 +7,8 @@ never overwrite each other silently: a save names the version it started from, a
 on disk refuses it with a ConflictError. The data store stays read-only; this store is separate.
 
 Vocabulary (akg: = https://w3id.org/aesthetics-kg/ontology#): an akg:Curriculum has dcterms:title,
-akg:version, dcterms:modified, akg:targetRole (role IRIs) and akg:hasOutcome; an akg:LearningOutcome
-has akg:position, akg:module, akg:outcomeText and akg:hasMatch; an akg:Match has akg:matchedItem,
+akg:version, dcterms:modified, akg:hasTarget (each with akg:targetRole and akg:position) and
+akg:hasOutcome; an akg:LearningOutcome has akg:position, akg:module, akg:outcomeText and akg:hasMatch; an akg:Match has akg:matchedItem,
 akg:matchedLabel, akg:score and akg:decision ("proposed", "accepted" or "rejected").
 """
 
@@ -133,7 +133,13 @@ def to_quads(c: Curriculum) -> list[ox.Quad]:
         ox.Quad(me, _n(AKG + "version"), _lit(c.version), g),
         ox.Quad(me, _n(DCT + "modified"), ox.Literal(c.modified, datatype=_n(XSD + "dateTime")), g),
     ]
-    q += [ox.Quad(me, _n(AKG + "targetRole"), _n(r), g) for r in c.roles]
+    for n, r in enumerate(c.roles, 1):  # target roles in the designer's order (it orders the role modules)
+        t = _n(f"{c.iri}/target/{n}")
+        q += [
+            ox.Quad(me, _n(AKG + "hasTarget"), t, g),
+            ox.Quad(t, _n(AKG + "targetRole"), _n(r), g),
+            ox.Quad(t, _n(AKG + "position"), _lit(n), g),
+        ]
     for n, o in enumerate(c.outcomes, 1):
         node = _n(f"{c.iri}/outcome/{n}")
         q += [
@@ -189,7 +195,11 @@ def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
     return Curriculum(
         cid or (iri[len(BASE) :] if iri.startswith(BASE) else new_id()),
         one(head, DCT + "title", "untitled curriculum"),
-        tuple(sorted(o.value for o in head.get(AKG + "targetRole", ()))),
+        tuple(
+            one(by.get(t, {}), AKG + "targetRole")
+            for t in sorted((o.value for o in head.get(AKG + "hasTarget", ())), key=lambda s: _pos(by, s))
+            if by.get(t, {}).get(AKG + "targetRole")
+        ),
         tuple(outcomes),
         int(one(head, AKG + "version", "0")),
         one(head, DCT + "modified"),
@@ -378,3 +388,54 @@ def _iri(value: str, what: str) -> None:
         raise CurriculumError(f"{what} {value!r} is not an IRI") from None
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
         raise CurriculumError(f"{what} {value!r} is not an absolute IRI")
+
+
+# ---------------------------------------------------------------- the browser's copy
+
+
+def to_json(c: Curriculum) -> dict:
+    """A curriculum as plain JSON for the browser's store."""
+    return {
+        "id": c.id,
+        "title": c.title,
+        "roles": list(c.roles),
+        "version": c.version,
+        "modified": c.modified,
+        "outcomes": [
+            {
+                "text": o.text,
+                "module": o.module,
+                "matches": [
+                    {"item": m.item, "label": m.label, "score": m.score, "decision": m.decision}
+                    for m in o.matches
+                ],
+            }
+            for o in c.outcomes
+        ],
+    }
+
+
+def from_json(data: object) -> Curriculum:
+    """A curriculum from the browser's JSON (untrusted): a CurriculumError when it is not one."""
+    try:
+        outcomes = tuple(
+            Outcome(
+                str(o["text"]),
+                str(o.get("module") or ""),
+                tuple(
+                    Decision(str(m["item"]), str(m["label"]), float(m["score"]), str(m["decision"]))
+                    for m in o.get("matches") or ()
+                ),
+            )
+            for o in data["outcomes"]
+        )
+        return Curriculum(
+            check_id(str(data["id"])),
+            str(data.get("title") or ""),
+            tuple(str(r) for r in data.get("roles") or ()),
+            outcomes,
+            int(data.get("version") or 0),
+            str(data.get("modified") or ""),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise CurriculumError(f"not a curriculum: {exc}") from None

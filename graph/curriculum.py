@@ -319,3 +319,41 @@ def to_markdown(p: Plan, label: Mapping[str, str]) -> str:
             ess = f"; essential for {', '.join(map(name, c.essential_for))}" if c.essential_for else ""
             out.append(f"- **{esc(c.label)}**: issued by {bodies}; requires {needs}; for {roles}{ess}")
     return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- coverage of a designer's curriculum
+
+
+@dataclass(frozen=True)
+class RoleCoverage:
+    """How much of one role's plan a curriculum teaches: essential items covered, missing (in order)."""
+
+    role: str
+    essential: tuple[str, ...]
+    covered: tuple[str, ...]
+    missing: tuple[str, ...]
+    optional_covered: tuple[str, ...]
+
+    @property
+    def share(self) -> float:
+        """Covered essential items over all essential items (0 when the role has none)."""
+        return len(self.covered) / len(self.essential) if self.essential else 0.0
+
+
+def coverage(role_plan: Plan, taught: Iterable[str]) -> RoleCoverage:
+    """What a curriculum teaching `taught` covers of one role's plan (its items in learning order)."""
+    taught = set(taught)
+    essential = tuple(i.item for i in role_plan.items if i.essential)
+    return RoleCoverage(
+        role_plan.roles[0],
+        essential,
+        tuple(i for i in essential if i in taught),
+        tuple(i for i in essential if i not in taught),
+        tuple(i.item for i in role_plan.items if not i.essential and i.item in taught),
+    )
+
+
+def not_needed(plans: Iterable[Plan], taught: Iterable[str]) -> tuple[str, ...]:
+    """What the curriculum teaches that no target role's plan holds, in the order taught."""
+    needed = {i.item for p in plans for i in p.items}
+    return tuple(t for t in dict.fromkeys(taught) if t not in needed)

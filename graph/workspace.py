@@ -24,7 +24,7 @@ from graph.terms import AKG
 if TYPE_CHECKING:
     import networkx as nx
 
-    from graph.curriculum import Plan
+    from graph.curriculum import Plan, RoleCoverage
     from graph.match import MatchIndex
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
@@ -331,6 +331,24 @@ class Workspace:
             labels=labels,
         )
         return p, labels
+
+    def coverage(
+        self, roles: Sequence[str], taught: Iterable[str]
+    ) -> tuple[list[RoleCoverage], tuple[str, ...], dict[str, str]]:
+        """Per role, what a curriculum teaching `taught` covers; what no role needs; labels of all."""
+        from graph.curriculum import coverage, not_needed
+
+        canon = canonical_items(self.item_mappings, set(self.role_names))
+        taught = [canon.get(t, t) for t in taught]
+        plans, labels = [], {}
+        for role in dict.fromkeys(roles):
+            p, lab = self.curriculum([role])
+            plans.append(p)
+            labels.update(lab)
+            labels.update({i.item: i.label for i in p.items})
+        for t in taught:
+            labels.setdefault(t, self.label(t))
+        return [coverage(p, taught) for p in plans], not_needed(plans, taught), labels
 
     def curated_roles(self) -> list[str]:
         """The roles of the curated graph (not imported frameworks), for default views."""

@@ -38,7 +38,9 @@ def ui_app(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("ui")
     evil = tmp / "evil.ttl"
     evil.write_text(EVIL_TTL, encoding="utf-8")
-    app = create_app(StoreSpec("oxigraph", (evil,), root=tmp / "stores"), workers=1)
+    app = create_app(
+        StoreSpec("oxigraph", (evil,), root=tmp / "stores"), workers=1, curricula=tmp / "curricula"
+    )
     yield app
     app.server.extensions["akg"].sandbox.close()
 

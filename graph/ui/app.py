@@ -9,6 +9,7 @@ from pathlib import Path
 import dash
 
 from graph import queries
+from graph.paths import VAR
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
 from graph.ui import callbacks, layout  # noqa: F401 - importing callbacks registers them
@@ -27,6 +28,7 @@ def create_app(
     limits: Limits | None = None,
     workers: int | None = None,
     default_seed_above: int = DEFAULT_SEED_ABOVE,
+    curricula: Path | None = None,
 ) -> dash.Dash:
     """A Dash app over one store; its callbacks find the workspace in server.extensions['akg'].
 
@@ -46,6 +48,10 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
+    # saved curricula: their own persistent store, opened on first use (AKG_CURRICULA or var/curricula)
+    app.server.extensions["akg-curricula-path"] = curricula or Path(
+        os.environ.get("AKG_CURRICULA") or VAR / "curricula"
+    )
     _register_endpoint(app, sandbox)
     if not context.big():
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click

@@ -17,5 +17,6 @@ TABS: tuple[Tab, ...] = (
     Tab("graph", "Graph"),
     Tab("sparql", "SPARQL"),
     Tab("overlap", "Overlap & gap"),
+    Tab("curriculum", "Curriculum"),
 )
 TAB_NAMES = tuple(t.name for t in TABS)

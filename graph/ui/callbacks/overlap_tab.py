@@ -1,4 +1,4 @@
-"""The Overlap & gap tab: role x role heatmap, what two roles share, the gap between two, the cover of many."""
+"""The Overlap & gap tab: role x role heatmap, what two roles share, the gap between two (plans: curriculum tab)."""
 
 from __future__ import annotations
 
@@ -33,14 +33,17 @@ def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -
             text=[[str(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
             texttemplate="%{text}",
             customdata=[[f"{m.roles[i]}|{m.roles[j]}" for j in range(n)] for i in range(n)],
-            hovertemplate="%{y} ↔ %{x}<br>similarity %{z:.2f}<br>shared items %{text}<extra></extra>",
+            hovertemplate="%{y} and %{x} share %{text} items<br>(%{z:.0%} of the items either needs)<extra></extra>",
             colorscale="Blues",
             zmin=0,
             zmax=1,
-            colorbar={"title": {"text": "Jaccard"}},
+            colorbar={"title": {"text": "share in common"}, "tickformat": ".0%"},
         )
     )
-    title = f"Overlap ({category or 'all categories'}{', essential-weighted' if weighted else ''}); numbers = shared items"
+    title = (
+        f"What roles have in common ({category or 'all categories'}{', essential weighs double' if weighted else ''})"
+        "; numbers = items shared, click one to see them"
+    )
     fig.update_layout(
         title=title, margin={"l": 220, "b": 160, "t": 50, "r": 20}, yaxis={"autorange": "reversed"}
     )
@@ -61,38 +64,54 @@ def heatmap(roles, category, weighted):
     return heatmap_figure(ws, roles, None if category in (None, "all") else category, bool(weighted))
 
 
+def shares(n: int, total: int, what: str = "items") -> str:
+    """A share as people say it: "shares 20 of 52 items (38 %)".
+
+    >>> shares(20, 52)
+    'shares 20 of 52 items (38 %)'
+    """
+    return f"shares {n} of {total} {what}" + (f" ({round(100 * n / total)} %)" if total else "")
+
+
+def _count(summary: str, items: list[str]) -> html.Details:
+    """A number that opens to the items behind it."""
+    return html.Details([html.Summary(summary), html.Ul([html.Li(i) for i in items] or [html.Li("none")])])
+
+
 def pair_view(ws, a: str, b: str) -> list:
-    """What two roles share and what each has alone, per category."""
+    """What two roles share and what each has alone, per category, each number opening to its items."""
     ri = ws.role_items_for([a, b])
     p = analysis.overlap_pair(ri, a, b)
     lab = ri.label.get
 
-    def items(xs):
-        return ", ".join(sorted(lab(i, curie(i)) for i in xs)) or "—"
+    def names(xs):
+        return sorted(lab(i, curie(i)) for i in xs)
 
+    la, lb = ws.label(a), ws.label(b)
     rows = [
-        html.Tr(
-            [
-                html.Th("category"),
-                html.Th("shared"),
-                html.Th(f"only {ws.label(a)}"),
-                html.Th(f"only {ws.label(b)}"),
-            ]
-        )
+        html.Tr([html.Th("category"), html.Th("in common"), html.Th(f"only {la}"), html.Th(f"only {lb}")])
     ]
-    rows += [
-        html.Tr(
-            [
-                html.Td(c.category),
-                html.Td(items(c.shared)),
-                html.Td(items(c.only_a)),
-                html.Td(items(c.only_b)),
-            ]
+    for c in p.categories:
+        total = len(c.shared) + len(c.only_a) + len(c.only_b)
+        rows.append(
+            html.Tr(
+                [
+                    html.Td(c.category),
+                    html.Td(_count(shares(len(c.shared), total), names(c.shared))),
+                    html.Td(_count(f"{len(c.only_a)} items", names(c.only_a))),
+                    html.Td(_count(f"{len(c.only_b)} items", names(c.only_b))),
+                ]
+            )
         )
-        for c in p.categories
+    t = p.total
+    total = len(t.shared) + len(t.only_a) + len(t.only_b)
+    head = (
+        f"{la} and {lb} {shares(len(t.shared), total)}; {len(t.shared_essential)} of them essential to both"
+    )
+    return [
+        html.H4(_count(head, names(t.shared)), className="pair-title"),
+        html.Table(rows, className="pair-table"),
     ]
-    head = f"{ws.label(a)} ↔ {ws.label(b)}: {len(p.total.shared)} shared, similarity {p.total.jaccard:.2f}"
-    return [html.H4(head, className="pair-title"), html.Table(rows, className="pair-table")]
 
 
 @callback(Output("ov-pair", "children"), Input("ov-heatmap", "clickData"), prevent_initial_call=True)
@@ -183,39 +202,3 @@ def gap_download(_csv, _md, a, b):
     if ctx.triggered_id == "gap-md":
         return {"content": gap_markdown(rows, summary), "filename": "gap.md", "type": "text/markdown"}
     return {"content": rows_csv(rows), "filename": "gap.csv", "type": "text/csv"}
-
-
-def cover_view(ws, roles: list[str]) -> list:
-    """The smallest set of training topics and credentials and how each role is covered."""
-    ri = ws.role_items_for(roles)
-    c = analysis.cover(ri, roles)
-    lab = ri.label.get
-    verdict = "optimal (exact search)" if c.exact else c.bound
-    out = [
-        html.P(f"{len(c.chosen)} items cover the roles — {verdict}.", className="cover-verdict"),
-        html.Ol([html.Li(f"{lab(i, curie(i))} ({ri.category[i]})") for i in c.chosen]),
-        html.Table(
-            [html.Tr([html.Th("role"), html.Th("covered by")])]
-            + [
-                html.Tr([html.Td(ws.label(r)), html.Td(", ".join(lab(i, curie(i)) for i in items) or "—")])
-                for r, items in c.covered_by.items()
-            ],
-            className="pair-table",
-        ),
-    ]
-    if c.uncoverable:
-        out.append(
-            html.P(
-                "No training topic or credential reaches: " + ", ".join(ws.label(r) for r in c.uncoverable),
-                className="note",
-            )
-        )
-    return out
-
-
-@callback(Output("cover-result", "children"), Input(role_picker("cover-roles"), "value"))
-def cover(roles):
-    """Cover the chosen roles."""
-    if not roles:
-        return html.P("Choose target roles.", className="hint")
-    return cover_view(app_context().ws, roles)

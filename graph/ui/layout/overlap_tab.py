@@ -1,4 +1,4 @@
-"""The Overlap & gap tab's layout: heatmap, gap between two roles, cover of target roles."""
+"""The Overlap & gap tab's layout: heatmap and gap between two roles (a plan for many: the Curriculum tab)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from graph.ui.layout.common import dropdown
 
 
 def panel(c) -> html.Div:
-    """The curricula tab: overlap heatmap, gap between two roles, cover of target roles."""
+    """The overlap heatmap and the gap between two roles."""
     roles, default_roles, categories = options.role_options(c.ws), c.ws.curated_roles(), c.ws.categories
     return html.Div(
         [
@@ -78,14 +78,6 @@ def panel(c) -> html.Div:
                         className="button-row",
                     ),
                     dcc.Download(id="gap-download"),
-                ],
-                className="card",
-            ),
-            html.Div(
-                [
-                    html.H3("Cover: the fewest training topics and credentials for several roles"),
-                    dropdown(role_picker("cover-roles"), roles, "target roles…"),
-                    html.Div(id="cover-result"),
                 ],
                 className="card",
             ),

@@ -1,0 +1,356 @@
+"""The Curriculum tab: the plan for target roles, and a designer's curriculum matched, decided, saved, covered.
+
+Callbacks are glue: the plan is graph.curriculum, matching graph.match, saving graph.curricula; views
+of those live in the small functions below. Every number a person sees opens to the items behind it.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from flask import current_app
+
+from graph import curricula as K
+from graph import curriculum as P
+from graph.errors import GraphError
+from graph.ui.context import app_context
+from graph.ui.controls import role_picker
+from graph.uploads import Line, UploadError, decode
+from graph.uploads import parse as parse_outcomes
+
+PROPOSALS = 3  # matches proposed per outcome
+_open_lock = threading.Lock()
+
+
+def curricula_store() -> K.CurriculumStore:
+    """This app's store of saved curricula, opened on first use (path set by create_app)."""
+    ext = current_app.extensions
+    with _open_lock:
+        if "akg-curricula" not in ext:
+            ext["akg-curricula"] = K.CurriculumStore(ext.get("akg-curricula-path", K.DEFAULT_PATH))
+    return ext["akg-curricula"]
+
+
+def items_list(iris, labels: dict[str, str], *, ordered: bool = False) -> html.Ol | html.Ul:
+    """Labels of some items as a list (numbered when the order means something)."""
+    kind = html.Ol if ordered else html.Ul
+    return kind([html.Li(labels.get(i, i)) for i in iris] or [html.Li("none")])
+
+
+def count(summary: str, iris, labels: dict[str, str], *, ordered: bool = False) -> html.Details:
+    """A number people can open to see the items behind it."""
+    return html.Details([html.Summary(summary), items_list(iris, labels, ordered=ordered)], className="count")
+
+
+# ---------------------------------------------------------------- the plan
+
+
+def plan_rows(ws, roles: list[str]) -> tuple[list[dict], list, str]:
+    """The plan for some roles as grid rows, credential lines and a one-line summary."""
+    plan, labels = ws.curriculum(roles)
+    rows = [dict(zip(P.COLUMNS, r, strict=True)) for r in P.rows(plan, labels)]
+    creds = [
+        html.Li(
+            f"{c.label}: issued by {', '.join(labels.get(x, x) for x in c.bodies) or 'no body recorded'}"
+            f"; for {', '.join(labels.get(r, r) for r in c.roles)}"
+        )
+        for c in plan.credentials
+    ]
+    groups = {g: len(plan.group(g)) for g in (P.CORE, P.SHARED, P.ROLE)}
+    summary = (
+        f"{len(plan.items)} items: {groups[P.CORE]} every role needs, {groups[P.SHARED]} shared by some, "
+        f"{groups[P.ROLE]} in role modules; prepares for {len(plan.credentials)} credentials."
+    )
+    return rows, ([html.H4("Credentials it prepares for"), html.Ul(creds)] if creds else []), summary
+
+
+@callback(
+    Output("cur-plan-grid", "rowData"),
+    Output("cur-credentials", "children"),
+    Output("cur-plan-summary", "children"),
+    Input(role_picker("cur-roles"), "value"),
+)
+def plan(roles):
+    """The plan for the chosen target roles."""
+    if not roles:
+        return [], [], "Choose the roles you train people for."
+    return plan_rows(app_context().ws, roles)
+
+
+@callback(
+    Output("cur-plan-download", "data"),
+    Input("cur-plan-md", "n_clicks"),
+    Input("cur-plan-csv", "n_clicks"),
+    State(role_picker("cur-roles"), "value"),
+    prevent_initial_call=True,
+)
+def plan_download(_md, _csv, roles):
+    """The plan as a Markdown brief or CSV."""
+    if not roles:
+        return no_update
+    plan, labels = app_context().ws.curriculum(roles)
+    if ctx.triggered_id == "cur-plan-md":
+        return {"content": P.to_markdown(plan, labels), "filename": "curriculum.md", "type": "text/markdown"}
+    return {"content": P.to_csv(plan, labels), "filename": "curriculum.csv", "type": "text/csv"}
+
+
+# ---------------------------------------------------------------- a designer's curriculum
+
+
+def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
+    """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
+    index = ws.match_index
+    outcomes = tuple(
+        K.Outcome(
+            x.outcome,
+            x.module,
+            tuple(K.Decision(m.iri, m.label, m.score) for m in index.match(x.outcome, top=PROPOSALS)),
+        )
+        for x in lines
+    )
+    cid, version = (base["id"], base["version"]) if base else (K.new_id(), 0)
+    return K.Curriculum(cid, title or "my curriculum", tuple(roles or ()), outcomes, version)
+
+
+def proposals_view(c: K.Curriculum) -> list:
+    """Each outcome with its proposals as ticks (ticked: accepted; the rest of a touched outcome: rejected)."""
+    blocks = []
+    for n, o in enumerate(c.outcomes):
+        options = [
+            {
+                "label": f" {m.label} — {m.decision}, holds {round(m.score * 100)} % of the outcome's words",
+                "value": m.item,
+            }
+            for m in o.matches
+        ]
+        head = f"{o.module}: {o.text}" if o.module else o.text
+        blocks.append(
+            html.Div(
+                [
+                    html.Div(head, className="outcome-text"),
+                    dcc.Checklist(
+                        id={"type": "cur-accept", "outcome": n},
+                        options=options,
+                        value=list(o.accepted()),
+                        className="proposals",
+                    )
+                    if options
+                    else html.Div("no proposal: no known word matched", className="hint"),
+                ],
+                className="outcome",
+            )
+        )
+    return [html.H4(f"Proposals for {len(c.outcomes)} outcomes"), *blocks] if blocks else []
+
+
+def decide(c: K.Curriculum, outcome: int, accepted: list[str]) -> K.Curriculum:
+    """One outcome reviewed: its ticked proposals accepted, the others rejected."""
+    outcomes = list(c.outcomes)
+    o = outcomes[outcome]
+    outcomes[outcome] = K.Outcome(
+        o.text,
+        o.module,
+        tuple(
+            K.Decision(m.item, m.label, m.score, "accepted" if m.item in accepted else "rejected")
+            for m in o.matches
+        ),
+    )
+    return K.Curriculum(c.id, c.title, c.roles, tuple(outcomes), c.version, c.modified)
+
+
+@callback(
+    Output("cur-doc", "data"),
+    Output("cur-proposals", "children"),
+    Output("cur-message", "children"),
+    Input("cur-propose", "n_clicks"),
+    State("cur-text", "value"),
+    State("cur-title", "value"),
+    State(role_picker("cur-roles"), "value"),
+    State("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def propose_matches(_n, text, title, roles, doc):
+    """Pasted outcomes -> proposals per outcome (the curriculum keeps its id, so a save updates it)."""
+    try:
+        lines = parse_outcomes(decode((text or "").encode("utf-8"), "pasted text"), "pasted text")
+    except UploadError as exc:
+        return no_update, no_update, str(exc)
+    c = propose(app_context().ws, lines, title, roles, doc)
+    return K.to_json(c), proposals_view(c), f"{len(c.outcomes)} outcomes read; tick what each teaches."
+
+
+@callback(
+    Output("cur-doc", "data", allow_duplicate=True),
+    Output("cur-proposals", "children", allow_duplicate=True),
+    Output("cur-message", "children", allow_duplicate=True),
+    Output("cur-title", "value"),
+    Input("cur-upload", "contents"),
+    State("cur-upload", "filename"),
+    State(role_picker("cur-roles"), "value"),
+    prevent_initial_call=True,
+)
+def upload(contents, filename, roles):
+    """An uploaded file -> a new curriculum (exports come back with their decisions); bad files: one line."""
+    name = filename or "upload"
+    try:
+        data = base64.b64decode((contents or "").partition(",")[2], validate=False)
+        c = K.import_file(data, name)
+    except (UploadError, ValueError) as exc:
+        return no_update, no_update, str(exc), no_update
+    if not any(o.matches for o in c.outcomes):  # plain outcomes: propose matches for them
+        c = propose(app_context().ws, [Line(o.module, o.text) for o in c.outcomes], c.title, roles, None)
+    c = K.Curriculum(c.id, c.title, c.roles or tuple(roles or ()), c.outcomes, 0)
+    return K.to_json(c), proposals_view(c), f"{name}: {len(c.outcomes)} outcomes read.", c.title
+
+
+@callback(
+    Output("cur-doc", "data", allow_duplicate=True),
+    Input({"type": "cur-accept", "outcome": ALL}, "value"),
+    State("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def decisions(_values, doc):
+    """A tick changed: that outcome's proposals are now accepted or rejected."""
+    trigger = ctx.triggered_id
+    if not doc or not isinstance(trigger, dict) or not ctx.triggered:
+        return no_update
+    n = int(trigger["outcome"])
+    accepted = next(
+        (t["value"] for t in ctx.inputs_list[0] if t["id"].get("outcome") == n), []
+    )  # the values of the outcome that changed
+    c = K.from_json(doc)
+    if not 0 <= n < len(c.outcomes):
+        return no_update
+    return K.to_json(decide(c, n, list(accepted or [])))
+
+
+@callback(
+    Output("cur-doc", "data", allow_duplicate=True),
+    Output("cur-message", "children", allow_duplicate=True),
+    Output("cur-saved", "options"),
+    Input("cur-save", "n_clicks"),
+    State("cur-doc", "data"),
+    State("cur-title", "value"),
+    State(role_picker("cur-roles"), "value"),
+    prevent_initial_call=True,
+)
+def save(_n, doc, title, roles):
+    """Save the curriculum as a new version; someone else's newer save is a clear conflict, not lost."""
+    if not doc:
+        return no_update, "Nothing to save yet: paste outcomes and propose matches first.", no_update
+    store = curricula_store()
+    try:
+        c = K.from_json(doc)
+        c = K.Curriculum(c.id, title or c.title, tuple(roles or c.roles), c.outcomes, c.version)
+        saved = store.save(c)
+    except GraphError as exc:
+        return no_update, str(exc), saved_options(store)
+    return K.to_json(saved), f"Saved “{saved.title}”, version {saved.version}.", saved_options(store)
+
+
+def saved_options(store: K.CurriculumStore) -> list[dict]:
+    """The saved curricula as dropdown options."""
+    return [
+        {"label": f"{r['title']} (version {r['version']}, {r['outcomes']} outcomes)", "value": r["id"]}
+        for r in store.saved()
+    ]
+
+
+@callback(
+    Output("cur-saved", "options", allow_duplicate=True),
+    Input("tabs", "value"),
+    prevent_initial_call="initial_duplicate",
+)
+def list_saved(tab):
+    """The saved curricula, listed when the tab opens."""
+    if tab != "curriculum":
+        return no_update
+    return saved_options(curricula_store())
+
+
+@callback(
+    Output("cur-doc", "data", allow_duplicate=True),
+    Output("cur-proposals", "children", allow_duplicate=True),
+    Output("cur-message", "children", allow_duplicate=True),
+    Output("cur-title", "value", allow_duplicate=True),
+    Output(role_picker("cur-roles"), "value"),
+    Input("cur-open", "n_clicks"),
+    State("cur-saved", "value"),
+    prevent_initial_call=True,
+)
+def open_saved(_n, cid):
+    """Open a saved curriculum: its outcomes, decisions, target roles and version."""
+    if not cid:
+        return no_update, no_update, "Choose a saved curriculum first.", no_update, no_update
+    try:
+        c = curricula_store().load(cid)
+    except GraphError as exc:
+        return no_update, no_update, str(exc), no_update, no_update
+    msg = f"Opened “{c.title}”, version {c.version} (saved {c.modified})."
+    return K.to_json(c), proposals_view(c), msg, c.title, list(c.roles)
+
+
+@callback(
+    Output("cur-download", "data"),
+    Input("cur-export-trig", "n_clicks"),
+    Input("cur-export-jsonld", "n_clicks"),
+    Input("cur-export-csv", "n_clicks"),
+    State("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def export(_t, _j, _c, doc):
+    """The curriculum as TriG, JSON-LD or CSV."""
+    if not doc:
+        return no_update
+    fmt = {"cur-export-trig": "trig", "cur-export-jsonld": "jsonld"}.get(ctx.triggered_id, "csv")
+    c = K.from_json(doc)
+    suffix = {"trig": "trig", "jsonld": "jsonld", "csv": "csv"}[fmt]
+    return {"content": K.export(c, fmt), "filename": f"curriculum-{c.id}.{suffix}"}
+
+
+# ---------------------------------------------------------------- coverage
+
+
+def coverage_view(ws, roles: list[str], taught: tuple[str, ...]) -> list:
+    """Per target role: share of essential items covered, what is missing in learning order; then extras."""
+    per_role, extra, labels = ws.coverage(roles, taught)
+    out = []
+    for cov in per_role:
+        n, total = len(cov.covered), len(cov.essential)
+        pct = f" ({round(100 * n / total)} %)" if total else ""
+        out.append(
+            html.Div(
+                [
+                    html.Strong(labels.get(cov.role, cov.role)),
+                    count(f"covers {n} of {total} essential items{pct}", cov.covered, labels),
+                    count(
+                        f"missing {len(cov.missing)}, in learning order", cov.missing, labels, ordered=True
+                    ),
+                    count(
+                        f"also covers {len(cov.optional_covered)} optional items",
+                        cov.optional_covered,
+                        labels,
+                    ),
+                ],
+                className="role-coverage",
+            )
+        )
+    out.append(count(f"taught but no target role needs it: {len(extra)} items", extra, labels))
+    return out
+
+
+@callback(
+    Output("cur-coverage", "children"),
+    Input("cur-doc", "data"),
+    Input(role_picker("cur-roles"), "value"),
+)
+def coverage(doc, roles):
+    """Coverage of the target roles by the accepted matches."""
+    if not roles:
+        return html.P("Choose target roles above to see what your curriculum covers.", className="hint")
+    if not doc:
+        return html.P("Paste or upload your curriculum to see what it covers.", className="hint")
+    c = K.from_json(doc)
+    return coverage_view(app_context().ws, roles, c.taught())

@@ -1,0 +1,98 @@
+"""The Curriculum tab's callbacks called directly in the app's context: plan, proposals, decisions, save, coverage."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from graph import curricula as K
+from graph.terms import AKGR
+from graph.ui.callbacks import curriculum_tab as T
+from graph.ui.context import app_context
+
+MA, AMLT = str(AKGR["medical-aesthetician"]), str(AKGR["aesthetic-medical-laser-technician"])
+LHR = str(AKGR["laser-hair-removal"])
+
+
+@pytest.fixture()
+def ws(ui_app):
+    with ui_app.server.app_context():
+        yield app_context().ws
+
+
+def triggered(prop_id: str, value=None, inputs_list=None):
+    """Run a callback as Dash would after `prop_id` changed (ctx.triggered_id and inputs_list)."""
+    context_value.set(
+        AttributeDict(
+            triggered_inputs=[{"prop_id": prop_id, "value": value}],
+            inputs_list=inputs_list or [],
+            states_list=[],
+            outputs_list=[],
+        )
+    )
+
+
+def test_plan_table_and_briefs(ws):
+    rows, creds, summary = T.plan([MA, AMLT])
+    assert rows[0]["module"] == "common core" and "every role needs" in summary
+    assert any("National Council on Laser Excellence" in str(li.children) for li in creds[1].children)
+    triggered("cur-plan-md.n_clicks", 1)
+    brief = T.plan_download(1, None, [MA, AMLT])
+    assert brief["filename"] == "curriculum.md" and "## Common core" in brief["content"]
+
+
+def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
+    doc, view, msg = T.propose_matches(
+        1, "Lasers,Perform laser hair removal\n", "Laser course", [MA, AMLT], None
+    )
+    assert msg.startswith("1 outcomes read")
+    assert doc["outcomes"][0]["matches"][0]["item"].endswith("laser-hair-removal")
+    checklist = view[1].children[1]
+    assert checklist.id == {"type": "cur-accept", "outcome": 0} and checklist.value == []
+    ident = {"type": "cur-accept", "outcome": 0}
+    triggered(
+        '{"outcome":0,"type":"cur-accept"}.value',
+        [LHR],
+        [[{"id": ident, "property": "value", "value": [LHR]}]],
+    )
+    doc = T.decisions([[LHR]], doc)
+    decisions = [m["decision"] for m in doc["outcomes"][0]["matches"]]
+    assert decisions[0] == "accepted" and set(decisions[1:]) == {"rejected"}
+    saved, message, options = T.save(1, doc, "Laser course", [MA, AMLT])
+    assert saved["version"] == 1 and "version 1" in message
+    assert any(o["value"] == saved["id"] for o in options)
+    # a second browser still on version 0 gets a conflict, and the saved version stays
+    _, clash, _ = T.save(1, doc, "Other title", [MA])
+    assert "saved by someone else" in clash
+    back, _view, opened, title, roles = T.open_saved(1, saved["id"])
+    assert back["version"] == 1 and title == "Laser course" and roles == [MA, AMLT] and "version 1" in opened
+    cov = T.coverage(back, [MA, AMLT])
+    text = str(cov)
+    # laser hair removal is optional for both roles: no essential item covered, one optional one
+    assert "covers 0 of 5 essential items (0 %)" in text and "covers 0 of 7 essential items (0 %)" in text
+    assert "missing 7, in learning order" in text and "also covers 1 optional items" in text
+
+
+def test_bad_upload_is_one_line_and_changes_nothing(ws):
+    contents = "data:application/octet-stream;base64," + base64.b64encode(b"\x00\x01PK\x03\x04").decode()
+    doc, view, msg, title = T.upload(contents, "slides.pptx", [MA])
+    assert doc is no_update and view is no_update and title is no_update
+    assert msg == "slides.pptx: this is a binary file, not text; upload .txt, .csv or .md"
+
+
+def test_uploaded_export_comes_back_with_its_decisions(ws):
+    c = K.Curriculum(
+        "x1",
+        "Imported",
+        (MA,),
+        (K.Outcome("laser hair removal", "", (K.Decision(LHR, "laser hair removal", 1.0, "accepted"),)),),
+    )
+    contents = "data:text/csv;base64," + base64.b64encode(K.export(c, "csv").encode()).decode()
+    doc, _view, msg, title = T.upload(contents, "mine.csv", [MA])
+    assert msg == "mine.csv: 1 outcomes read."
+    assert doc["outcomes"][0]["matches"][0]["decision"] == "accepted" and title == "mine"
+    assert doc["version"] == 0 and doc["id"] != "x1"
