@@ -1,0 +1,67 @@
+"""The Curriculum tab in a real headless Chromium: paste outcomes, accept matches, save, reload, see coverage."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from tests.test_browser import base_url, driver, element, pick, shot, type_into, wait  # noqa: F401 - fixtures
+
+pytestmark = pytest.mark.browser
+TARGETS = '{"name":"cur-roles","type":"role-picker"}'  # how Dash writes a dict id in the DOM
+
+
+def coverage_text(d) -> str:
+    return d.find_element(By.ID, "cur-coverage").text
+
+
+def test_paste_accept_save_reload_and_see_coverage(driver, base_url):  # noqa: F811 - fixtures
+    driver.get(base_url + "?tab=curriculum")
+    wait(
+        driver, lambda: element(driver, "cur-text") is not None and element(driver, "cur-text").is_displayed()
+    )
+    pick(driver, TARGETS, "medical aesthetician")
+    pick(driver, TARGETS, "aesthetic medical laser technician")
+    wait(driver, lambda: "every role needs" in driver.find_element(By.ID, "cur-plan-summary").text)
+    type_into(element(driver, "cur-text"), "Perform laser hair removal\nlaser safety and operation")
+    element(driver, "cur-title").send_keys("Browser course")
+    driver.find_element(By.ID, "cur-propose").click()
+    boxes = wait(
+        driver, lambda: len(b := driver.find_elements(By.CSS_SELECTOR, "#cur-proposals input")) >= 2 and b
+    )
+    first_of_second = driver.find_elements(By.CSS_SELECTOR, "#cur-proposals .outcome")[1].find_element(
+        By.CSS_SELECTOR, "input"
+    )
+    assert (
+        "laser safety and operation"
+        in driver.find_elements(By.CSS_SELECTOR, "#cur-proposals .outcome")[1].text
+    )
+    first_of_second.click()  # accept "laser safety and operation" for the second outcome
+    wait(driver, lambda: "covers 1 of 7 essential items (14 %)" in coverage_text(driver))
+    assert boxes
+    driver.find_element(By.ID, "cur-save").click()
+    wait(driver, lambda: "version 1" in driver.find_element(By.ID, "cur-message").text)
+    shot(driver, "curriculum-saved")
+
+    driver.refresh()  # a new page: nothing in the browser, the curriculum comes back from the store
+    wait(
+        driver,
+        lambda: element(driver, "cur-saved") is not None and element(driver, "cur-saved").is_displayed(),
+    )
+    assert "essential items" not in coverage_text(driver)
+    pick(driver, "cur-saved", "Browser course")
+    driver.find_element(By.ID, "cur-open").click()
+    wait(
+        driver, lambda: "Opened “Browser course”, version 1" in driver.find_element(By.ID, "cur-message").text
+    )
+    text = wait(driver, lambda: "covers 1 of 7 essential items (14 %)" in (t := coverage_text(driver)) and t)
+    assert (
+        "covers 0 of 5 essential items (0 %)" in text
+    )  # laser safety is optional for the medical aesthetician
+    checked = driver.execute_script(
+        "return [...document.querySelectorAll('#cur-proposals input')].filter(i => i.checked).length;"
+    )
+    assert checked == 1
+    driver.find_element(By.XPATH, "//summary[contains(., 'missing 6, in learning order')]").click()
+    wait(driver, lambda: "accredited laser technician program" in coverage_text(driver))
+    shot(driver, "curriculum-coverage")
