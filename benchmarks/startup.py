@@ -24,7 +24,7 @@ COMMANDS: tuple[tuple[str, ...], ...] = (
     ("query", "roles_by_item", "-p", "item=laser hair removal"),
     ("overlap", "--roles", "medical aesthetician", "esthetician"),
     ("gap", "medical aesthetician", "aesthetic medical laser technician"),
-    ("cover", "medical aesthetician", "esthetician"),
+    ("curriculum", "medical aesthetician", "esthetician"),
     ("overlap", "--top", "5"),
     ("path", "medical aesthetician", "NCLE", "--limit", "1"),
 )

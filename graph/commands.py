@@ -203,7 +203,11 @@ def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.brief:
         text = curriculum.to_markdown(plan, labels) if args.brief == "md" else curriculum.to_csv(plan, labels)
         return _write(text, args.out, out)
-    emit(curriculum.rows(plan, labels), curriculum.COLUMNS, args.format, out)
+    rows, columns = curriculum.rows(plan, labels), curriculum.COLUMNS
+    if args.format == "table":  # people: the module says who needs it, the IRI is for programs
+        keep = [n for n, c in enumerate(columns) if c not in ("needed_by", "iri")]
+        rows, columns = [[r[n] for n in keep] for r in rows], [columns[n] for n in keep]
+    emit(rows, columns, args.format, out)
     if args.format == "table":
         for c in plan.credentials:
             issued = ", ".join(labels.get(x, x) for x in c.bodies) or "no body recorded"

@@ -178,7 +178,7 @@ def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
         "gap-grid.rowData": [
             {("gap-a", "value"): a, ("gap-b", "value"): b} for a, b in itertools.permutations(ROLES[:3], 2)
         ],
-        "cover-result.children": [{("cover-roles", "value"): ROLES[:k]} for k in (2, 3, 5)],
+        "cur-plan-grid.rowData": [{("cur-roles", "value"): ROLES[:k]} for k in (2, 3, 5)],
     }
 
 

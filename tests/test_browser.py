@@ -221,6 +221,6 @@ def test_overlap_cell_detail(driver, base_url):
         driver.execute_cdp_cmd(
             "Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}
         )
-    text = wait(driver, lambda: "shared" in (t := driver.find_element(By.ID, "ov-pair").text) and t)
-    assert "↔" in text and "only" in text
+    text = wait(driver, lambda: " share " in (t := driver.find_element(By.ID, "ov-pair").text) and t)
+    assert " items (" in text and "%)" in text and "only" in text and "Jaccard" not in text
     shot(driver, "overlap")

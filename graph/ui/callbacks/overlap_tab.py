@@ -64,13 +64,13 @@ def heatmap(roles, category, weighted):
     return heatmap_figure(ws, roles, None if category in (None, "all") else category, bool(weighted))
 
 
-def shares(n: int, total: int, what: str = "items") -> str:
+def shares(n: int, total: int, verb: str = "shares") -> str:
     """A share as people say it: "shares 20 of 52 items (38 %)".
 
     >>> shares(20, 52)
     'shares 20 of 52 items (38 %)'
     """
-    return f"shares {n} of {total} {what}" + (f" ({round(100 * n / total)} %)" if total else "")
+    return f"{verb} {n} of {total} items" + (f" ({round(100 * n / total)} %)" if total else "")
 
 
 def _count(summary: str, items: list[str]) -> html.Details:
@@ -106,7 +106,7 @@ def pair_view(ws, a: str, b: str) -> list:
     t = p.total
     total = len(t.shared) + len(t.only_a) + len(t.only_b)
     head = (
-        f"{la} and {lb} {shares(len(t.shared), total)}; {len(t.shared_essential)} of them essential to both"
+        f"{la} and {lb} {shares(len(t.shared), total, 'share')}; {len(t.shared_essential)} essential to both"
     )
     return [
         html.H4(_count(head, names(t.shared)), className="pair-title"),
