@@ -98,7 +98,7 @@ class Workspace:
         """Build the big projections in a background thread, off the first page's path."""
 
         def build() -> None:
-            for name in ("role_names", "index", "role_items"):
+            for name in ("role_names", "index", "role_items", "match_index"):
                 getattr(self, name)
 
         t = threading.Thread(target=build, name="akg-warm", daemon=True)

@@ -22,7 +22,7 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):  # noqa: F
     )
     pick(driver, TARGETS, "medical aesthetician")
     pick(driver, TARGETS, "aesthetic medical laser technician")
-    wait(driver, lambda: "every role needs" in driver.find_element(By.ID, "cur-plan-summary").text)
+    wait(driver, lambda: "3 every role needs" in driver.find_element(By.ID, "cur-plan-summary").text)
     type_into(element(driver, "cur-text"), "Perform laser hair removal\nlaser safety and operation")
     element(driver, "cur-title").send_keys("Browser course")
     driver.find_element(By.ID, "cur-propose").click()

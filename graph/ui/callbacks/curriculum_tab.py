@@ -47,8 +47,8 @@ def count(summary: str, iris, labels: dict[str, str], *, ordered: bool = False) 
 # ---------------------------------------------------------------- the plan
 
 
-def plan_rows(ws, roles: list[str]) -> tuple[list[dict], list, str]:
-    """The plan for some roles as grid rows, credential lines and a one-line summary."""
+def plan_rows(ws, roles: list[str]) -> tuple[list[dict], list, list]:
+    """The plan for some roles as grid rows, credential lines and a summary whose numbers open to items."""
     plan, labels = ws.curriculum(roles)
     rows = [dict(zip(P.COLUMNS, r, strict=True)) for r in P.rows(plan, labels)]
     creds = [
@@ -58,11 +58,15 @@ def plan_rows(ws, roles: list[str]) -> tuple[list[dict], list, str]:
         )
         for c in plan.credentials
     ]
-    groups = {g: len(plan.group(g)) for g in (P.CORE, P.SHARED, P.ROLE)}
-    summary = (
-        f"{len(plan.items)} items: {groups[P.CORE]} every role needs, {groups[P.SHARED]} shared by some, "
-        f"{groups[P.ROLE]} in role modules; prepares for {len(plan.credentials)} credentials."
-    )
+    groups = {g: [i.item for i in plan.group(g)] for g in (P.CORE, P.SHARED, P.ROLE)}
+    names = {i.item: i.label for i in plan.items}
+    summary = [
+        html.Span(f"{len(plan.items)} items, in learning order: "),
+        count(f"{len(groups[P.CORE])} every role needs", groups[P.CORE], names, ordered=True),
+        count(f"{len(groups[P.SHARED])} shared by some roles", groups[P.SHARED], names, ordered=True),
+        count(f"{len(groups[P.ROLE])} in role modules", groups[P.ROLE], names, ordered=True),
+        html.Span(f"It prepares for {len(plan.credentials)} credentials."),
+    ]
     return rows, ([html.H4("Credentials it prepares for"), html.Ul(creds)] if creds else []), summary
 
 
