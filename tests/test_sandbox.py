@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import threading
@@ -322,3 +323,31 @@ def test_a_malformed_or_refused_query_keeps_its_worker(oxigraph_box):
         with contextlib.suppress(QueryError):
             oxigraph_box.run(text)
     assert _children() == before and before
+
+
+def test_a_long_query_drops_to_the_lowest_cpu_priority_and_others_keep_theirs(oxigraph_box):
+    oxigraph_box.run("ASK { ?s ?p ?o }")
+    errors: list[Exception] = []
+
+    def run_away() -> None:
+        try:
+            oxigraph_box.run(CROSS_JOIN)
+        except QueryTimeout as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    time.sleep(1.25)  # past LONG_QUERY_S, before the 1.5 s time limit
+    nice = {w.process.pid: os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in oxigraph_box._live}
+    thread.join(10)
+    assert len(errors) == 1
+    values = sorted(nice.values())
+    assert values[-1] == 19 and set(values[:-1]) == {5}, nice  # the runaway's worker at 19, idle ones at 5
+    oxigraph_box.run("ASK { ?s ?p ?o }")
+    assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in oxigraph_box._live} == {5}
+
+
+def test_a_variable_or_name_called_from_still_queries_the_union(oxigraph_box, memory_box):
+    for box in (oxigraph_box, memory_box):
+        text = f"PREFIX ex: <{R}>\nSELECT ?from WHERE {{ ex:dermatologist a ?from }} # FROM <urn:x>"
+        assert box.run(text).rows, box.spec.kind
