@@ -55,11 +55,8 @@ def write_graph(triples: Iterable[Triple], media: str, *, truncated: bool = Fals
     """Triples in an RDF format (by media type) with the project's prefixes; truncation as a comment."""
     fmt = GRAPHS[media]
     turtle = fmt == ox.RdfFormat.TURTLE
-    body = ox.serialize(
-        (ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples),
-        format=fmt,
-        prefixes=PREFIXES if turtle else None,
-    )
+    rows = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
+    body = ox.serialize(rows, format=fmt, prefixes=_used_prefixes(rows) if turtle else None)
     if turtle:  # Oxigraph writes the prefixes in hash order: sorted, the same answer every time
         lines = body.split(b"\n")
         head = sum(1 for _ in itertools.takewhile(lambda line: line.startswith(b"@prefix "), lines))
@@ -67,6 +64,18 @@ def write_graph(triples: Iterable[Triple], media: str, *, truncated: bool = Fals
     if truncated and fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.N_TRIPLES):
         return _NOTE.encode() + body
     return body
+
+
+def _used_prefixes(triples: list[ox.Triple]) -> dict[str, str]:
+    """The project's prefixes that some IRI (or datatype) of these triples starts with: a short header."""
+    iris = set()
+    for t in triples:
+        for term in (t.subject, t.predicate, t.object):
+            if isinstance(term, ox.NamedNode):
+                iris.add(term.value)
+            elif isinstance(term, ox.Literal):
+                iris.add(term.datatype.value)
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 def write(result: Result, media: str) -> bytes:

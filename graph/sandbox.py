@@ -46,7 +46,9 @@ from graph.stores.memory import PARSE_LOCK, prepare
 
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
 WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
-_START_TIMEOUT_S = 120.0  # opening a store from big --data files can take a while, once per worker
+_START_TIMEOUT_S = 120.0
+LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lowest CPU priority
+_WORKER_NICE, _LONG_NICE = 5, 19  # opening a store from big --data files can take a while, once per worker
 _FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -221,7 +223,10 @@ class Sandbox:
         except BaseException:  # timed out or died: that worker is gone
             self._discard(worker)
             raise
-        self._idle.put(worker)  # a refused or malformed query leaves its worker healthy
+        if worker.restore():
+            self._idle.put(worker)  # a refused or malformed query leaves its worker healthy
+        else:
+            self._discard(worker)  # still at low priority: replaced by a fresh worker
         if isinstance(outcome, Exception):
             raise outcome
         return outcome
@@ -387,6 +392,7 @@ class _Worker:
 
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection):
         self.process, self.conn = process, conn
+        self.demoted = False
 
     @classmethod
     def start(cls, spec: StoreSpec, limits: Limits) -> _Worker:
@@ -422,7 +428,10 @@ class _Worker:
         started = time.monotonic()
         try:
             self.conn.send((text, dataset))
-            ready = self.conn.poll(timeout_s)
+            ready = self.conn.poll(min(timeout_s, LONG_QUERY_S))
+            if not ready and timeout_s > LONG_QUERY_S:
+                self._renice(_LONG_NICE)  # a long query yields the CPU to everyone's short ones
+                ready = self.conn.poll(timeout_s - LONG_QUERY_S)
         except (EOFError, OSError):
             raise QueryError("the query worker stopped unexpectedly; please try again") from None
         if not ready:
@@ -437,6 +446,18 @@ class _Worker:
                 else "the query worker stopped unexpectedly; please try again"
             ) from None
         return answer if isinstance(answer, Result) else _error(answer)
+
+    def restore(self) -> bool:
+        """Back to the workers' usual priority after a long query; False if the system does not allow it."""
+        return not self.demoted or self._renice(_WORKER_NICE)
+
+    def _renice(self, value: int) -> bool:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, value)
+        except (OSError, AttributeError):  # lowering the value needs privileges
+            return False
+        self.demoted = value != _WORKER_NICE
+        return True
 
     def kill(self) -> None:
         """Terminate, then kill if it lingers; never leaves a zombie."""
@@ -463,7 +484,7 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     """Worker main loop: open the store once, then check and answer queries until the pipe closes."""
     _limit_memory(WORKER_MEMORY_BYTES)
     with contextlib.suppress(OSError, AttributeError):
-        os.nice(5)  # the web server's own callbacks come before users' queries for the CPU
+        os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
     try:
         store = open_store(spec)
     except GraphError as exc:

@@ -1,6 +1,7 @@
 """Load test (a benchmark, not a test): 16 concurrent clients for N seconds against /sparql and the app's callbacks.
 
     .venv/bin/python scripts/load_test.py [--seconds 60] [--clients 16] [--own] [--no-callbacks]
+    .venv/bin/python scripts/load_test.py --attack [--seconds 30] [--victims 4]
 
 Starts the real app (`gunicorn 'app:create_server()'`, one worker with threads, as app.py serves)
 on a free loopback port, with the per-client rate limit raised (AKG_RATE_LIMIT) so that one
@@ -8,6 +9,12 @@ benchmarking machine measures the server rather than the limiter; --own serves a
 with only the endpoint. Phase 1 drives /sparql with catalogue and ad-hoc queries; phase 2 drives
 Dash's /_dash-update-component with the payloads the browser sends (built as
 scripts/bench_callbacks.py builds them). Prints throughput, p50/p95/p99 latency and the error count.
+Every client connects from its own loopback address (127.0.0.10, .11, …), as distinct clients do.
+
+--attack measures fairness: victims (each its own address) send simple /sparql queries, then page loads
+(/, layout, dependencies) and simple SPARQL-tab queries, first alone and then while one client on 127.0.0.2 sends
+runaway queries from 4 threads (to /sparql, then through the SPARQL tab), waiting 0.1 s after a 429.
+Prints the victims' p50/p95/max with and without the attack and what the attacker got.
 """
 
 from __future__ import annotations
@@ -59,6 +66,14 @@ def create_server():
     return server
 
 
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def client_address(n: int) -> str:
+    """The loopback address of load-test client n (the attacker is 127.0.0.2)."""
+    return f"127.0.0.{10 + n % 240}"
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -108,8 +123,10 @@ def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
 
 
 def drive(send, jobs: list, seconds: float, clients: int) -> dict:
-    """Each client sends random jobs through `send(session, job) -> status` until time is up."""
+    """Each client, from its own address, sends random jobs through `send(session, job) -> status` until time is up."""
     import requests
+
+    from tests.endpoint_server import session_from
 
     latencies: list[float] = []
     codes: collections.Counter[int | str] = collections.Counter()
@@ -118,7 +135,7 @@ def drive(send, jobs: list, seconds: float, clients: int) -> dict:
 
     def client(seed: int) -> None:
         rng = random.Random(seed)
-        session = requests.Session()
+        session = session_from(client_address(seed))
         mine, counted = [], collections.Counter()
         while time.monotonic() < stop:
             t0 = time.perf_counter()
@@ -153,7 +170,11 @@ def callback_jobs(base: str) -> list[dict]:
     values = bc.initial_values(requests.get(base + "/_dash-layout", timeout=60).json())
     jobs = []
     for name, changes in bc.scenarios().items():
-        dep = next(d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name)
+        dep = next(
+            (d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name), None
+        )
+        if dep is None:  # a callback the app no longer has (bench_callbacks.py names it)
+            continue
         for change in changes:
             changed = [f"{i}.{p}" for i, p in change] or [
                 f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"
@@ -173,9 +194,83 @@ def report(label: str, run: dict) -> None:
     if len(lat) >= 2:
         q = statistics.quantiles(lat, n=100, method="inclusive")
         print(
-            f"latency of answered queries: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms"
+            f"latency of answered queries: p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, "
+            f"p99 {q[98] * 1000:.1f} ms, max {lat[-1] * 1000:.0f} ms"
         )
     print(f"errors (not 200/204/429): {errors}\n")
+
+
+def attacker(send, seconds: float, threads: int = 4) -> tuple[threading.Event, list[threading.Thread], dict]:
+    """One client (127.0.0.2) sending runaway queries from several threads, pausing 0.1 s after a 429."""
+    import requests
+
+    from tests.endpoint_server import session_from
+
+    stop = threading.Event()
+    codes: collections.Counter[int | str] = collections.Counter()
+
+    def run() -> None:
+        session = session_from("127.0.0.2")
+        while not stop.is_set():
+            try:
+                status, refused = send(session)
+            except requests.RequestException as exc:
+                codes[type(exc).__name__] += 1
+                continue
+            codes[status] += 1
+            if refused:
+                time.sleep(0.1)
+
+    workers = [threading.Thread(target=run, daemon=True) for _ in range(threads)]
+    for t in workers:
+        t.start()
+    return stop, workers, {"codes": codes}
+
+
+def fairness(base: str, seconds: float, victims: int) -> None:
+    """Victims' latency alone and beside a runaway client, on /sparql and in the app."""
+    from graph import queries
+    from tests.endpoint_server import sparql_tab_payload
+
+    simple = ["ASK { ?s ?p ?o }", *AD_HOC[2:4], queries.render(*CATALOGUE[0]), queries.render(*CATALOGUE[2])]
+
+    def sparql(session, text: str) -> int:
+        return session.post(base + "/sparql", data={"query": text}, timeout=60).status_code
+
+    def runaway_sparql(session) -> tuple[int, bool]:
+        status = session.post(base + "/sparql", data={"query": RUNAWAY}, timeout=60).status_code
+        return status, status in (429, 503)
+
+    tab = base + "/_dash-update-component"
+    # page loads and SPARQL-tab queries (the graph callbacks' payloads come from bench_callbacks.py)
+    bodies = [("page", "/"), ("page", "/_dash-layout"), ("page", "/_dash-dependencies")]
+    bodies += [("dash", sparql_tab_payload(base, t)) for t in simple[:3]]
+    runaway_tab = sparql_tab_payload(base, RUNAWAY)
+
+    def app(session, job) -> int:
+        kind, body = job
+        if kind == "page":
+            return session.get(base + body, timeout=60).status_code
+        return session.post(tab, json=body, timeout=60).status_code
+
+    def runaway_app(session) -> tuple[int, bool]:
+        response = session.post(tab, json=runaway_tab, timeout=60)
+        return response.status_code, "ClientOverLimit" in response.text or "SandboxBusy" in response.text
+
+    for label, send, jobs, attack in [
+        ("/sparql", sparql, simple, runaway_sparql),
+        ("the app (page loads, SPARQL tab)", app, bodies, runaway_app),
+    ]:
+        report(f"{label}: {victims} victims alone", drive(send, jobs, seconds, victims))
+        stop, threads, hit = attacker(attack, seconds)
+        time.sleep(1.0)  # the runaways hold their workers first
+        run = drive(send, jobs, seconds, victims)
+        stop.set()
+        report(f"{label}: {victims} victims beside a runaway client", run)
+        print(f"the runaway client (127.0.0.2, 4 threads): status counts {dict(hit['codes'])}\n")
+        for t in threads:
+            t.join(30)
+        time.sleep(11)  # let its last runaways stop before the next phase
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -184,15 +279,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--clients", type=int, default=16)
     p.add_argument("--own", action="store_true", help="a bare endpoint server without rate limit")
     p.add_argument("--no-callbacks", action="store_true", help="drive /sparql only")
+    p.add_argument("--attack", action="store_true", help="fairness: victims' latency beside a runaway client")
+    p.add_argument("--victims", type=int, default=4)
+    p.add_argument("--threads", type=int, help="gunicorn threads (default: --clients; app.py serves with 4)")
     args = p.parse_args(argv)
     from graph import queries
 
     texts = [queries.render(n, params) for n, params in CATALOGUE] + AD_HOC
     port = free_port()
-    proc, label = start(args.own, port, args.clients)
+    proc, label = start(args.own, port, args.threads or args.clients)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/sparql", proc)
+        if args.attack:
+            fairness(base, args.seconds, args.victims)
+            return 0
 
         def sparql(session, text: str) -> int:
             return session.post(base + "/sparql", data={"query": text}, timeout=60).status_code

@@ -57,6 +57,31 @@ def session_from(address: str) -> requests.Session:
     return session
 
 
+def sparql_tab_payload(base: str, text: str) -> dict:
+    """The body the browser posts when Run is pressed in the SPARQL tab (read from the app's own dependencies)."""
+    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
+    dep = next(d for d in deps if "q-result.data" in d["output"])
+    outputs = [
+        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
+        for o in dep["output"].strip(".").split("...")
+    ]
+    values = {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}
+
+    def fill(items: list[dict]) -> list:
+        return [
+            [] if d["id"].startswith("{") else {**d, "value": values.get((d["id"], d["property"]))}
+            for d in items
+        ]
+
+    return {
+        "output": dep["output"],
+        "outputs": outputs,
+        "inputs": fill(dep["inputs"]),
+        "state": fill(dep["state"]),
+        "changedPropIds": ["q-run.n_clicks"],
+    }
+
+
 class Listener:
     """A TCP listener on a free loopback port that records every connection made to it (and answers 200)."""
 

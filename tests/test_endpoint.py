@@ -33,7 +33,7 @@ from graph.results import read_graph, read_results
 from graph.sandbox import Limits, Policy, Sandbox
 from graph.stores import BASE_IRI, StoreSpec, open_store
 from graph.ui.endpoint import service_page
-from tests.endpoint_server import Listener, make_app, serving, session_from
+from tests.endpoint_server import Listener, make_app, serving, session_from, sparql_tab_payload
 from tests.test_sandbox import dataset_queries, refused_queries
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -676,31 +676,6 @@ def test_query_time_budget_refuses_only_the_client_over_it(spec):
     assert fine.status_code == 200 and fine.json()["boolean"] is True
 
 
-def _sparql_tab_payload(base: str, text: str) -> dict:
-    """The body the browser posts when Run is pressed in the SPARQL tab (read from the app's own dependencies)."""
-    deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
-    dep = next(d for d in deps if "q-result.data" in d["output"])
-    outputs = [
-        dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
-        for o in dep["output"].strip(".").split("...")
-    ]
-    values = {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}
-
-    def fill(items: list[dict]) -> list:
-        return [
-            [] if d["id"].startswith("{") else {**d, "value": values.get((d["id"], d["property"]))}
-            for d in items
-        ]
-
-    return {
-        "output": dep["output"],
-        "outputs": outputs,
-        "inputs": fill(dep["inputs"]),
-        "state": fill(dep["state"]),
-        "changedPropIds": ["q-run.n_clicks"],
-    }
-
-
 @pytest.fixture
 def tab(ui_app, monkeypatch):
     """The explorer served on loopback, its SPARQL tab on a sandbox of three workers with a 3 s time limit.
@@ -715,7 +690,7 @@ def tab(ui_app, monkeypatch):
 
 
 def test_runaway_queries_in_the_sparql_tab_leave_other_users_fast(tab):
-    runaway, simple = _sparql_tab_payload(tab, RUNAWAY), _sparql_tab_payload(tab, "ASK { ?s a ?type }")
+    runaway, simple = sparql_tab_payload(tab, RUNAWAY), sparql_tab_payload(tab, "ASK { ?s a ?type }")
     run = tab + "/_dash-update-component"
 
     def page_and_query(session):
@@ -730,7 +705,7 @@ def test_runaway_queries_in_the_sparql_tab_leave_other_users_fast(tab):
 
 
 def test_sparql_tab_tells_a_client_over_its_share(tab):
-    runaway = _sparql_tab_payload(tab, RUNAWAY)
+    runaway = sparql_tab_payload(tab, RUNAWAY)
     session = session_from("127.0.0.2")
     with ThreadPoolExecutor(3) as pool:
         answers = list(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ from graph import queries
 from graph.errors import QueryError, QueryTimeout, RefusedQuery, SourceError
 from graph.load import load_rdflib
 from graph.paths import ROOT
-from graph.sandbox import Limits, Sandbox, check
+from graph.sandbox import Limits, Sandbox, check, execute
 from graph.stores import QueryDataset, StoreSpec, open_store
 from tests.endpoint_server import Listener
 
@@ -263,7 +264,7 @@ FIRST_QUERIES = {
 _CHILD = """
 import sys, threading
 from graph import queries
-from graph.stores import QueryDataset, StoreSpec, open_store
+from graph.stores import StoreSpec, open_store
 kg = open_store(StoreSpec("memory"))
 params = %r
 barrier = threading.Barrier(len(params))
@@ -322,3 +323,76 @@ def test_a_malformed_or_refused_query_keeps_its_worker(oxigraph_box):
         with contextlib.suppress(QueryError):
             oxigraph_box.run(text)
     assert _children() == before and before
+
+
+def test_a_long_query_drops_to_the_lowest_cpu_priority_and_others_keep_theirs(oxigraph_box):
+    oxigraph_box.run("ASK { ?s ?p ?o }")
+    errors: list[Exception] = []
+
+    def run_away() -> None:
+        try:
+            oxigraph_box.run(CROSS_JOIN)
+        except QueryTimeout as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=run_away)
+    thread.start()
+    time.sleep(1.25)  # past LONG_QUERY_S, before the 1.5 s time limit
+    nice = {w.process.pid: os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in oxigraph_box._live}
+    thread.join(10)
+    assert len(errors) == 1
+    values = sorted(nice.values())
+    assert values[-1] == 19 and set(values[:-1]) == {5}, nice  # the runaway's worker at 19, idle ones at 5
+    oxigraph_box.run("ASK { ?s ?p ?o }")
+    assert {os.getpriority(os.PRIO_PROCESS, w.process.pid) for w in oxigraph_box._live} == {5}
+
+
+def test_a_variable_or_name_called_from_still_queries_the_union(oxigraph_box, memory_box):
+    for box in (oxigraph_box, memory_box):
+        text = f"PREFIX ex: <{R}>\nSELECT ?from WHERE {{ ex:dermatologist a ?from }} # FROM <urn:x>"
+        assert box.run(text).rows, box.spec.kind
+
+
+def test_both_stores_hold_each_source_as_a_named_graph(tmp_path):
+    (tmp_path / "a.trig").write_text(
+        f'<{R}a> <{R}p> "1.50"^^<http://www.w3.org/2001/XMLSchema#decimal> .\n'
+        f'<urn:g:inside> {{ <{R}b> <{R}p> "x" . }}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "c.nq").write_text(
+        f'<{R}c> <{R}p> "y" <urn:g:quads> .\n<{R}d> <{R}p> "z" .\n', encoding="utf-8"
+    )
+    files = (tmp_path / "a.trig", tmp_path / "c.nq")
+    text = (
+        "SELECT ?g ?s WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g != <urn:akg:graph:roles.ttl>) } ORDER BY ?g ?s"
+    )
+    answers, decimals = [], []
+    for kind in ("memory", "oxigraph"):
+        store = open_store(StoreSpec(kind, files, root=tmp_path / "stores"))
+        answers.append([tuple(str(t) for t in row) for row in execute(store, text).rows])
+        (row,) = execute(store, f"SELECT ?o WHERE {{ <{R}a> ?p ?o }}").rows  # no GRAPH: the union
+        decimals.append(str(row[0]))
+    assert (
+        answers[0]
+        == answers[1]
+        == [
+            ("urn:akg:graph:a.trig", f"{R}a"),
+            ("urn:akg:graph:c.nq", f"{R}d"),
+            ("urn:g:inside", f"{R}b"),
+            ("urn:g:quads", f"{R}c"),
+        ]
+    )
+    assert decimals == ["1.50", "1.5"]  # rdflib keeps the lexical form; Oxigraph stores numbers canonically
+
+
+def test_two_sources_with_one_file_name_are_refused(tmp_path):
+    for sub in ("one", "two"):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "data.nt").write_text(f"<{R}{sub}> <{R}p> <{R}o> .\n", encoding="utf-8")
+    for kind in ("memory", "oxigraph"):
+        with pytest.raises(SourceError, match="same file name"):
+            open_store(
+                StoreSpec(
+                    kind, (tmp_path / "one" / "data.nt", tmp_path / "two" / "data.nt"), root=tmp_path / "s"
+                )
+            )

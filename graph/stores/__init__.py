@@ -111,13 +111,6 @@ class Store(ABC):
     ) -> Result:
         """Run query text with single values bound on the dataset chosen: each engine's own way."""
 
-    def graphs(self) -> list[tuple[str, int]]:
-        """The named graphs and their triple counts, by name."""
-        rows = self.query(
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY STR(?g)"
-        ).rows
-        return [(str(g), int(n)) for g, n in rows if g is not None]
-
     def triple_count(self) -> int:
         """How many triples the store holds."""
         (row,) = self.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Input, Output, State, callback, ctx, html, no_update
 
 from graph import analysis
+from graph.results import write_graph
 from graph.ui.context import app_context
 from graph.ui.options import search_options
 from graph.ui.view.subgraph import Subgraph
@@ -90,8 +91,10 @@ def export_view(_ttl: int | None, _jsonld: int | None, _csv: int | None, data: d
     sub = Subgraph.from_json(data)
     if ctx.triggered_id == "export-csv":
         return {"content": subgraph_csv(sub), "filename": "akg-view.csv", "type": "text/csv"}
-    fmt, ext = ("json-ld", "jsonld") if ctx.triggered_id == "export-jsonld" else ("turtle", "ttl")
-    return {"content": subgraph_rdf(sub).serialize(format=fmt), "filename": f"akg-view.{ext}"}
+    media, ext = (
+        ("application/ld+json", "jsonld") if ctx.triggered_id == "export-jsonld" else ("text/turtle", "ttl")
+    )
+    return {"content": write_graph(subgraph_rdf(sub), media).decode("utf-8"), "filename": f"akg-view.{ext}"}
 
 
 @callback(
