@@ -304,3 +304,19 @@ def test_scale_projections_answer_real_rows(oxi):
     kinds = {str(r["kind"]) for r in rows(oxi, "kinds_present")}
     assert {str(AKG.Role), str(AKG.Procedure)} <= kinds
     assert "procedures" in {str(r["category"]) for r in rows(oxi, "link_categories")}
+
+
+def test_role_classes_are_at_most_two_levels_below_role(oxi):
+    """role_items.rq and roles_by_item.rq find roles by a UNION over depths 0-2 (Virtuoso mishandles
+    a transitive path there): the ontology must have no role class deeper than that."""
+    deep = "SELECT DISTINCT ?c WHERE { ?c rdfs:subClassOf* akg:Role }"
+    shallow = (
+        "SELECT DISTINCT ?c WHERE { { BIND(akg:Role AS ?c) } UNION { ?c rdfs:subClassOf akg:Role }"
+        " UNION { ?c rdfs:subClassOf/rdfs:subClassOf akg:Role } }"
+    )
+    prefixes = (
+        "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
+        "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+    )
+    found = [{str(r[0]) for r in oxi.query(prefixes + q).rows} for q in (deep, shallow)]
+    assert len(found[0]) >= 3 and found[0] == found[1]

@@ -7,6 +7,7 @@ with the curated graph into `urn:akg:test`, and asked through `RemoteStore` exac
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rdflib import BNode, Graph, Literal
@@ -22,6 +23,12 @@ from tests.virtuoso import Virtuoso, missing
 pytestmark = pytest.mark.virtuoso
 
 GRAPH = "urn:akg:test"
+COMBINED_GRAPH = "urn:akg:combined-sample"
+#: curated + a cut of the real ESCO and O*NET import (scripts/cut_combined_fixture.py)
+COMBINED_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "combined-sample.nt"
+ESCO_HAIR_REMOVAL = "http://data.europa.eu/esco/occupation/72413d91-f212-4ad6-bf95-8b78a37c041a"
+ONET_SKINCARE = "https://www.onetonline.org/link/summary/39-5094.00"
+ESCO_SKILL = "http://data.europa.eu/esco/skill/7d9d73a8-08df-4624-a5df-95cb220c0736"
 R = "https://w3id.org/aesthetics-kg/resource/"
 AKG = "https://w3id.org/aesthetics-kg/ontology#"
 AESTHETICIAN, ESTHETICIAN, LASER_TECH = (
@@ -69,14 +76,21 @@ CASES: list[tuple[str, dict[str, object]]] = [
 
 
 @pytest.fixture(scope="session")
-def virtuoso_url() -> Iterator[str]:
-    """A private Virtuoso holding the curated graph; its SPARQL URL names the graph as default."""
+def virtuoso() -> Iterator[Virtuoso]:
+    """A private Virtuoso holding the curated graph, and in a second graph the curated + imported sample."""
     why = missing()
     if why:
         pytest.fail(why, pytrace=False)
     with Virtuoso(max_rows=100_000) as v:
         v.load([ONTOLOGY], GRAPH)  # Virtuoso 7.2's Turtle loader reads roles.ttl as it is
-        yield v.endpoint(GRAPH)
+        v.load([ONTOLOGY, COMBINED_SAMPLE], COMBINED_GRAPH)
+        yield v
+
+
+@pytest.fixture(scope="session")
+def virtuoso_url(virtuoso: Virtuoso) -> str:
+    """The curated graph's SPARQL URL (it names the graph as default)."""
+    return virtuoso.endpoint(GRAPH)
 
 
 @pytest.fixture(scope="session")
@@ -168,6 +182,52 @@ def test_workspace_on_remote_store_answers_as_embedded(remote: RemoteStore, embe
             near.entity_graph, a, b
         )
     assert far.resolve_role("medical aesthetician") == near.resolve_role("medical aesthetician")
+
+
+@pytest.fixture(scope="session")
+def combined_stores(virtuoso: Virtuoso) -> dict[str, Store]:
+    """The combined sample in all three stores: rdflib, Oxigraph and the private Virtuoso."""
+    files = (COMBINED_SAMPLE,)
+    return {
+        "memory": open_store(StoreSpec("memory", files)),
+        "oxigraph": open_store(StoreSpec("oxigraph", files, root=virtuoso.dir / "stores")),
+        "remote": RemoteStore(virtuoso.endpoint(COMBINED_GRAPH)),
+    }
+
+
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("role_items", {"role": [ESCO_HAIR_REMOVAL, ONET_SKINCARE]}),
+        ("role_items", {"role": [ESCO_HAIR_REMOVAL]}),
+        ("role_items", {"role": [AESTHETICIAN, ESCO_HAIR_REMOVAL]}),
+        ("role_items", {}),
+        ("roles_by_item", {"item": ESCO_SKILL}),
+        ("roles_by_item", {"item": ESCO_SKILL, "essential_only": True}),
+        ("roles_by_item", {"item": R + "laser-hair-removal"}),
+    ],
+)
+def test_virtuoso_answers_every_row_for_imported_roles(name: str, params: dict, combined_stores: dict):
+    """Virtuoso 7.2.5 answered 1 row instead of 79 (role_items, two imported roles) and 1 instead of
+    17 (roles_by_item, an ESCO skill): it joined `?role a/rdfs:subClassOf+ akg:Role` to a pattern
+    with a variable predicate as a one-row check. The queries now find roles without a transitive path."""
+    answers = {kind: queries.run(store, name, params) for kind, store in combined_stores.items()}
+    want = _rows(name, answers["oxigraph"])
+    roles = {str(row[0]) for row in want}
+    wanted = set(params.get("role", ())) or None
+    assert len(want) > 1 and (roles == wanted if wanted else len(roles) > 1)
+    for kind in ("memory", "remote"):
+        assert not answers[kind].truncated
+        assert _rows(name, answers[kind]) == want, kind
+
+
+def test_workspace_projections_agree_on_the_combined_sample(combined_stores: dict):
+    near, far = Workspace(combined_stores["oxigraph"]), Workspace(combined_stores["remote"])
+    assert far.role_items == near.role_items
+    assert ESCO_HAIR_REMOVAL in near.role_items.roles and ONET_SKINCARE in near.role_items.roles
+    a, b = ESCO_HAIR_REMOVAL, ONET_SKINCARE
+    assert analysis.overlap_pair(far.role_items, a, b) == analysis.overlap_pair(near.role_items, a, b)
+    assert far.gap(a, b) == near.gap(a, b)
 
 
 def test_truncation_by_result_cap_is_detected():

@@ -207,7 +207,8 @@ class Virtuoso:
         """Bulk-load N-Triples/Turtle files into a named graph; any file the loader rejected raises."""
         data = self.dir / "data"
         names = []
-        for i, f in enumerate(files):
+        first = len(list(data.iterdir()))  # numbered on across calls: one name per file and graph
+        for i, f in enumerate(files, first):
             name = f"{i:03d}-{Path(f).name}"
             target = data / name
             try:
