@@ -20,6 +20,7 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):  # noqa: F
     wait(
         driver, lambda: element(driver, "cur-text") is not None and element(driver, "cur-text").is_displayed()
     )
+    wait(driver, lambda: element(driver, TARGETS) is not None)  # dropdowns load after plain inputs
     pick(driver, TARGETS, "medical aesthetician")
     pick(driver, TARGETS, "aesthetic medical laser technician")
     wait(driver, lambda: "3 every role needs" in driver.find_element(By.ID, "cur-plan-summary").text)
