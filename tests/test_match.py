@@ -109,3 +109,21 @@ def test_match_command_refuses_a_binary_file_in_one_line(tmp_path):
     out, err = io.StringIO(), io.StringIO()
     assert main(["match", str(f)], out, err) == 1
     assert err.getvalue().count("\n") == 1 and "binary" in err.getvalue()
+
+
+def test_matching_benchmark_holds_synonyms_out_and_scores_hits_and_ranks():
+    from benchmarks.matching import evaluate, held_out_synonyms
+
+    esco = [(r[0].replace(S, "http://data.europa.eu/esco/skill/"), *r[1:]) for r in _rows(ITEMS)]
+    esco.append(("http://data.europa.eu/esco/skill/lhr", SKILL, "ESCO", "x", ALT, "depilation by laser"))
+    pairs = held_out_synonyms(esco, 10)
+    assert [e for _s, e in pairs] == [
+        "http://data.europa.eu/esco/skill/lhr"
+    ]  # the only skill with two synonyms
+    index = build_index(esco, exclude=frozenset((e, s) for s, e in pairs))
+    cases = [
+        ("laser hair removal", frozenset({"http://data.europa.eu/esco/skill/lhr"})),
+        ("xyzzy", frozenset({"x"})),
+    ]
+    r = evaluate(index, cases)
+    assert (r["hit@5"], r["mrr"]) == (0.5, 0.5)
