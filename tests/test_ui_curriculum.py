@@ -98,3 +98,23 @@ def test_uploaded_export_comes_back_with_its_decisions(ws):
     assert msg == "mine.csv: 1 outcomes read."
     assert doc["outcomes"][0]["matches"][0]["decision"] == "accepted" and title == "mine"
     assert doc["version"] == 0 and doc["id"] != "x1"
+
+
+def test_ten_megabytes_pasted_or_uploaded_get_a_message_not_a_silent_413(ui_app):
+    body = (
+        b'{"output": "x", "inputs": [{"id": "cur-text", "property": "value", "value": "'
+        + b"x" * (10 << 20)
+        + b'"}]}'
+    )
+    client = ui_app.server.test_client()
+    r = client.post("/_dash-update-component", data=body, content_type="application/json")
+    assert r.status_code == 200
+    message = r.get_json()["response"]["cur-message"]["children"]
+    assert message.startswith("What you sent is over 2,000,000 bytes") and "split it" in message
+    big = client.post("/sparql", data=b"x" * (3 << 20), content_type="application/sparql-query")
+    assert big.status_code == 413  # other routes keep their own answer
+
+
+def test_pasting_over_a_megabyte_is_refused_in_one_line(ws):
+    doc, view, msg = T.propose_matches(1, "laser hair removal\n" * 60_000, "t", [MA], None)
+    assert doc is no_update and view is no_update and "too big for a curriculum" in msg

@@ -12,7 +12,7 @@ from graph import queries
 from graph.paths import VAR
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import callbacks, layout  # noqa: F401 - importing callbacks registers them
+from graph.ui import callbacks, layout
 from graph.ui.context import DEFAULT_SEED_ABOVE, Context
 from graph.workspace import Workspace
 
@@ -46,6 +46,7 @@ def create_app(
         update_title=None,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.server.register_error_handler(413, callbacks.curriculum_tab.too_big)  # a pasted 10 MB curriculum
     context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
     # saved curricula: their own persistent store, opened on first use (AKG_CURRICULA or var/curricula)

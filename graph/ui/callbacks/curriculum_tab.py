@@ -17,11 +17,29 @@ from graph import curriculum as P
 from graph.errors import GraphError
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
-from graph.uploads import Line, UploadError, decode
+from graph.uploads import MAX_BYTES, Line, UploadError, decode
 from graph.uploads import parse as parse_outcomes
 
 PROPOSALS = 3  # matches proposed per outcome
 _open_lock = threading.Lock()
+
+
+def too_big(error):
+    """A callback body over the app's limit is a pasted or uploaded curriculum: say so where people look.
+
+    Flask refuses such a body (413) before any callback runs, and the page would show nothing; the
+    renderer applies this answer as an update of the tab's message, and nothing else changes.
+    """
+    from flask import jsonify, request
+
+    if not request.path.endswith("/_dash-update-component"):
+        return error
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    text = (
+        f"What you sent is over {limit:,} bytes: a curriculum is at most {MAX_BYTES:,} bytes of text; "
+        "split it into parts"
+    )
+    return jsonify({"multi": True, "response": {"cur-message": {"children": text}}})
 
 
 def curricula_store() -> K.CurriculumStore:
