@@ -70,7 +70,11 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     # a second browser still on version 0 gets a conflict, and the saved version stays
     _, clash, _ = T.save(1, doc, "Other title", [MA])
     assert "saved by someone else" in clash
-    back, _view, opened, title, roles = T.open_saved(1, saved["id"])
+    back, _view, opened, title, roles, text = T.open_saved(1, saved["id"])
+    assert text == "Lasers,Perform laser hair removal"  # no header: one plain outcome, no module
+    # proposing again from the editor keeps the decisions already taken
+    again, _v, _m = T.propose_matches(2, text, "Laser course", [MA, AMLT], back)
+    assert again["outcomes"] == back["outcomes"] and again["version"] == 1
     assert back["version"] == 1 and title == "Laser course" and roles == [MA, AMLT] and "version 1" in opened
     cov = T.coverage(back, [MA, AMLT])
     text = str(cov)
@@ -118,3 +122,14 @@ def test_ten_megabytes_pasted_or_uploaded_get_a_message_not_a_silent_413(ui_app)
 def test_pasting_over_a_megabyte_is_refused_in_one_line(ws):
     doc, view, msg = T.propose_matches(1, "laser hair removal\n" * 60_000, "t", [MA], None)
     assert doc is no_update and view is no_update and "too big for a curriculum" in msg
+
+
+def test_editor_text_of_a_curriculum_with_modules_reads_back_the_same():
+    from graph.uploads import parse
+
+    c = K.Curriculum("x", "t", (), (K.Outcome("Operate lasers, safely", "Lasers"), K.Outcome("Peel", "Skin")))
+    text = T.outcomes_text(c)
+    assert [(x.module, x.outcome) for x in parse(text)] == [
+        ("Lasers", "Operate lasers, safely"),
+        ("Skin", "Peel"),
+    ]

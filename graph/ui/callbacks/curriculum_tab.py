@@ -7,6 +7,8 @@ of those live in the small functions below. Every number a person sees opens to 
 from __future__ import annotations
 
 import base64
+import csv
+import io
 import threading
 
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
@@ -124,11 +126,17 @@ def plan_download(_md, _csv, roles):
 def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
     index = ws.match_index
+    before = {  # decisions already taken on an outcome that is still there stay taken
+        (o["text"], m["item"]): m["decision"] for o in (base or {}).get("outcomes", ()) for m in o["matches"]
+    }
     outcomes = tuple(
         K.Outcome(
             x.outcome,
             x.module,
-            tuple(K.Decision(m.iri, m.label, m.score) for m in index.match(x.outcome, top=PROPOSALS)),
+            tuple(
+                K.Decision(m.iri, m.label, m.score, before.get((x.outcome, m.iri), "proposed"))
+                for m in index.match(x.outcome, top=PROPOSALS)
+            ),
         )
         for x in lines
     )
@@ -298,20 +306,32 @@ def list_saved(tab):
     Output("cur-message", "children", allow_duplicate=True),
     Output("cur-title", "value", allow_duplicate=True),
     Output(role_picker("cur-roles"), "value"),
+    Output("cur-text", "value"),
     Input("cur-open", "n_clicks"),
     State("cur-saved", "value"),
     prevent_initial_call=True,
 )
 def open_saved(_n, cid):
-    """Open a saved curriculum: its outcomes, decisions, target roles and version."""
+    """Open a saved curriculum: its outcomes (back in the editor), decisions, target roles and version."""
     if not cid:
-        return no_update, no_update, "Choose a saved curriculum first.", no_update, no_update
+        return no_update, no_update, "Choose a saved curriculum first.", no_update, no_update, no_update
     try:
         c = curricula_store().load(cid)
     except GraphError as exc:
-        return no_update, no_update, str(exc), no_update, no_update
+        return no_update, no_update, str(exc), no_update, no_update, no_update
     msg = f"Opened “{c.title}”, version {c.version} (saved {c.modified})."
-    return K.to_json(c), proposals_view(c), msg, c.title, list(c.roles)
+    return K.to_json(c), proposals_view(c), msg, c.title, list(c.roles), outcomes_text(c)
+
+
+def outcomes_text(c: K.Curriculum) -> str:
+    """The outcomes as the editor shows them: plain lines, or a module,outcome CSV when modules are named."""
+    if not any(o.module for o in c.outcomes):
+        return "\n".join(o.text for o in c.outcomes)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("module", "outcome"))
+    w.writerows((o.module, o.text) for o in c.outcomes)
+    return buf.getvalue()
 
 
 @callback(
