@@ -62,11 +62,38 @@ def serve(spec: StoreSpec, host: str, port: int, threads: int = 4) -> None:
     Server().run()
 
 
+def check_store(spec: StoreSpec) -> None:
+    """Open the store once (building it on a cold start) in a forked child; GraphError if it cannot open.
+
+    The server's own process must never open a persisted store: the worker gunicorn forks from it
+    would inherit RocksDB's background threads half-alive and crash when it exits (SIGSEGV, SIGABRT).
+    """
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: report the error (if any) through the pipe, exit without finalizers
+        os.close(read)
+        message = b""
+        try:
+            open_store(spec).close()
+        except GraphError as exc:
+            message = str(exc).encode()
+        except BaseException as exc:
+            message = f"cannot open the store: {exc!r}".encode()
+        os.write(write, message)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as f:
+        message = f.read().decode()
+    os.waitpid(pid, 0)
+    if message:
+        raise GraphError(message)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         spec = StoreSpec.parse(args.store, data_files(args.data))
-        open_store(spec).close()  # bad --data or --store fails here with one line, before any server starts
+        check_store(spec)  # bad --data or --store fails here with one line, before any server starts
         if args.debug:
             from graph.ui.app import create_app
 
@@ -76,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     except GraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import re
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from rdflib import URIRef
 
@@ -22,6 +25,8 @@ from graph.stores import Result, Store, StoreSpec, open_store
 from graph.terms import AKG
 
 if TYPE_CHECKING:
+    import subprocess
+
     import networkx as nx
 
     from graph.curriculum import Plan, RoleCoverage
@@ -30,6 +35,56 @@ if TYPE_CHECKING:
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 CACHE_VERSION = 1  # bump when a cached projection's shape changes
 SEARCH_LIMIT = 50  # search_labels.rq's LIMIT
+
+
+WARM = ("role_names", "index", "role_items", "match_index")  # what warm() builds, in this order
+
+
+def _warm_in_child(spec: StoreSpec) -> bool:
+    """Build a persisted store's projections into its on-disk cache in a child process; True if it did.
+
+    A plain subprocess, not multiprocessing: nothing re-imports the server's main module, and an
+    exit handler terminates the child if the app stops first.
+    """
+    import atexit
+    import subprocess
+
+    from graph.paths import ROOT
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from graph.workspace import _build_cache; _build_cache(sys.stdin.buffer)",
+        ],
+        stdin=subprocess.PIPE,
+        env=env,
+    )
+    stop = functools.partial(_stop, proc)
+    atexit.register(stop)
+    assert proc.stdin is not None
+    with proc.stdin:
+        pickle.dump(spec, proc.stdin)
+    code = proc.wait()
+    atexit.unregister(stop)
+    return code == 0
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """Terminate the warming child at exit (it only reads the store and writes files atomically)."""
+    proc.terminate()
+    proc.wait(timeout=5)
+
+
+def _build_cache(spec_pickle: BinaryIO) -> None:
+    """The child's work: open the store read-only and build (so cache) every projection warm() needs."""
+    ws = Workspace.open(pickle.load(spec_pickle))
+    for name in WARM:
+        getattr(ws, name)
 
 
 def kind_name(kind: str) -> str:
@@ -81,13 +136,17 @@ class Workspace:
                     return pickle.load(f)
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
                 pass
+        if path is None:
+            return build()
+        started = time.monotonic()  # a persisted store is a big one: its projections take seconds to build
+        sys.stderr.write(f"building the {name} projection (once; cached beside the store)…\n")
         value = build()
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
-            with tmp.open("wb") as f:
-                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
+        sys.stderr.write(f"built the {name} projection in {time.monotonic() - started:.1f} s\n")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
+        with tmp.open("wb") as f:
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
         return value
 
     def ready(self, name: str) -> bool:
@@ -95,10 +154,18 @@ class Workspace:
         return name in self.__dict__
 
     def warm(self) -> threading.Thread:
-        """Build the big projections in a background thread, off the first page's path."""
+        """Build the big projections off the first page's path, so that stopping the app is always safe.
+
+        A persisted store's projections are built by a child process that writes them beside the
+        store; this thread only waits for it and reads the files back. No thread of the app is then
+        inside Oxigraph when the interpreter shuts down (that crashed the worker with SIGSEGV or
+        SIGABRT), and the child is simply terminated if the app stops first.
+        """
 
         def build() -> None:
-            for name in ("role_names", "index", "role_items", "match_index"):
+            if self.cache_dir is not None and self.spec is not None and not _warm_in_child(self.spec):
+                return  # the child failed: leave the projections to be built on demand
+            for name in WARM:
                 getattr(self, name)
 
         t = threading.Thread(target=build, name="akg-warm", daemon=True)

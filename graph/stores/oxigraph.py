@@ -7,9 +7,11 @@ import itertools
 import os
 import re
 import shutil
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -97,10 +99,13 @@ def _converter() -> Callable[[ox.NamedNode | ox.BlankNode | ox.Literal | None], 
 _MISSING = object()
 
 
-def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -> ox.Store:
+def build_oxigraph(
+    paths: Sequence[str | Path], directory: Path | None = None, *, progress: TextIO | None = None
+) -> ox.Store:
     """Load files into a new Oxigraph store (in memory, or in `directory`), each file in its own graph.
 
-    Nothing is kept on error.
+    Nothing is kept on error. With `progress` (a stream), each file's bytes read so far show as a
+    tqdm bar: a cold build of ESCO and O*NET takes seconds to tens of seconds, and silence looks like a hang.
     """
     checked = named_sources(paths)
     if directory:
@@ -109,7 +114,7 @@ def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -
     try:
         for path, fmt, name in checked:
             try:
-                store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(name))
+                _bulk_load(store, path, fmt, ox.NamedNode(name), progress)
             except SyntaxError as exc:
                 raise syntax_error(path, exc) from None
         store.flush()
@@ -119,6 +124,22 @@ def build_oxigraph(paths: Sequence[str | Path], directory: Path | None = None) -
             shutil.rmtree(directory, ignore_errors=True)
         raise
     return store
+
+
+def _bulk_load(
+    store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode, progress: TextIO | None
+) -> None:
+    if progress is None:
+        store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        return
+    from tqdm import tqdm
+
+    size = path.stat().st_size
+    with (
+        path.open("rb") as f,
+        tqdm.wrapattr(f, "read", total=size, desc=f"building store: {path.name}", file=progress) as read,
+    ):
+        store.bulk_load(input=read, format=fmt, to_graph=graph)
 
 
 def fingerprint(paths: Sequence[str | Path]) -> str:
@@ -138,7 +159,7 @@ def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
         root.mkdir(parents=True, exist_ok=True)
         tmp = root / f".tmp-{os.getpid()}-{threading.get_ident()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        store = build_oxigraph(paths, tmp)
+        store = build_oxigraph(paths, tmp, progress=sys.stderr)
         del store
         try:
             os.rename(tmp, final)
