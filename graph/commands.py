@@ -27,7 +27,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate files against the shapes; problems one per line, exit 1; counts on success."""
     from graph.validate import validate
 
-    files = [Path(f) for f in args.files] or [ONTOLOGY, *args.data]
+    files = [_shown(Path(f)) for f in args.files] or [_shown(ONTOLOGY), *args.data]
     report = validate(files)
     if not report.conforms:
         for line in report.problems:
@@ -37,6 +37,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
     emit(report.counts, ("class", "count"), args.format, out)
     return 0
+
+
+def _shown(path: Path) -> Path:
+    """A path as a person would type it here: relative to the working directory when under it."""
+    try:
+        return path.resolve().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -173,7 +181,8 @@ def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise GraphError(f"no category {args.category!r}; expected one of {known}")
     m = analysis.overlap_matrix(ws.role_items, roles, category=args.category, weighted=args.weighted)
     rows = [(ws.label(a), ws.label(b), round(j, 3), s) for a, b, j, s in m.top_pairs(args.top)]
-    emit(rows, ("role_a", "role_b", "jaccard", "shared"), args.format, out)
+    similarity = "weighted_jaccard" if args.weighted else "jaccard"
+    emit(rows, ("role_a", "role_b", similarity, "shared"), args.format, out)
     return 0
 
 
