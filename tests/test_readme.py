@@ -64,8 +64,10 @@ def run(clone: Path, command: str) -> subprocess.CompletedProcess:
     """A command line as a user types it in the clone, `python` being this test's interpreter."""
     bin_dir = clone.parent / "bin"
     bin_dir.mkdir(exist_ok=True)
-    if not (bin_dir / "python").exists():
-        (bin_dir / "python").symlink_to(sys.executable)
+    python = bin_dir / "python"
+    if not python.exists():  # a wrapper, not a link: a virtualenv's python finds its packages by its own path
+        python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+        python.chmod(0o755)
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "AKG_VAR")}
     env["PATH"] = f"{bin_dir}{os.pathsep}{env['PATH']}"
     return subprocess.run(
