@@ -12,6 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any, TextIO
 
 from graph.paths import ROOT
@@ -35,25 +36,47 @@ def configure(parser: argparse.ArgumentParser) -> None:
     """Add the start-up benchmark's options."""
     parser.add_argument("--repeat", type=int, default=7, help="runs per command line (default 7)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also time another checkout of the project (e.g. an older commit), interleaved, for a fair comparison",
+    )
 
 
-def measure(argv: tuple[str, ...], repeat: int) -> dict[str, Any]:
-    """Wall times of `python -m graph ARGV` in fresh processes, and which heavy modules it imported."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "graph", *argv], cwd=ROOT, capture_output=True, check=True)
-        times.append(time.perf_counter() - start)
+def _once(argv: tuple[str, ...], root: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "graph", *argv], cwd=root, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def _heavy(argv: tuple[str, ...], root: Path) -> list[str]:
     probe = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "graph", *argv], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-X", "importtime", "-m", "graph", *argv], cwd=root, capture_output=True, text=True
     )
     imported = {line.rsplit("|", 1)[-1].strip() for line in probe.stderr.splitlines() if "|" in line}
-    return {
+    return [m for m in HEAVY if m in imported]
+
+
+def measure(argv: tuple[str, ...], repeat: int, other: Path | None = None) -> dict[str, Any]:
+    """Wall times of `python -m graph ARGV` in fresh processes, which heavy modules it imported, and
+    the same for another checkout when given (runs interleaved, so both see the same machine load)."""
+    times: list[float] = []
+    theirs: list[float] = []
+    for _ in range(repeat):
+        times.append(_once(argv, ROOT))
+        if other is not None:
+            theirs.append(_once(argv, other))
+    row = {
         "command": " ".join(argv),
         "min_ms": round(min(times) * 1000, 1),
         "median_ms": round(statistics.median(times) * 1000, 1),
-        "heavy_imports": [m for m in HEAVY if m in imported],
+        "heavy_imports": _heavy(argv, ROOT),
     }
+    if other is not None:
+        row["other_median_ms"] = round(statistics.median(theirs) * 1000, 1)
+        row["other_heavy_imports"] = _heavy(argv, other)
+    return row
 
 
 def baseline(repeat: int) -> float:
@@ -68,15 +91,26 @@ def baseline(repeat: int) -> float:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     """Time every command line and print a table (or JSON)."""
-    rows = [measure(c, args.repeat) for c in COMMANDS]
+    rows = [measure(c, args.repeat, args.compare) for c in COMMANDS]
     report = {"python_alone_ms": baseline(args.repeat), "repeat": args.repeat, "commands": rows}
+    if args.compare:
+        report["other"] = str(args.compare)
     if args.json:
         json.dump(report, out, indent=2)
         out.write("\n")
         return 0
     out.write(f"start-up, {args.repeat} runs each (python alone: {report['python_alone_ms']} ms median)\n")
-    out.write(f"{'command':<66} {'min ms':>8} {'median ms':>10}  heavy imports\n")
+    other = f" {'other median':>12}" if args.compare else ""
+    out.write(f"{'command':<66} {'min ms':>8} {'median ms':>10}{other}  heavy imports\n")
     for r in rows:
         heavy = ", ".join(r["heavy_imports"]) or "-"
-        out.write(f"{'python -m graph ' + r['command']:<66} {r['min_ms']:>8} {r['median_ms']:>10}  {heavy}\n")
+        theirs = f" {r['other_median_ms']:>12}" if args.compare else ""
+        line = (
+            f"{'python -m graph ' + r['command']:<66} {r['min_ms']:>8} {r['median_ms']:>10}{theirs}  {heavy}"
+        )
+        if args.compare:
+            line += f"  (other: {', '.join(r['other_heavy_imports']) or '-'})"
+        out.write(line + "\n")
+    if args.compare:
+        out.write(f"other: {args.compare}\n")
     return 0

@@ -109,7 +109,7 @@ class Workspace:
         self.spec = spec
         self.cache_dir = cache_dir
         self._lock = threading.RLock()
-        self._partial: dict[tuple[str, ...], RoleItems] = {}
+        self._some_role_items = functools.lru_cache(maxsize=256)(self._query_role_items)
 
     @classmethod
     def open(cls, spec: StoreSpec | None = None) -> Workspace:
@@ -221,15 +221,12 @@ class Workspace:
         """
         if self.ready("role_items"):
             return self.role_items
-        key = tuple(sorted(set(roles)))
-        hit = self._partial.get(key)
-        if hit is None:
-            rows = queries.run(self.store, "role_items", {"role": [URIRef(r) for r in key]}) if key else None
-            hit = role_items(rows or Result("SELECT", ("role",)), self.item_mappings)
-            if len(self._partial) >= 256:
-                self._partial.clear()
-            self._partial[key] = hit
-        return hit
+        return self._some_role_items(tuple(sorted(set(roles))))
+
+    def _query_role_items(self, roles: tuple[str, ...]) -> RoleItems:
+        """role_items.rq for just these roles (the per-workspace LRU cache in __init__ keeps 256)."""
+        rows = queries.run(self.store, "role_items", {"role": [URIRef(r) for r in roles]}) if roles else None
+        return role_items(rows or Result("SELECT", ("role",)), self.item_mappings)
 
     @cached_property
     def role_names(self) -> dict[str, str]:
