@@ -40,11 +40,18 @@ def shell_examples(text: str) -> list[tuple[str, list[str]]]:
         while i < len(lines) and not lines[i].startswith("    $ "):
             if lines[i].startswith("    "):
                 expected.append(lines[i][4:].rstrip())
-            elif not lines[i] and i + 1 < len(lines) and lines[i + 1].startswith("    "):
+            elif (
+                not lines[i]
+                and i + 1 < len(lines)
+                and lines[i + 1].startswith("    ")
+                and not lines[i + 1].startswith("    $ ")
+            ):
                 expected.append("")  # a blank line inside the excerpt
             else:
                 break
             i += 1
+        while expected and not expected[-1]:
+            expected.pop()
         examples.append((command, expected))
     return examples
 
