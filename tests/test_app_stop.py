@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from graph.paths import ROOT
-from graph.ui.callbacks import DEFAULT_SEED_ABOVE
+from graph.ui.context import DEFAULT_SEED_ABOVE
 
 CRASHES = ("SIGSEGV", "SIGABRT", "SIGKILL", "terminate called", "Traceback", "core dumped")
 
