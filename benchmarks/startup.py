@@ -44,10 +44,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _once(argv: tuple[str, ...], root: Path) -> float:
+def _once(argv: tuple[str, ...], root: Path, *, check: bool = True) -> float | None:
+    """Seconds for one whole process; None when another checkout lacks the command."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "graph", *argv], cwd=root, capture_output=True, check=True)
-    return time.perf_counter() - start
+    done = subprocess.run([sys.executable, "-m", "graph", *argv], cwd=root, capture_output=True, check=check)
+    return time.perf_counter() - start if done.returncode == 0 else None
 
 
 def _heavy(argv: tuple[str, ...], root: Path) -> list[str]:
@@ -62,11 +63,11 @@ def measure(argv: tuple[str, ...], repeat: int, other: Path | None = None) -> di
     """Wall times of `python -m graph ARGV` in fresh processes, which heavy modules it imported, and
     the same for another checkout when given (runs interleaved, so both see the same machine load)."""
     times: list[float] = []
-    theirs: list[float] = []
+    theirs: list[float | None] = []
     for _ in range(repeat):
-        times.append(_once(argv, ROOT))
+        times.append(_once(argv, ROOT) or 0.0)
         if other is not None:
-            theirs.append(_once(argv, other))
+            theirs.append(_once(argv, other, check=False))
     row = {
         "command": " ".join(argv),
         "min_ms": round(min(times) * 1000, 1),
@@ -74,7 +75,8 @@ def measure(argv: tuple[str, ...], repeat: int, other: Path | None = None) -> di
         "heavy_imports": _heavy(argv, ROOT),
     }
     if other is not None:
-        row["other_median_ms"] = round(statistics.median(theirs) * 1000, 1)
+        ok = [t for t in theirs if t is not None]
+        row["other_median_ms"] = round(statistics.median(ok) * 1000, 1) if ok else None
         row["other_heavy_imports"] = _heavy(argv, other)
     return row
 
@@ -104,7 +106,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     out.write(f"{'command':<66} {'min ms':>8} {'median ms':>10}{other}  heavy imports\n")
     for r in rows:
         heavy = ", ".join(r["heavy_imports"]) or "-"
-        theirs = f" {r['other_median_ms']:>12}" if args.compare else ""
+        theirs = f" {r['other_median_ms'] or 'n/a':>12}" if args.compare else ""
         line = (
             f"{'python -m graph ' + r['command']:<66} {r['min_ms']:>8} {r['median_ms']:>10}{theirs}  {heavy}"
         )
