@@ -2,7 +2,7 @@
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
-query or name error (one line, never a traceback), 2 a usage error.
+query or name error, 2 a usage error: each one line, never a traceback.
 """
 
 from __future__ import annotations
@@ -79,7 +79,11 @@ def global_options(*, after: bool) -> argparse.ArgumentParser:
 
 
 def spread_data(argv: Sequence[str]) -> list[str]:
-    """Give each file after `--data a.ttl b.nt` its own --data: argparse's nargs="+" would take the subcommand too."""
+    """Give each file after `--data a.ttl b.nt` its own --data: argparse's nargs="+" would take the subcommand too.
+
+    >>> spread_data(["--data", "a.ttl", "b.nt", "gap", "x.ttl", "y"])
+    ['--data', 'a.ttl', '--data', 'b.nt', 'gap', 'x.ttl', 'y']
+    """
     spread: list[str] = []
     taking = False  # the previous argument was --data or one of its files
     for arg in argv:
