@@ -223,22 +223,13 @@ def test_several_data_files_after_one_data_option_leave_the_subcommand_alone(tmp
     assert before[1] == after[1] == split[1]
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        "validate",
-        "stats",
-        "query",
-        "sparql",
-        "overlap",
-        "gap",
-        "curriculum",
-        "match",
-        "path",
-        "export",
-        "import",
-    ],
-)
+def _subcommands() -> list[str]:
+    from graph.cli import parser
+
+    return sorted(next(a for a in parser()._actions if a.dest == "command").choices)
+
+
+@pytest.mark.parametrize("command", _subcommands())
 def test_every_subcommand_help_names_the_global_options_and_its_arguments(command, capsys):
     code, _, _ = run(command, "--help")
     text = capsys.readouterr().out
