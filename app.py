@@ -84,9 +84,13 @@ def check_store(spec: StoreSpec) -> None:
     os.close(write)
     with os.fdopen(read, "rb") as f:
         message = f.read().decode()
-    os.waitpid(pid, 0)
+    _, status = os.waitpid(pid, 0)
     if message:
         raise GraphError(message)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise GraphError(
+            f"opening the store stopped ({os.waitstatus_to_exitcode(status)}): out of memory or killed?"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
