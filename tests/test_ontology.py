@@ -353,6 +353,7 @@ def broken_report(graph, shapes) -> tuple[bool, Graph, str]:
         broken.add((AKGR["medical-aesthetician"], SKOS.closeMatch, target))
     broken.add((AKGR["optics"], SKOS.exactMatch, URIRef("https://example.org/optics")))
     broken.remove((AKGR["stat-skincare-specialists-salary-2018"], AKG.year, None))
+    broken.remove((AKGR["led-therapy"], AKG.alignmentNote, None))
     return pyshacl.validate(broken, shacl_graph=shapes, inference="none")
 
 
@@ -420,6 +421,12 @@ def test_statistic_without_time_fails(broken_report):
     assert any("needs a reference time" in m for m in messages)
 
 
+def test_item_without_alignment_or_note_fails(broken_report):
+    _, report, _ = broken_report
+    messages = messages_for(report, AKGR["led-therapy"])
+    assert any("neither a SKOS match" in m and "akg:alignmentNote" in m for m in messages)
+
+
 def test_only_the_planted_defects_are_reported(broken_report):
     _, report, _ = broken_report
     focus_nodes = set(report.objects(None, SH.focusNode))
@@ -429,4 +436,5 @@ def test_only_the_planted_defects_are_reported(broken_report):
         AKGR["medical-aesthetician"],
         AKGR["optics"],
         AKGR["stat-skincare-specialists-salary-2018"],
+        AKGR["led-therapy"],
     }
