@@ -59,8 +59,8 @@ def test_resolve_by_iri_curie_label_and_synonym(index, text):
 def test_ambiguous_synonym_lists_both(index):
     with pytest.raises(ResolveError) as err:
         resolve(index, "ipl")
-    assert err.value.candidates == ["IPL device (akgr:ipl_device)", "IPL treatment (akgr:ipl_treatment)"]
-    assert str(err.value).startswith("'ipl' is ambiguous; closest: IPL device (akgr:ipl_device)")
+    assert err.value.candidates == ["IPL device (akgr:ipl_device, curated device)", "IPL treatment (akgr:ipl_treatment, curated procedure)"]
+    assert str(err.value).startswith("'ipl' is ambiguous; closest: IPL device (akgr:ipl_device, curated device)")
 
 
 def test_kinds_picks_among_namesakes(index):
@@ -79,18 +79,18 @@ def test_unknown_name_lists_the_closest(index):
     with pytest.raises(ResolveError) as err:
         resolve(index, "Botux")
     # difflib: "botux" ~ "botox" ratio 2*4/10 = 0.8 >= 0.5; nothing else is that close
-    assert err.value.candidates == ["Botulinum toxin injection (akgr:botox)"]
-    assert "no entity named 'Botux'; closest: Botulinum toxin injection (akgr:botox)" in str(err.value)
+    assert err.value.candidates == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
+    assert "no entity named 'Botux'; closest: Botulinum toxin injection (akgr:botox, curated procedure)" in str(err.value)
 
 
 def test_closest_lists_an_entity_once_though_several_of_its_names_match(index):
     # difflib matches "anti-wrinkle injection" and "botulinum toxin injection": both name botox
-    assert closest(index, "injection") == ["Botulinum toxin injection (akgr:botox)"]
+    assert closest(index, "injection") == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
 
 
 def test_closest_adds_names_that_contain_it(index):
     # "wrinkle" vs "anti-wrinkle injection": ratio 2*7/29 = 0.48 < 0.5, but the name contains it
-    assert closest(index, "wrinkle") == ["Botulinum toxin injection (akgr:botox)"]
+    assert closest(index, "wrinkle") == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
 
 
 def test_empty_name_errors(index):
@@ -101,7 +101,7 @@ def test_empty_name_errors(index):
 
 def test_closest_with_kinds_does_not_suggest_a_namesake_of_another_kind(index):
     # "ipx" ~ "ipl" (ratio 2*2/6 = 0.67); "ipl" names the device and the treatment, a Procedure
-    assert closest(index, "ipx", {DEVICE}) == ["IPL device (akgr:ipl_device)"]
+    assert closest(index, "ipx", {DEVICE}) == ["IPL device (akgr:ipl_device, curated device)"]
     with pytest.raises(ResolveError) as err:
         resolve(index, "ipx", kinds=[DEVICE])
-    assert err.value.candidates == ["IPL device (akgr:ipl_device)"]
+    assert err.value.candidates == ["IPL device (akgr:ipl_device, curated device)"]
