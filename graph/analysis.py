@@ -114,7 +114,8 @@ def overlap_pair(ri: RoleItems, a: str, b: str) -> PairOverlap:
     cats = sorted(set(ri.items_of(a)) | set(ri.items_of(b)), key=lambda i: ri.category[i])
     names = sorted({ri.category[i] for i in cats})
     per = tuple(
-        _category_overlap(c, ri.items_of(a, category=c), ri.items_of(b, category=c), ri.partial) for c in names
+        _category_overlap(c, ri.items_of(a, category=c), ri.items_of(b, category=c), ri.partial)
+        for c in names
     )
     return PairOverlap(a, b, per, _category_overlap("all", ri.items_of(a), ri.items_of(b), ri.partial))
 

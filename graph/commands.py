@@ -333,7 +333,9 @@ def cmd_align_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 0
     emit([r for r in rows if r[2] != "none"], columns, args.format, out)
     out.write("\nwithout a match (the note in the data says why):\n")
-    out.write("".join(f"  {kind} {item}: {note}\n" for kind, item, rel, _f, note, _i in rows if rel == "none"))
+    out.write(
+        "".join(f"  {kind} {item}: {note}\n" for kind, item, rel, _f, note, _i in rows if rel == "none")
+    )
     per = ", ".join(f"{counts[k]} {k}" for k in _RELATION_ORDER)
     out.write(
         f"{len(seen)} curated items: {len(matched)} aligned by {sum(counts.values())} matches ({per}); "

@@ -20,7 +20,11 @@ if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only when a projection needs
 _GENERIC_CATEGORIES = ("skills", "tools", "technology")
 #: SKOS relations that make two items one (exact, close) and those that only link them (partial credit)
 SAME = (str(SKOS.exactMatch), str(SKOS.closeMatch))
-PARTIAL = {str(SKOS.broadMatch): "broader", str(SKOS.narrowMatch): "narrower", str(SKOS.relatedMatch): "related"}
+PARTIAL = {
+    str(SKOS.broadMatch): "broader",
+    str(SKOS.narrowMatch): "narrower",
+    str(SKOS.relatedMatch): "related",
+}
 #: a partial link read from the other end: A broadMatch B (B broader) is B narrower-than A
 _REVERSE = {"broader": "narrower", "narrower": "broader", "related": "related"}
 
@@ -94,7 +98,9 @@ def _ours(iri: str) -> bool:
 def partial_links(mapping_rows: Result | None, canon: dict[str, str]) -> dict[str, dict[str, str]]:
     """Broad, narrow and related matches between items, both ways round, on canonical items."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
-    for row in sorted(mapping_rows.rows if mapping_rows else (), key=lambda r: (str(r[0]), str(r[1]), str(r[2]))):
+    for row in sorted(
+        mapping_rows.rows if mapping_rows else (), key=lambda r: (str(r[0]), str(r[1]), str(r[2]))
+    ):
         kind = PARTIAL.get(str(row[2]))
         if kind is None:
             continue

@@ -104,9 +104,7 @@ def resolve_name(index: EntityIndex, text: str, *, kinds: Iterable[str] | None =
     if iri in index.entries:
         return Resolution(_checked(index, iri, wanted, text))
     key = name.casefold()
-    hits = sorted(
-        i for i in index.by_name.get(key, ()) if not wanted or index.entries[i].kind in wanted
-    )
+    hits = sorted(i for i in index.by_name.get(key, ()) if not wanted or index.entries[i].kind in wanted)
     preferred = [i for i in hits if index.entries[i].label.casefold() == key]
     tied = preferred or hits  # an exact preferred label beats a synonym of another entity
     if len(tied) == 1:
@@ -117,7 +115,10 @@ def resolve_name(index: EntityIndex, text: str, *, kinds: Iterable[str] | None =
     options = [describe(index, i) for i in sorted(tied, key=lambda i: (framework(i) != "curated", i))]
     if len(curated) == 1:
         others = ", ".join(describe(index, i) for i in tied if i != curated[0])
-        return Resolution(URIRef(curated[0]), f"{text!r} also names {others}; using the curated one (give an IRI or CURIE for another)")
+        return Resolution(
+            URIRef(curated[0]),
+            f"{text!r} also names {others}; using the curated one (give an IRI or CURIE for another)",
+        )
     raise ResolveError(f"{text!r} is ambiguous", options)
 
 
@@ -202,7 +203,14 @@ def search(index: EntityIndex, text: str, *, limit: int = 50) -> list[Hit]:
             rank = match_rank(name, text)
             if rank is None:
                 continue
-            key = (rank, 0 if name == entry.label else 1, len(entry.label), entry.label.lower(), entry.iri, name)
+            key = (
+                rank,
+                0 if name == entry.label else 1,
+                len(entry.label),
+                entry.label.lower(),
+                entry.iri,
+                name,
+            )
             if entry.iri not in best or key < best[entry.iri]:
                 best[entry.iri] = key
     ranked = sorted(best.values())[:limit]

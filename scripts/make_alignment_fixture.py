@@ -110,8 +110,9 @@ def main() -> int:
             "Task Statements.txt": keep_task,
             "Tools Used.txt": lambda r: False,
             "Technology Skills.txt": lambda r: False,
-            "Related Occupations.txt": lambda r: r["O*NET-SOC Code"] in socs
-            and r["Related O*NET-SOC Code"] in socs,
+            "Related Occupations.txt": lambda r: (
+                r["O*NET-SOC Code"] in socs and r["Related O*NET-SOC Code"] in socs
+            ),
         }.get(name, lambda r: r["O*NET-SOC Code"] in socs)
         cut_tsv(onet_dir / name, out / "onet" / name, keep)
     with (onet_dir / "Occupation Data.txt").open(encoding="utf-8") as f:

@@ -491,7 +491,9 @@ def test_every_mapped_framework_iri_exists_in_the_reference_files(graph):
         column = tasks[0].split("\t").index("Task ID")
         known |= {FRAMEWORK_BASES[3] + line.split("\t")[column] for line in tasks[1:]}
     else:
-        known = {str(s) for f in ("esco-cut.nt", "onet-cut.nt") for s in Graph().parse(FIXTURES / f).subjects()}
+        known = {
+            str(s) for f in ("esco-cut.nt", "onet-cut.nt") for s in Graph().parse(FIXTURES / f).subjects()
+        }
     assert sorted(used - known) == []
 
 
