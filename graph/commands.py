@@ -39,9 +39,14 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not report.conforms:
         for line in report.problems:
             err.write(line + "\n")
-        err.write(f"{len(report.problems)} SHACL violation(s) in {', '.join(map(str, files))}\n")
+        for line in report.checks:
+            err.write(line + "\n")
+        err.write(f"{len(report.problems)} problem(s) in {', '.join(map(str, files))}\n")
         return 1
-    out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+    if len(report.checks) == 1 and report.checks[0].startswith("SHACL"):
+        out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+    else:
+        out.write("".join(f"{line}\n" for line in report.checks))
     emit(report.counts, ("class", "count"), args.format, out)
     return 0
 

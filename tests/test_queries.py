@@ -34,6 +34,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "entity_index": {},
     "filter_options": {"class": AKG.Role},
     "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
+    "import_violations": {},
     "item_alignments": {},
     "item_mappings": {},
     "kinds_present": {},
