@@ -39,9 +39,11 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not report.conforms:
         for line in report.problems:
             err.write(line + "\n")
-        for line in report.checks:
-            err.write(line + "\n")
-        err.write(f"{len(report.problems)} problem(s) in {', '.join(map(str, files))}\n")
+        shacl_only = all(line.startswith("SHACL") for line in report.checks)
+        if not shacl_only:  # say which checks ran on which file
+            err.write("".join(f"{line}\n" for line in report.checks))
+        what = "SHACL violation(s)" if shacl_only else "problem(s)"
+        err.write(f"{len(report.problems)} {what} in {', '.join(map(str, files))}\n")
         return 1
     if len(report.checks) == 1 and report.checks[0].startswith("SHACL"):
         out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
