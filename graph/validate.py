@@ -88,6 +88,7 @@ def _structural(path: Path, framework: str) -> Report:
     alone = memory_oxigraph([path])
     rows = queries.run(alone, "import_violations").rows
     problems = tuple(f"{path}: {curie(str(e))} {problem}" for e, problem in rows)
+
     # classes are counted with the ontology's declarations, less what the ontology itself holds
     def count(paths: list[Path]) -> dict[str, int]:
         rows = queries.run(memory_oxigraph(paths), "counts_by_class").rows
