@@ -95,6 +95,11 @@ def _ours(iri: str) -> bool:
     return iri.startswith(str(AKGR))
 
 
+def _rank(category: str) -> tuple[bool, str]:
+    """Specific categories (procedures, duties, …) before generic ones (skills, tools, technology)."""
+    return (category in _GENERIC_CATEGORIES, category)
+
+
 def partial_links(mapping_rows: Result | None, canon: dict[str, str]) -> dict[str, dict[str, str]]:
     """Broad, narrow and related matches between items, both ways round, on canonical items."""
     out: dict[str, dict[str, str]] = defaultdict(dict)
@@ -118,15 +123,25 @@ def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
     links: dict[str, dict[str, bool]] = defaultdict(dict)
     category: dict[str, str] = {}
     label: dict[str, str] = {}
+    fixed: set[str] = set()
+    fixed_label: set[str] = set()
     for role, cat, item, item_label, essential in _in_order(rows):
         key = canon.get(str(item), str(item))
         ess = bool(essential.toPython()) if essential is not None else False
         links[str(role)][key] = links[str(role)].get(key, False) or ess
         cat = str(cat)
-        if key not in category or (category[key] in _GENERIC_CATEGORIES and cat not in _GENERIC_CATEGORIES):
+        # a merged group takes its curated member's category, else the most specific one: never row order
+        if _ours(str(item)):
             category[key] = cat
-        if item_label is not None and (key not in label or (key != str(item) and _ours(str(item)))):
-            label[key] = str(item_label)  # a merged group is named by its curated member
+            fixed.add(key)
+        elif key not in fixed and (key not in category or _rank(cat) < _rank(category[key])):
+            category[key] = cat
+        if item_label is not None and key not in fixed_label:
+            if _ours(str(item)):  # a merged group is named by its curated member
+                label[key] = str(item_label)
+                fixed_label.add(key)
+            elif key not in label or str(item_label) < label[key]:
+                label[key] = str(item_label)
     items = tuple(sorted(category))
     partial = {
         i: {o: k for o, k in sorted(others.items()) if o in category}
