@@ -285,7 +285,7 @@ def test_validate_reports_a_broken_import_structurally(tmp_path):
     task = "<https://w3id.org/aesthetics-kg/onet/task/8069>"
     kept = [x for x in lines if not (x.startswith(task) and "core#prefLabel" in x)]
     broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
-    code, out, err = run("validate", str(broken))
+    code, _out, err = run("validate", str(broken))
     assert code == 1
     assert "onettask:8069 has no skos:prefLabel" in err
     assert "links by https://w3id.org/aesthetics-kg/ontology#performsCoreTask to " in err
