@@ -49,18 +49,24 @@ class EntityIndex:
         return entry.kind if entry else None
 
 
+def _label_key(label: str) -> tuple[int, str, str]:
+    return (len(label), label.lower(), label)
+
+
 def build_index(rows: Result) -> EntityIndex:
     """Index the rows of entity_index.rq (entity, kind, label, name)."""
     names: dict[str, set[str]] = defaultdict(set)
-    meta: dict[str, tuple[str, str]] = {}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for entity, kind, label, name in rows.rows:
-        iri = str(entity)
-        old = meta.get(iri)
-        new = (str(label), str(kind))
-        if old is None or new < old:  # the smallest (label, kind): never row order
-            meta[iri] = new
+        iri, lab, k = str(entity), str(label), str(kind)
+        # never row order: the shortest preferred label (search_labels.rq orders by STRLEN first), the smallest kind
+        if iri not in labels or _label_key(lab) < _label_key(labels[iri]):
+            labels[iri] = lab
+        if iri not in kinds or k < kinds[iri]:
+            kinds[iri] = k
         names[iri].add(str(name))
-    entries = {iri: Entry(iri, lab, kind, frozenset(names[iri])) for iri, (lab, kind) in meta.items()}
+    entries = {iri: Entry(iri, labels[iri], kinds[iri], frozenset(names[iri])) for iri in labels}
     by_name: dict[str, set[str]] = defaultdict(set)
     for entry in entries.values():
         for name in entry.names:
