@@ -150,7 +150,7 @@ def test_mapping_step_reads_as_a_relative_clause():
         ("overlap", "--roles", "medical aesthetician", "aesthetic medical laser technician"),
         ("overlap", "--roles", "esthetician", "aesthetician"),
         ("gap", "medical aesthetician", "dermatologist"),
-        ("cover", "medical aesthetician", "esthetician", "aesthetician"),
+        ("curriculum", "medical aesthetician", "esthetician", "aesthetician"),
         ("path", "medical aesthetician", "NCLE", "--limit", "1"),
     ],
 )
@@ -167,14 +167,6 @@ def test_exact_preferred_label_beats_another_entitys_synonym(ws):
     # "esthetician" and "medical aesthetician" are O*NET alternate titles but our preferred labels
     assert ws.resolve_role("esthetician") == AKGR.esthetician
     assert ws.resolve_role("medical aesthetician") == AKGR["medical-aesthetician"]
-
-
-def test_cover_says_which_roles_nothing_reaches(monkeypatch, tmp_path):
-    cli_env(monkeypatch, tmp_path)
-    code, out, _ = run("cover", "esthetician", "aesthetician", "hair removal technician")
-    assert code == 0
-    assert "optimal" not in out.splitlines()[0] or "not reached" in out.splitlines()[0]
-    assert "not reached: aesthetician, hair removal technician" in out
 
 
 # ---------------------------------------------------------------- one search
