@@ -37,6 +37,8 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "entity_index": {},
         "filter_options": {"class": AKG + "Role"},
         "gap_items": {"from": other, "to": role},
+        "import_violations": {},
+        "item_alignments": {},
         "item_mappings": {},
         "kinds_present": {},
         "link_categories": {},

@@ -19,6 +19,8 @@ if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only for the analyses that u
     import networkx as nx
     import numpy as np
 
+from graph.terms import framework
+
 #: weights of a link in the essential-weighted overlap
 ESSENTIAL_WEIGHT, OPTIONAL_WEIGHT = 1.0, 0.5
 #: the order a person acquires things in, for gaps: learn, practise, then certify, then find work
@@ -54,6 +56,10 @@ class CategoryOverlap:
     shared_essential: tuple[str, ...]
     jaccard: float
     essential_jaccard: float
+    #: (A's item, how B's item stands to it: broader | narrower | related, B's item): partial credit
+    partial: tuple[tuple[str, str, str], ...] = ()
+    #: Jaccard with each partial pair counted as half an item shared
+    partial_jaccard: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -71,10 +77,20 @@ def _jaccard(x: set[str], y: set[str]) -> float:
     return len(x & y) / len(union) if union else 0.0
 
 
-def _category_overlap(category: str, a: dict[str, bool], b: dict[str, bool]) -> CategoryOverlap:
+def _category_overlap(
+    category: str, a: dict[str, bool], b: dict[str, bool], partial: dict[str, dict[str, str]] | None = None
+) -> CategoryOverlap:
     sa, sb = set(a), set(b)
     ea = {i for i, e in a.items() if e}
     eb = {i for i, e in b.items() if e}
+    links = tuple(
+        (x, kind, y)
+        for x in sorted(sa - sb)
+        for y, kind in sorted((partial or {}).get(x, {}).items())
+        if y in sb - sa
+    )
+    credited = min(len({x for x, _, _ in links}), len({y for _, _, y in links}))
+    union = len(sa | sb) - credited
     return CategoryOverlap(
         category,
         tuple(sorted(sa & sb)),
@@ -83,15 +99,25 @@ def _category_overlap(category: str, a: dict[str, bool], b: dict[str, bool]) -> 
         tuple(sorted(ea & eb)),
         _jaccard(sa, sb),
         _jaccard(ea, eb),
+        links,
+        (len(sa & sb) + 0.5 * credited) / union if union else 0.0,
     )
 
 
 def overlap_pair(ri: RoleItems, a: str, b: str) -> PairOverlap:
-    """Shared and unique items of two roles per category, with Jaccard for all and for essential links."""
+    """Shared and unique items of two roles per category, with Jaccard for all and for essential links.
+
+    Items one SKOS exact/close match joins count as one shared item (graph.network merges them);
+    broad, narrow and related matches between A's and B's own items are listed as partial links,
+    each pairing worth half a shared item in partial_jaccard (a pair also leaves the union once).
+    """
     cats = sorted(set(ri.items_of(a)) | set(ri.items_of(b)), key=lambda i: ri.category[i])
     names = sorted({ri.category[i] for i in cats})
-    per = tuple(_category_overlap(c, ri.items_of(a, category=c), ri.items_of(b, category=c)) for c in names)
-    return PairOverlap(a, b, per, _category_overlap("all", ri.items_of(a), ri.items_of(b)))
+    per = tuple(
+        _category_overlap(c, ri.items_of(a, category=c), ri.items_of(b, category=c), ri.partial)
+        for c in names
+    )
+    return PairOverlap(a, b, per, _category_overlap("all", ri.items_of(a), ri.items_of(b), ri.partial))
 
 
 @dataclass(frozen=True)
@@ -168,6 +194,8 @@ class GapStep:
     item: str
     label: str
     essential: bool
+    #: items A already has that a broad, narrow or related match links to this one: (A's item, relation)
+    partly: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -212,8 +240,11 @@ def gap(ri: RoleItems, a: str, b: str, credentials: Iterable[CredentialStep] = (
             item,
         )
 
+    def partly(item: str) -> tuple[tuple[str, str], ...]:
+        return tuple((o, k) for o, k in sorted(ri.partial.get(item, {}).items()) if o in have)
+
     steps = tuple(
-        GapStep(n, ri.category[i], i, ri.label.get(i, i), want[i])
+        GapStep(n, ri.category[i], i, ri.label.get(i, i), want[i], partly(i))
         for n, i in enumerate(sorted(missing, key=key), 1)
     )
     order = sorted(creds, key=lambda c: (prereq_depth.get(c, 0), creds[c].label.lower(), c))
@@ -338,7 +369,10 @@ def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> lis
     pred = nx.predecessor(G.to_undirected(as_view=True), a)
     if b not in pred:
         return []
-    node_paths = itertools.islice(_paths_back(pred, a, b), limit)
+    # among equally short paths, those through more of our own entities first (they say how our graph
+    # meets the frameworks); the walk's sorted order breaks ties
+    found = itertools.islice(_paths_back(pred, a, b), max(limit, 1) * 50)
+    node_paths = sorted(found, key=lambda p: sum(framework(n) != "curated" for n in p))[:limit]
     return [tuple(_step(G, x, y) for x, y in itertools.pairwise(path)) for path in node_paths]
 
 
@@ -360,12 +394,58 @@ def _step(G: nx.MultiDiGraph, x: str, y: str) -> Step:
     return Step(y, key, data["label"], x)
 
 
+#: how a SKOS mapping step reads from its subject's side and from its object's side
+MAPPING_PHRASES = {
+    "http://www.w3.org/2004/02/skos/core#exactMatch": ("corresponds exactly to", "corresponds exactly to"),
+    "http://www.w3.org/2004/02/skos/core#closeMatch": ("corresponds to", "corresponds to"),
+    "http://www.w3.org/2004/02/skos/core#broadMatch": ("falls under", "covers"),
+    "http://www.w3.org/2004/02/skos/core#narrowMatch": ("covers", "falls under"),
+    "http://www.w3.org/2004/02/skos/core#relatedMatch": ("is related to", "is related to"),
+}
+
+
+def _nodes(path: Sequence[Step]) -> list[str]:
+    """The entities a path visits, in order (steps keep the direction the data states)."""
+    first = path[0]
+    start = first.subject
+    if len(path) > 1 and first.subject in (path[1].subject, path[1].object):
+        start = first.object
+    nodes = [start]
+    for s in path:
+        nodes.append(s.object if s.subject == nodes[-1] else s.subject)
+    return nodes
+
+
 def sentence(path: Sequence[Step], label: dict[str, str] | None = None) -> str:
-    """A path told as a sentence: 'A performs procedure B, and C performs procedure B.'"""
-    name = (label or {}).get
-    parts = [f"{name(s.subject, s.subject)} {s.label} {name(s.object, s.object)}" for s in path]
-    if not parts:
+    """A path told as a sentence: 'A performs procedure B, which corresponds to ESCO's C, and D has skill C.'
+
+    A step across a SKOS mapping reads as a relative clause on the entity the previous link ended
+    at, so the reader sees where the path leaves our graph for a framework's concept.
+    """
+    names = label or {}
+
+    def name(x: str) -> str:
+        return names.get(x, x)
+
+    if not path:
         return ""
+    nodes = _nodes(path)
+    parts: list[str] = []
+    ends: list[str] = []  # the entity each clause ends with
+    for i, s in enumerate(path):
+        here, there = nodes[i], nodes[i + 1]
+        phrases = MAPPING_PHRASES.get(s.predicate)
+        if phrases is None:
+            parts.append(f"{name(s.subject)} {s.label} {name(s.object)}")
+            ends.append(s.object)
+            continue
+        phrase = phrases[0] if s.subject == here else phrases[1]
+        if parts and ends[-1] == here:
+            parts[-1] += f", which {phrase} {name(there)}"
+            ends[-1] = there
+        else:
+            parts.append(f"{name(here)} {phrase} {name(there)}")
+            ends.append(there)
     text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + ", and " + parts[-1]
     if ":" in text.split(" ", 1)[0]:  # an unlabelled IRI or CURIE: capitalising would change it
         return text + "."

@@ -192,6 +192,13 @@ def parser() -> argparse.ArgumentParser:
     pa.add_argument("a", metavar="FROM", help="an entity (IRI, CURIE or label)")
     pa.add_argument("b", metavar="TO", help="another entity")
     pa.add_argument("--limit", type=int, default=5, help="paths to list at most (default 5)")
+    add(
+        "align-report",
+        "every curated item with its ESCO/O*NET matches, and those with none",
+        "Every curated role, duty, procedure, device, training topic and credential with its SKOS matches "
+        "(relation, framework, label of the concept when that framework is loaded), then the items with "
+        "no match and the note in the data that says why.",
+    )
     e = add(
         "export",
         "the graph as Turtle or JSON-LD, its entity network as GraphML or CSV",
@@ -240,7 +247,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         args.data = data_files([*(args.data or ()), *getattr(args, "data_after", ())])
         from graph import commands
 
-        return getattr(commands, f"cmd_{args.command}")(args, out, err)
+        return getattr(commands, f"cmd_{args.command.replace('-', '_')}")(args, out, err)
     except GraphError as exc:
         err.write(f"error: {exc}\n")
         return 1

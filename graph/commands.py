@@ -23,6 +23,13 @@ def _workspace(args: argparse.Namespace) -> Workspace:
     return Workspace.open(StoreSpec.parse(args.store, args.data))
 
 
+def _notes(ws: Workspace, err: TextIO) -> None:
+    """Tell the user which namesake a name was taken for, when a tie went to the curated entity."""
+    for note in ws.notes:
+        err.write(f"note: {note}\n")
+    ws.notes.clear()
+
+
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Validate files against the shapes; problems one per line, exit 1; counts on success."""
     from graph.validate import validate
@@ -32,9 +39,16 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not report.conforms:
         for line in report.problems:
             err.write(line + "\n")
-        err.write(f"{len(report.problems)} SHACL violation(s) in {', '.join(map(str, files))}\n")
+        shacl_only = all(line.startswith("SHACL") for line in report.checks)
+        if not shacl_only:  # say which checks ran on which file
+            err.write("".join(f"{line}\n" for line in report.checks))
+        what = "SHACL violation(s)" if shacl_only else "problem(s)"
+        err.write(f"{len(report.problems)} {what} in {', '.join(map(str, files))}\n")
         return 1
-    out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+    if len(report.checks) == 1 and report.checks[0].startswith("SHACL"):
+        out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+    else:
+        out.write("".join(f"{line}\n" for line in report.checks))
     emit(report.counts, ("class", "count"), args.format, out)
     return 0
 
@@ -93,7 +107,10 @@ def cmd_query(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for p in named.params:  # a list parameter given once is still a list
         if p.many and p.name in params and not isinstance(params[p.name], list):
             params[p.name] = [params[p.name]]
-    return _print_result(_workspace(args).run(args.name, params), args, out)
+    ws = _workspace(args)
+    result = ws.run(args.name, params)
+    _notes(ws, err)
+    return _print_result(result, args, out)
 
 
 def _print_result(result, args: argparse.Namespace, out: TextIO) -> int:
@@ -141,6 +158,7 @@ def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Two roles: shared and unique items per category. More: the most similar pairs."""
     ws = _workspace(args)
     roles = [str(ws.resolve_role(r)) for r in args.roles] if args.roles else list(ws.role_items.roles)
+    _notes(ws, err)
     if len(roles) == 2:
         po = analysis.overlap_pair(ws.role_items, roles[0], roles[1])
         rows = [
@@ -152,7 +170,13 @@ def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 len(c.only_b),
                 round(c.jaccard, 3),
                 round(c.essential_jaccard, 3),
+                len(c.partial),
+                round(c.partial_jaccard, 3),
                 ", ".join(ws.role_items.label.get(i, i) for i in c.shared),
+                "; ".join(
+                    f"{ws.role_items.label.get(x, x)} ~ {kind} {ws.role_items.label.get(y, y)}"
+                    for x, kind, y in c.partial
+                ),
             )
             for c in (*po.categories, po.total)
         ]
@@ -168,7 +192,10 @@ def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 "only_b",
                 "jaccard",
                 "essential_jaccard",
+                "partial",
+                "partial_jaccard",
                 "shared_items",
+                "partial_items",
             ),
             args.format,
             out,
@@ -190,9 +217,20 @@ def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """What to learn and earn to move from role A to role B, in order."""
     ws = _workspace(args)
     a, b = str(ws.resolve_role(args.a)), str(ws.resolve_role(args.b))
+    _notes(ws, err)
     g = ws.gap(a, b)
-    rows = [(s.order, s.category, s.label, "essential" if s.essential else "optional") for s in g.steps]
-    emit(rows, ("step", "category", "item", "need"), args.format, out)
+    ri = ws.role_items_for([a, b])
+    rows = [
+        (
+            s.order,
+            s.category,
+            s.label,
+            "essential" if s.essential else "optional",
+            "; ".join(f"{ri.label.get(i, i)} ({kind})" for i, kind in s.partly),
+        )
+        for s in g.steps
+    ]
+    emit(rows, ("step", "category", "item", "need", "partly_had_as"), args.format, out)
     if args.format == "table":
         for c in g.credentials:
             issued = ", ".join(ws.label(x) for x in c.bodies) or "no body recorded"
@@ -208,6 +246,7 @@ def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     ws = _workspace(args)
     roles = [str(ws.resolve_role(r)) for r in args.roles]
+    _notes(ws, err)
     plan, labels = ws.curriculum(roles)
     if args.brief:
         text = curriculum.to_markdown(plan, labels) if args.brief == "md" else curriculum.to_csv(plan, labels)
@@ -269,15 +308,55 @@ def cmd_path(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Shortest connections between two entities, each link labelled, and as a sentence."""
     ws = _workspace(args)
     a, b = str(ws.resolve(args.a)), str(ws.resolve(args.b))
+    _notes(ws, err)
     paths = analysis.shortest_paths(ws.entity_graph, a, b, limit=args.limit)
     if not paths:
         raise GraphError(f"no path between {ws.label(a)} and {ws.label(b)}")
-    labels = {n: ws.label(n) for p in paths for s in p for n in (s.subject, s.object)}
+    labels = {n: ws.named(n) for p in paths for s in p for n in (s.subject, s.object)}
     rows = [(n, len(p), analysis.sentence(p, labels)) for n, p in enumerate(paths, 1)]
     if args.format == "table":  # sentences are the point: never cut them to a column width
         out.write("".join(f"{n}. ({links} links) {text}\n" for n, links, text in rows))
     else:
         emit(rows, ("path", "links", "sentence"), args.format, out)
+    return 0
+
+
+_RELATION_ORDER = ("exactMatch", "closeMatch", "broadMatch", "narrowMatch", "relatedMatch")
+
+
+def cmd_align_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Every curated item with its ESCO/O*NET matches, and those with none with the note saying why."""
+    from graph.terms import framework
+
+    ws = _workspace(args)
+    rows, seen, matched, counts = [], {}, set(), dict.fromkeys(_RELATION_ORDER, 0)
+    for r in ws.run("item_alignments").dicts():
+        item, kind = str(r["item"]), curie(str(r["kind"])).split(":", 1)[1]
+        seen.setdefault(item, kind)
+        if r["match"] is None:
+            note = str(r["note"]) if r["note"] is not None else "(no match and no note)"
+            rows.append((kind, str(r["itemLabel"]), "none", "-", note, "-"))
+            continue
+        matched.add(item)
+        relation = str(r["relation"]).rsplit("#", 1)[-1]
+        counts[relation] += 1
+        target = str(r["match"])
+        shown = str(r["matchLabel"]) if r["matchLabel"] is not None else "(label not loaded)"
+        rows.append((kind, str(r["itemLabel"]), relation, framework(target), shown, curie(target)))
+    columns = ("kind", "item", "relation", "framework", "match", "iri")
+    if args.format != "table":
+        emit(rows, columns, args.format, out)
+        return 0
+    emit([r for r in rows if r[2] != "none"], columns, args.format, out)
+    out.write("\nwithout a match (the note in the data says why):\n")
+    out.write(
+        "".join(f"  {kind} {item}: {note}\n" for kind, item, rel, _f, note, _i in rows if rel == "none")
+    )
+    per = ", ".join(f"{counts[k]} {k}" for k in _RELATION_ORDER)
+    out.write(
+        f"{len(seen)} curated items: {len(matched)} aligned by {sum(counts.values())} matches ({per}); "
+        f"{len(seen) - len(matched)} with none, each with its note\n"
+    )
     return 0
 
 

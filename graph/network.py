@@ -6,10 +6,11 @@ Nothing here queries a store: functions take the rows of catalogue queries and r
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from graph.stores import Result
+from graph.terms import AKGR, SKOS
 
 if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only when a projection needs them
     import networkx as nx
@@ -17,6 +18,15 @@ if TYPE_CHECKING:  # NumPy, SciPy and NetworkX load only when a projection needs
 
 # A category of item that describes the item better than "skills" wins when ESCO skills are merged in.
 _GENERIC_CATEGORIES = ("skills", "tools", "technology")
+#: SKOS relations that make two items one (exact, close) and those that only link them (partial credit)
+SAME = (str(SKOS.exactMatch), str(SKOS.closeMatch))
+PARTIAL = {
+    str(SKOS.broadMatch): "broader",
+    str(SKOS.narrowMatch): "narrower",
+    str(SKOS.relatedMatch): "related",
+}
+#: a partial link read from the other end: A broadMatch B (B broader) is B narrower-than A
+_REVERSE = {"broader": "narrower", "narrower": "broader", "related": "related"}
 
 
 @dataclass(frozen=True)
@@ -28,6 +38,8 @@ class RoleItems:
     category: dict[str, str]
     label: dict[str, str]
     links: dict[str, dict[str, bool]]
+    #: item -> {other item: "broader" | "narrower" | "related"} (how the other stands to it), from SKOS matches
+    partial: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def items_of(
         self, role: str, *, category: str | None = None, essential_only: bool = False
@@ -56,7 +68,9 @@ def canonical_items(mapping_rows: Result | None, roles: set[str]) -> dict[str, s
         return x
 
     curated: dict[str, bool] = {}
-    for row in _in_order(mapping_rows) if mapping_rows else ():
+    for row in _in_order(mapping_rows) if mapping_rows else ():  # sorted: never row order
+        if str(row[2]) not in SAME:
+            continue
         a, b = str(row[0]), str(row[1])
         if a in roles or b in roles:
             continue
@@ -77,7 +91,29 @@ def _in_order(rows: Result) -> list[tuple]:
 
 
 def _ours(iri: str) -> bool:
-    return iri.startswith("https://w3id.org/aesthetics-kg/")
+    """Curated (akgr:), not imported: O*NET tasks, tools and technologies live under aesthetics-kg/onet/."""
+    return iri.startswith(str(AKGR))
+
+
+def _rank(category: str) -> tuple[bool, str]:
+    """Specific categories (procedures, duties, …) before generic ones (skills, tools, technology)."""
+    return (category in _GENERIC_CATEGORIES, category)
+
+
+def partial_links(mapping_rows: Result | None, canon: dict[str, str]) -> dict[str, dict[str, str]]:
+    """Broad, narrow and related matches between items, both ways round, on canonical items."""
+    out: dict[str, dict[str, str]] = defaultdict(dict)
+    for row in sorted(
+        mapping_rows.rows if mapping_rows else (), key=lambda r: (str(r[0]), str(r[1]), str(r[2]))
+    ):
+        kind = PARTIAL.get(str(row[2]))
+        if kind is None:
+            continue
+        a, b = canon.get(str(row[0]), str(row[0])), canon.get(str(row[1]), str(row[1]))
+        if a != b:
+            out[a].setdefault(b, kind)
+            out[b].setdefault(a, _REVERSE[kind])
+    return out
 
 
 def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
@@ -87,19 +123,39 @@ def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
     links: dict[str, dict[str, bool]] = defaultdict(dict)
     category: dict[str, str] = {}
     label: dict[str, str] = {}
+    fixed: set[str] = set()
+    fixed_label: set[str] = set()
     for role, cat, item, item_label, essential in _in_order(rows):
         key = canon.get(str(item), str(item))
         ess = bool(essential.toPython()) if essential is not None else False
         links[str(role)][key] = links[str(role)].get(key, False) or ess
         cat = str(cat)
-        if key not in category or (category[key] in _GENERIC_CATEGORIES and cat not in _GENERIC_CATEGORIES):
+        # a merged group takes its curated member's category, else the most specific one: never row order
+        if _ours(str(item)):
             category[key] = cat
-        if item_label is not None and (
-            key not in label or (key != str(item) and "aesthetics-kg" in str(item))
-        ):
-            label[key] = str(item_label)
+            fixed.add(key)
+        elif key not in fixed and (key not in category or _rank(cat) < _rank(category[key])):
+            category[key] = cat
+        if item_label is not None and key not in fixed_label:
+            if _ours(str(item)):  # a merged group is named by its curated member
+                label[key] = str(item_label)
+                fixed_label.add(key)
+            elif key not in label or str(item_label) < label[key]:
+                label[key] = str(item_label)
     items = tuple(sorted(category))
-    return RoleItems(tuple(sorted(links)), items, category, label, {r: dict(v) for r, v in links.items()})
+    partial = {
+        i: {o: k for o, k in sorted(others.items()) if o in category}
+        for i, others in sorted(partial_links(mapping_rows, canon).items())
+        if i in category
+    }
+    return RoleItems(
+        tuple(sorted(links)),
+        items,
+        category,
+        label,
+        {r: dict(v) for r, v in links.items()},
+        {i: o for i, o in partial.items() if o},
+    )
 
 
 def incidence(

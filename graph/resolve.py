@@ -1,8 +1,15 @@
-"""Find the entity a person means: by IRI, CURIE, label or synonym, case-insensitively, or say who is close."""
+"""Find the entity a person means (IRI, CURIE, label or synonym), say who is close, and the one ranked search.
+
+Names: an exact preferred label beats another entity's synonym; a tie between one curated entity
+and imported ones goes to the curated one, with a note naming the others; any other tie is an
+error listing every candidate with its framework and kind. Search ranks exact, prefix, word-start,
+then substring matches (preferred labels before synonyms within each), as search_labels.rq does.
+"""
 
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,7 +18,7 @@ from rdflib import URIRef
 
 from graph.errors import ResolveError
 from graph.stores import Result
-from graph.terms import curie, expand
+from graph.terms import curie, expand, framework
 
 
 @dataclass(frozen=True)
@@ -42,15 +49,24 @@ class EntityIndex:
         return entry.kind if entry else None
 
 
+def _label_key(label: str) -> tuple[int, str, str]:
+    return (len(label), label.lower(), label)
+
+
 def build_index(rows: Result) -> EntityIndex:
     """Index the rows of entity_index.rq (entity, kind, label, name)."""
     names: dict[str, set[str]] = defaultdict(set)
-    meta: dict[str, tuple[str, str]] = {}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for entity, kind, label, name in rows.rows:
-        iri = str(entity)
-        meta.setdefault(iri, (str(label), str(kind)))
+        iri, lab, k = str(entity), str(label), str(kind)
+        # never row order: the shortest preferred label (search_labels.rq orders by STRLEN first), the smallest kind
+        if iri not in labels or _label_key(lab) < _label_key(labels[iri]):
+            labels[iri] = lab
+        if iri not in kinds or k < kinds[iri]:
+            kinds[iri] = k
         names[iri].add(str(name))
-    entries = {iri: Entry(iri, lab, kind, frozenset(names[iri])) for iri, (lab, kind) in meta.items()}
+    entries = {iri: Entry(iri, labels[iri], kinds[iri], frozenset(names[iri])) for iri in labels}
     by_name: dict[str, set[str]] = defaultdict(set)
     for entry in entries.values():
         for name in entry.names:
@@ -58,24 +74,58 @@ def build_index(rows: Result) -> EntityIndex:
     return EntityIndex(entries, {k: frozenset(v) for k, v in by_name.items()})
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """The entity a name means, and a note when a tie was broken for the curated one."""
+
+    iri: URIRef
+    note: str | None = None
+
+
+def describe(index: EntityIndex, iri: str) -> str:
+    """'label (CURIE, framework kind)': how every suggestion names an entity."""
+    entry = index.entries.get(iri)
+    label = entry.label if entry else curie(iri)
+    kind = _kind_name(entry.kind) if entry else "entity"
+    return f"{label} ({curie(iri)}, {framework(iri)} {kind})"
+
+
+def _kind_name(kind: str) -> str:
+    local = re.split(r"[#/]", kind)[-1]
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", local).lower()
+
+
 def resolve(index: EntityIndex, text: str, *, kinds: Iterable[str] | None = None) -> URIRef:
     """The one entity a name means; ResolveError with the closest names when none or several match."""
+    return resolve_name(index, text, kinds=kinds).iri
+
+
+def resolve_name(index: EntityIndex, text: str, *, kinds: Iterable[str] | None = None) -> Resolution:
+    """resolve(), telling also which namesakes a curated entity was preferred to."""
     wanted = set(kinds or ())
     name = text.strip()
     if not name:
         raise ResolveError("an empty name matches nothing")
     iri = expand(name) or (name[1:-1] if name.startswith("<") and name.endswith(">") else name)
     if iri in index.entries:
-        return _checked(index, iri, wanted, text)
-    hits = [
-        i for i in index.by_name.get(name.casefold(), ()) if not wanted or index.entries[i].kind in wanted
-    ]
-    if len(hits) == 1:
-        return URIRef(hits[0])
-    if len(hits) > 1:
-        options = sorted(f"{index.entries[i].label} ({curie(i)})" for i in hits)
-        raise ResolveError(f"{text!r} is ambiguous", options)
-    raise ResolveError(f"no entity named {text!r}", closest(index, name, wanted))
+        return Resolution(_checked(index, iri, wanted, text))
+    key = name.casefold()
+    hits = sorted(i for i in index.by_name.get(key, ()) if not wanted or index.entries[i].kind in wanted)
+    preferred = [i for i in hits if index.entries[i].label.casefold() == key]
+    tied = preferred or hits  # an exact preferred label beats a synonym of another entity
+    if len(tied) == 1:
+        return Resolution(URIRef(tied[0]))
+    if not tied:
+        raise ResolveError(f"no entity named {text!r}", closest(index, name, wanted))
+    curated = [i for i in tied if framework(i) == "curated"]
+    options = [describe(index, i) for i in sorted(tied, key=lambda i: (framework(i) != "curated", i))]
+    if len(curated) == 1:
+        others = ", ".join(describe(index, i) for i in tied if i != curated[0])
+        return Resolution(
+            URIRef(curated[0]),
+            f"{text!r} also names {others}; using the curated one (give an IRI or CURIE for another)",
+        )
+    raise ResolveError(f"{text!r} is ambiguous", options)
 
 
 def _checked(index: EntityIndex, iri: str, wanted: set[str], text: str) -> URIRef:
@@ -86,7 +136,7 @@ def _checked(index: EntityIndex, iri: str, wanted: set[str], text: str) -> URIRe
 
 
 def closest(index: EntityIndex, name: str, wanted: set[str] | None = None, n: int = 5) -> list[str]:
-    """The names most like the one given, each with its CURIE, for 'did you mean' messages."""
+    """The names most like the one given, each with its CURIE, framework and kind, for 'did you mean'."""
     pool = {
         k: ids
         for k, ids in index.by_name.items()
@@ -95,11 +145,82 @@ def closest(index: EntityIndex, name: str, wanted: set[str] | None = None, n: in
     matches = difflib.get_close_matches(name.casefold(), list(pool), n=n, cutoff=0.5)
     if len(matches) < n:
         sub = [k for k in pool if name.casefold() in k and k not in matches]
-        matches += sorted(sub, key=len)[: n - len(matches)]
+        matches += sorted(sub, key=lambda k: (len(k), k))[: n - len(matches)]
     out = []
     for m in matches:
-        for i in sorted(pool[m]):
+        for i in sorted(pool[m], key=lambda i: (framework(i) != "curated", i)):
             if wanted and index.entries[i].kind not in wanted:
                 continue  # a namesake of another kind would only fail again
-            out.append(f"{index.entries[i].label} ({curie(i)})")
+            out.append(describe(index, i))
     return list(dict.fromkeys(out))[:n]
+
+
+# ---------------------------------------------------------------- the one search
+
+#: match kinds, best first; search_labels.rq computes the same ranks in SPARQL
+EXACT, PREFIX, WORD_START, SUBSTRING = 0, 1, 2, 3
+MATCH_NAMES = ("exact", "prefix", "word start", "substring")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _words(text: str) -> str:
+    """Lower-cased text with every run of other characters one space: REPLACE(LCASE(.), "[^a-z0-9]+", " ")."""
+    return _NON_WORD.sub(" ", text.lower())
+
+
+def match_rank(name: str, text: str) -> int | None:
+    """How a name matches a search text (EXACT … SUBSTRING), or None: the rule search_labels.rq encodes."""
+    n, t = name.lower(), text.lower()
+    if not t or t not in n:
+        return None
+    if n == t:
+        return EXACT
+    if n.startswith(t):
+        return PREFIX
+    if (" " + _words(t)) in (" " + _words(n)):
+        return WORD_START
+    return SUBSTRING
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the entity, its label, the name that matched and how, its kind and framework."""
+
+    entity: str
+    label: str
+    matched: str
+    match: str
+    kind: str
+    framework: str
+
+
+def search(index: EntityIndex, text: str, *, limit: int = 50) -> list[Hit]:
+    """Entities whose label or synonym contains text, best match first, one row per entity.
+
+    Order: match rank (exact, prefix, word start, substring), preferred label before synonym,
+    shorter label, label, IRI, matched name: the ORDER BY of search_labels.rq, so the two agree.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    best: dict[str, tuple] = {}
+    for entry in index.entries.values():
+        for name in entry.names:
+            rank = match_rank(name, text)
+            if rank is None:
+                continue
+            key = (
+                rank,
+                0 if name == entry.label else 1,
+                len(entry.label),
+                entry.label.lower(),
+                entry.iri,
+                name,
+            )
+            if entry.iri not in best or key < best[entry.iri]:
+                best[entry.iri] = key
+    ranked = sorted(best.values())[:limit]
+    return [
+        Hit(iri, index.entries[iri].label, name, MATCH_NAMES[rank], index.entries[iri].kind, framework(iri))
+        for rank, _pref, _len, _low, iri, name in ranked
+    ]

@@ -22,6 +22,7 @@ PREFIXES: dict[str, str] = {
     "escoocc": "http://data.europa.eu/esco/occupation/",
     "escoskill": "http://data.europa.eu/esco/skill/",
     "onet": "https://www.onetonline.org/link/summary/",
+    "onettask": "https://w3id.org/aesthetics-kg/onet/task/",
     "ctdl": "https://purl.org/ctdl/terms/",
     "prov": "http://www.w3.org/ns/prov#",
 }
@@ -42,3 +43,21 @@ def expand(name: str) -> str | None:
     if not sep or prefix not in PREFIXES or local.startswith("//"):
         return None
     return PREFIXES[prefix] + local
+
+
+#: where an IRI comes from, by namespace: the curated graph, or the framework an importer read it from
+_FRAMEWORKS = (
+    (str(AKGR), "curated"),
+    ("http://data.europa.eu/esco/", "ESCO"),
+    ("https://www.onetonline.org/", "O*NET"),
+    ("https://w3id.org/aesthetics-kg/onet/", "O*NET"),
+    ("https://w3id.org/aesthetics-kg/unspsc/", "O*NET"),
+)
+
+
+def framework(iri: str) -> str:
+    """'curated', 'ESCO' or 'O*NET' for an entity IRI ('other' for anything else), so names say their origin."""
+    for ns, name in _FRAMEWORKS:
+        if str(iri).startswith(ns):
+            return name
+    return "other"

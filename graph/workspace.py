@@ -20,9 +20,9 @@ from rdflib import URIRef
 from graph import analysis, queries
 from graph.errors import ResolveError
 from graph.network import RoleItems, canonical_items, entity_graph, role_items
-from graph.resolve import EntityIndex, build_index, resolve
+from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search
 from graph.stores import Result, Store, StoreSpec, open_store
-from graph.terms import AKG
+from graph.terms import AKG, framework
 
 if TYPE_CHECKING:
     import subprocess
@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from graph.match import MatchIndex
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
-CACHE_VERSION = 1  # bump when a cached projection's shape changes
-SEARCH_LIMIT = 50  # search_labels.rq's LIMIT
+CACHE_VERSION = 2  # bump when a cached projection's shape changes (2: partial matches, mapping edges)
+SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows: several names per entity)
 
 
 WARM = ("role_names", "index", "role_items", "match_index")  # what warm() builds, in this order
@@ -110,6 +110,7 @@ class Workspace:
         self.cache_dir = cache_dir
         self._lock = threading.RLock()
         self._some_role_items = functools.lru_cache(maxsize=256)(self._query_role_items)
+        self.notes: list[str] = []  # what name resolution chose on a tie, for the CLI to print
 
     @classmethod
     def open(cls, spec: StoreSpec | None = None) -> Workspace:
@@ -177,8 +178,14 @@ class Workspace:
         return queries.run(self.store, name, params, resolve=self.resolve)
 
     def resolve(self, name: str, kinds: tuple[str, ...] | None = None) -> URIRef:
-        """The entity a name means (IRI, CURIE, label or synonym), or a ResolveError with suggestions."""
-        return resolve(self.index, name, kinds=kinds)
+        """The entity a name means (IRI, CURIE, label or synonym), or a ResolveError with suggestions.
+
+        A tie broken for a curated entity leaves its note in self.notes, for the caller to show.
+        """
+        found: Resolution = resolve_name(self.index, name, kinds=kinds)
+        if found.note and found.note not in self.notes:
+            self.notes.append(found.note)
+        return found.iri
 
     def resolve_role(self, name: str) -> URIRef:
         """The role a name means; a name of something else says what it is instead of "no entity"."""
@@ -257,38 +264,29 @@ class Workspace:
         return int(queries.run(self.store, "count_entities").rows[0][0])
 
     def search(self, text: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, str]]:
-        """search_labels.rq's answer (entity, label, matched, kind), from the index once it is built.
+        """The one ranked search (graph.resolve.search): entity, label, matched, match, kind, framework.
 
-        The query's CONTAINS scan reads every label (5 s on a million triples); the index holds the
-        same names, so a substring pass over them in Python takes a few tens of milliseconds.
+        Over the entity index once it is built (a few tens of ms on a million triples); before that
+        search_labels.rq, which ranks the same way (its CONTAINS scan takes seconds on big stores).
         """
-        if not self.ready("index"):
-            rows = queries.run(self.store, "search_labels", {"text": text}).dicts()
-            return [{k: str(v) for k, v in r.items() if k != "rank"} for r in rows]
-        needle = text.casefold()
-        hits = []
-        for iri, label, name, rank in self._names:
-            if needle in name:
-                hits.append((rank, len(label), label.lower(), iri, label, name))
-        best: dict[str, tuple] = {}
-        for h in sorted(hits):
-            best.setdefault(h[3], h)
-        entries = self.index.entries
-        out = []
-        for rank, _, _, iri, label, _name in sorted(best.values())[:limit]:
-            e = entries[iri]
-            matched = label if rank == 0 else min(n for n in e.names if needle in n.casefold())
-            out.append({"entity": iri, "label": label, "matched": matched, "kind": e.kind})
-        return out
-
-    @cached_property
-    def _names(self) -> list[tuple[str, str, str, int]]:
-        """(iri, label, casefolded name, 0 for the preferred label else 1) for every name in the index."""
-        return [
-            (e.iri, e.label, n.casefold(), 0 if n == e.label else 1)
-            for e in self.index.entries.values()
-            for n in e.names
-        ]
+        text = text.strip()
+        if not text:
+            return []
+        if self.ready("index"):
+            return [h.__dict__.copy() for h in search(self.index, text, limit=limit)]
+        out: dict[str, dict[str, str]] = {}
+        for r in queries.run(self.store, "search_labels", {"text": text}).rows:
+            iri = str(r[0])
+            if iri not in out and len(out) < limit:
+                out[iri] = {
+                    "entity": iri,
+                    "label": str(r[1]),
+                    "matched": str(r[2]),
+                    "match": MATCH_NAMES[int(r[4].toPython())],
+                    "kind": str(r[3]),
+                    "framework": framework(iri),
+                }
+        return list(out.values())
 
     @cached_property
     def match_index(self) -> MatchIndex:
@@ -311,6 +309,11 @@ class Workspace:
         if not self.ready("index") and iri in self.role_names:
             return self.role_names[iri]
         return self.index.label(iri)
+
+    def named(self, iri: str) -> str:
+        """A label that says which framework an imported entity comes from ("ESCO's aesthetician")."""
+        origin = framework(iri)
+        return self.label(iri) if origin in ("curated", "other") else f"{origin}'s {self.label(iri)}"
 
     def credential_steps(self, role: str) -> list[analysis.CredentialStep]:
         """A role's credential path from credential_path.rq, grouped per credential."""

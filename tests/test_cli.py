@@ -246,3 +246,38 @@ def test_the_cli_lists_the_output_formats_it_prints():
     from graph import cli, output
 
     assert cli.FORMATS == output.FORMATS
+
+
+# ---------------------------------------------------------------- validate says what it checked
+
+CUT = ROOT / "tests" / "fixtures"
+
+
+def test_validate_imported_files_runs_structural_checks_and_says_so():
+    code, out, err = run("validate", str(CUT / "esco-cut.nt"), str(CUT / "onet-cut.nt"))
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("structural checks of imported ESCO data: ") and "passed" in lines[0]
+    assert lines[1].startswith("structural checks of imported O*NET data: ") and "passed" in lines[1]
+    assert "SHACL shapes describe curated data and are not applied" in lines[0]
+    assert "akg:OnetTask" in out  # class counts of what was checked, not silence
+
+
+def test_validate_curated_and_imported_together_applies_each_its_own_checks():
+    code, out, err = run("validate", str(ONTOLOGY), str(CUT / "onet-cut.nt"))
+    assert code == 0, err
+    assert out.startswith("SHACL shapes (shapes.ttl): ") and "conforms" in out.splitlines()[0]
+    assert "structural checks of imported O*NET data" in out.splitlines()[1]
+
+
+def test_validate_reports_a_broken_import_structurally(tmp_path):
+    broken = tmp_path / "onet.nt"
+    lines = (CUT / "onet-cut.nt").read_text(encoding="utf-8").splitlines()
+    task = "<https://w3id.org/aesthetics-kg/onet/task/8069>"
+    kept = [x for x in lines if not (x.startswith(task) and "core#prefLabel" in x)]
+    broken.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    code, _out, err = run("validate", str(broken))
+    assert code == 1
+    assert "onettask:8069 has no skos:prefLabel" in err
+    assert "links by https://w3id.org/aesthetics-kg/ontology#performsCoreTask to " in err
+    assert err.splitlines()[-1].startswith("2 problem(s) in ")

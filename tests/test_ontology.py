@@ -353,6 +353,7 @@ def broken_report(graph, shapes) -> tuple[bool, Graph, str]:
         broken.add((AKGR["medical-aesthetician"], SKOS.closeMatch, target))
     broken.add((AKGR["optics"], SKOS.exactMatch, URIRef("https://example.org/optics")))
     broken.remove((AKGR["stat-skincare-specialists-salary-2018"], AKG.year, None))
+    broken.remove((AKGR["led-therapy"], AKG.alignmentNote, None))
     return pyshacl.validate(broken, shacl_graph=shapes, inference="none")
 
 
@@ -420,6 +421,12 @@ def test_statistic_without_time_fails(broken_report):
     assert any("needs a reference time" in m for m in messages)
 
 
+def test_item_without_alignment_or_note_fails(broken_report):
+    _, report, _ = broken_report
+    messages = messages_for(report, AKGR["led-therapy"])
+    assert any("neither a SKOS match" in m and "akg:alignmentNote" in m for m in messages)
+
+
 def test_only_the_planted_defects_are_reported(broken_report):
     _, report, _ = broken_report
     focus_nodes = set(report.objects(None, SH.focusNode))
@@ -429,4 +436,77 @@ def test_only_the_planted_defects_are_reported(broken_report):
         AKGR["medical-aesthetician"],
         AKGR["optics"],
         AKGR["stat-skincare-specialists-salary-2018"],
+        AKGR["led-therapy"],
     }
+
+
+# ---------------------------------------------------------------- alignment: every IRI exists in the frameworks
+
+FIXTURES = ROOT / "tests" / "fixtures"
+REFERENCE = ROOT.parent / "shared" / "reference"
+FRAMEWORK_BASES = (
+    "http://data.europa.eu/esco/occupation/",
+    "http://data.europa.eu/esco/skill/",
+    "https://www.onetonline.org/link/summary/",
+    "https://w3id.org/aesthetics-kg/onet/task/",
+)
+MATCHES = (SKOS.exactMatch, SKOS.closeMatch, SKOS.broadMatch, SKOS.narrowMatch, SKOS.relatedMatch)
+
+
+def framework_iris(graph: Graph) -> set[URIRef]:
+    """The ESCO and O*NET IRIs the curated graph maps to or cites."""
+    return {
+        o
+        for p in (*MATCHES, DCTERMS.source)
+        for o in graph.objects(None, p)
+        if isinstance(o, URIRef) and str(o).startswith(FRAMEWORK_BASES)
+    }
+
+
+def test_every_mapped_framework_iri_exists_in_the_imported_cut(graph):
+    """The cut is made by scripts/make_alignment_fixture.py from the real files, which refuses a missing IRI."""
+    cut = Graph()
+    cut.parse(FIXTURES / "esco-cut.nt", format="nt")
+    cut.parse(FIXTURES / "onet-cut.nt", format="nt")
+    used = framework_iris(graph)
+    assert len(used) > 60
+    missing = sorted(str(i) for i in used if cut.value(i, SKOS.prefLabel) is None)
+    assert missing == []
+
+
+def test_every_mapped_framework_iri_exists_in_the_reference_files(graph):
+    """Checked against ../shared/reference itself where it is checked out, else against the cut of it."""
+    used = {str(i) for i in framework_iris(graph)}
+    if (REFERENCE / "esco-1.1.1").is_dir():
+        import csv
+
+        known: set[str] = set()
+        for name in ("skills_en.csv", "occupations_en.csv"):
+            with (REFERENCE / "esco-1.1.1" / name).open(encoding="utf-8", newline="") as f:
+                known |= {r["conceptUri"] for r in csv.DictReader(f)}
+        onet = REFERENCE / "onet-29.3"
+        for line in (onet / "Occupation Data.txt").read_text(encoding="utf-8").splitlines()[1:]:
+            known.add(FRAMEWORK_BASES[2] + line.split("\t", 1)[0])
+        tasks = (onet / "Task Statements.txt").read_text(encoding="utf-8").splitlines()
+        column = tasks[0].split("\t").index("Task ID")
+        known |= {FRAMEWORK_BASES[3] + line.split("\t")[column] for line in tasks[1:]}
+    else:
+        known = {
+            str(s) for f in ("esco-cut.nt", "onet-cut.nt") for s in Graph().parse(FIXTURES / f).subjects()
+        }
+    assert sorted(used - known) == []
+
+
+def test_every_curated_item_is_aligned_or_says_why_not(graph):
+    kinds = ("Role", "Duty", "Procedure", "Device", "TrainingTopic", "Credential")
+    rows = select(
+        graph,
+        """SELECT ?item WHERE {
+            ?item a/rdfs:subClassOf* ?kind .
+            FILTER(STRSTARTS(STR(?item), STR(akgr:)))
+            FILTER NOT EXISTS { ?item skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch|skos:relatedMatch ?m }
+            FILTER NOT EXISTS { ?item akg:alignmentNote ?note }
+            VALUES ?kind { akg:Role akg:Duty akg:Procedure akg:Device akg:TrainingTopic akg:Credential }
+        }""",
+    )
+    assert rows == set(), kinds

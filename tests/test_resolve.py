@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.errors import ResolveError
-from graph.resolve import build_index, closest, resolve
+from graph.resolve import build_index, closest, match_rank, resolve, resolve_name, search
 from graph.stores import Result
 from graph.terms import AKG, AKGR
 
@@ -59,8 +59,13 @@ def test_resolve_by_iri_curie_label_and_synonym(index, text):
 def test_ambiguous_synonym_lists_both(index):
     with pytest.raises(ResolveError) as err:
         resolve(index, "ipl")
-    assert err.value.candidates == ["IPL device (akgr:ipl_device)", "IPL treatment (akgr:ipl_treatment)"]
-    assert str(err.value).startswith("'ipl' is ambiguous; closest: IPL device (akgr:ipl_device)")
+    assert err.value.candidates == [
+        "IPL device (akgr:ipl_device, curated device)",
+        "IPL treatment (akgr:ipl_treatment, curated procedure)",
+    ]
+    assert str(err.value).startswith(
+        "'ipl' is ambiguous; closest: IPL device (akgr:ipl_device, curated device)"
+    )
 
 
 def test_kinds_picks_among_namesakes(index):
@@ -79,18 +84,21 @@ def test_unknown_name_lists_the_closest(index):
     with pytest.raises(ResolveError) as err:
         resolve(index, "Botux")
     # difflib: "botux" ~ "botox" ratio 2*4/10 = 0.8 >= 0.5; nothing else is that close
-    assert err.value.candidates == ["Botulinum toxin injection (akgr:botox)"]
-    assert "no entity named 'Botux'; closest: Botulinum toxin injection (akgr:botox)" in str(err.value)
+    assert err.value.candidates == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
+    assert (
+        "no entity named 'Botux'; closest: Botulinum toxin injection (akgr:botox, curated procedure)"
+        in str(err.value)
+    )
 
 
 def test_closest_lists_an_entity_once_though_several_of_its_names_match(index):
     # difflib matches "anti-wrinkle injection" and "botulinum toxin injection": both name botox
-    assert closest(index, "injection") == ["Botulinum toxin injection (akgr:botox)"]
+    assert closest(index, "injection") == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
 
 
 def test_closest_adds_names_that_contain_it(index):
     # "wrinkle" vs "anti-wrinkle injection": ratio 2*7/29 = 0.48 < 0.5, but the name contains it
-    assert closest(index, "wrinkle") == ["Botulinum toxin injection (akgr:botox)"]
+    assert closest(index, "wrinkle") == ["Botulinum toxin injection (akgr:botox, curated procedure)"]
 
 
 def test_empty_name_errors(index):
@@ -101,7 +109,82 @@ def test_empty_name_errors(index):
 
 def test_closest_with_kinds_does_not_suggest_a_namesake_of_another_kind(index):
     # "ipx" ~ "ipl" (ratio 2*2/6 = 0.67); "ipl" names the device and the treatment, a Procedure
-    assert closest(index, "ipx", {DEVICE}) == ["IPL device (akgr:ipl_device)"]
+    assert closest(index, "ipx", {DEVICE}) == ["IPL device (akgr:ipl_device, curated device)"]
     with pytest.raises(ResolveError) as err:
         resolve(index, "ipx", kinds=[DEVICE])
-    assert err.value.candidates == ["IPL device (akgr:ipl_device)"]
+    assert err.value.candidates == ["IPL device (akgr:ipl_device, curated device)"]
+
+
+# ---------------------------------------------------------------- ties, frameworks and the one search
+
+ROLE = str(AKG.Role)
+ESCO_OCC = "http://data.europa.eu/esco/occupation/"
+ONET = "https://www.onetonline.org/link/summary/"
+
+
+def framework_index():
+    rows = (
+        entity(AKGR.esthetician, ROLE, "esthetician", "aesthetician", "skincare specialist")
+        + entity(URIRef(ESCO_OCC + "aesth"), ROLE, "aesthetician", "esthetician", "beautician")
+        + entity(
+            URIRef(ONET + "39-5094.00"), ROLE, "Skincare Specialists", "Esthetician", "Medical Aesthetician"
+        )
+        + entity(AKGR["medical-aesthetician"], ROLE, "medical aesthetician")
+        + entity(AKGR.dermatologist, ROLE, "dermatologist")
+        + entity(URIRef(ESCO_OCC + "derm"), ROLE, "dermatologist")
+        + entity(URIRef(ESCO_OCC + "nurse"), ROLE, "nurse")
+        + entity(URIRef(ONET + "29-1141.00"), ROLE, "Nurse")
+        + entity(AKGR.ipl, DEVICE, "intense pulsed light device", "IPL")
+        + entity(AKGR.diplomat, ROLE, "diplomat")
+        + entity(AKGR.ncle, str(AKG.CertifyingBody), "National Council on Laser Excellence", "NCLE")
+        + entity(AKGR.weather, PROCEDURE, "work in inclement conditions")
+    )
+    return build_index(Result("SELECT", ("entity", "kind", "label", "name"), tuple(rows)))
+
+
+def test_exact_preferred_label_beats_another_entitys_synonym():
+    idx = framework_index()
+    assert resolve(idx, "aesthetician") == URIRef(ESCO_OCC + "aesth")  # ESCO's label, our synonym
+    assert resolve(idx, "esthetician") == AKGR.esthetician  # our label, ESCO's and O*NET's synonym
+    assert resolve(idx, "Medical Aesthetician") == AKGR["medical-aesthetician"]
+
+
+def test_real_tie_goes_to_the_curated_entity_with_a_note_listing_the_others():
+    found = resolve_name(framework_index(), "dermatologist")
+    assert found.iri == AKGR.dermatologist
+    assert found.note is not None and "escoocc:derm, ESCO role" in found.note
+
+
+def test_tie_without_a_curated_entity_lists_candidates_with_framework_and_kind():
+    with pytest.raises(ResolveError) as err:
+        resolve(framework_index(), "nurse")
+    assert err.value.candidates == ["nurse (escoocc:nurse, ESCO role)", "Nurse (onet:29-1141.00, O*NET role)"]
+
+
+def test_match_rank_is_exact_prefix_word_start_substring():
+    assert [match_rank(n, "ipl") for n in ("IPL", "IPL device", "an IPL", "diplomat", "laser")] == [
+        0,
+        1,
+        2,
+        3,
+        None,
+    ]
+    assert match_rank("pre-IPL care", "ipl") == 2  # a hyphen starts a word
+
+
+def test_search_ranks_synonym_matches_and_says_which_name_matched():
+    idx = framework_index()
+    assert [(h.label, h.matched, h.match) for h in search(idx, "IPL")] == [
+        ("intense pulsed light device", "IPL", "exact"),
+        ("diplomat", "diplomat", "substring"),
+    ]
+    assert [h.label for h in search(idx, "NCLE")] == [
+        "National Council on Laser Excellence",
+        "work in inclement conditions",
+    ]
+    hits = search(idx, "aesthetician")
+    assert [(h.label, h.matched, h.framework) for h in hits[:2]] == [
+        ("aesthetician", "aesthetician", "ESCO"),
+        ("esthetician", "aesthetician", "curated"),
+    ]
+    assert hits[2].label == "medical aesthetician" and hits[2].match == "word start"

@@ -69,8 +69,9 @@ def test_role_pickers_are_search_driven_beyond_the_cap(big_app, monkeypatch):
 def test_projections_are_cached_beside_the_store(big_app):
     ws = app_context().ws
     ws.warm().join(timeout=60)
-    assert ws.cache_dir is not None and (ws.cache_dir / "index.v1.pickle").is_file()
-    from graph.workspace import Workspace
+    from graph.workspace import CACHE_VERSION, Workspace
+
+    assert ws.cache_dir is not None and (ws.cache_dir / f"index.v{CACHE_VERSION}.pickle").is_file()
 
     again = Workspace.open(ws.spec)
     assert again._cached("index", lambda: pytest.fail("rebuilt")).entries.keys() == ws.index.entries.keys()

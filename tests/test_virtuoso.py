@@ -29,6 +29,11 @@ COMBINED_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "combined-sampl
 ESCO_HAIR_REMOVAL = "http://data.europa.eu/esco/occupation/72413d91-f212-4ad6-bf95-8b78a37c041a"
 ONET_SKINCARE = "https://www.onetonline.org/link/summary/39-5094.00"
 ESCO_SKILL = "http://data.europa.eu/esco/skill/7d9d73a8-08df-4624-a5df-95cb220c0736"
+IMPORT_GRAPH = "urn:akg:test-import"
+#: the O*NET cut with one task's label removed, so import_violations.rq has rows to compare
+BROKEN_IMPORT = Path(__file__).resolve().parent / "fixtures" / "onet-cut-unlabelled-task.nt"
+#: queries checked on the imported-file graph rather than the curated one
+IMPORT_CASES = [("import_violations", {})]
 R = "https://w3id.org/aesthetics-kg/resource/"
 AKG = "https://w3id.org/aesthetics-kg/ontology#"
 AESTHETICIAN, ESTHETICIAN, LASER_TECH = (
@@ -60,6 +65,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("filter_options", {"class": AKG + "Role"}),
     ("filter_options", {"class": AKG + "Procedure"}),
     ("gap_items", {"from": ESTHETICIAN, "to": AESTHETICIAN}),
+    ("item_alignments", {}),
     ("item_mappings", {}),
     ("labour_statistics", {}),
     ("labour_statistics", {"role": ESTHETICIAN}),
@@ -71,6 +77,8 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("roles_by_item", {"item": R + "laser-hair-removal"}),
     ("roles_by_item", {"item": R + "specialized-laser-equipment", "essential_only": True}),
     ("search_labels", {"text": "laser"}),
+    ("search_labels", {"text": "NCLE"}),
+    ("search_labels", {"text": "aesthetician"}),
     ("shared_items", {"a": AESTHETICIAN, "b": ESTHETICIAN}),
 ]
 
@@ -84,6 +92,7 @@ def virtuoso() -> Iterator[Virtuoso]:
     with Virtuoso(max_rows=100_000) as v:
         v.load([ONTOLOGY], GRAPH)  # Virtuoso 7.2's Turtle loader reads roles.ttl as it is
         v.load([ONTOLOGY, COMBINED_SAMPLE], COMBINED_GRAPH)
+        v.load([BROKEN_IMPORT], IMPORT_GRAPH)
         yield v
 
 
@@ -125,7 +134,17 @@ def _rows(name: str, result: Result) -> list[tuple[Node | None, ...]]:
 
 
 def test_cases_cover_the_whole_catalogue():
-    assert {name for name, _ in CASES} == set(queries.catalogue())
+    assert {name for name, _ in CASES + IMPORT_CASES} == set(queries.catalogue())
+
+
+@pytest.mark.parametrize(("name", "params"), IMPORT_CASES)
+def test_import_checks_answer_as_embedded(name: str, params: dict[str, object], virtuoso: Virtuoso):
+    from graph.stores.oxigraph import memory_oxigraph
+
+    remote = RemoteStore(virtuoso.endpoint(IMPORT_GRAPH))
+    want = queries.run(memory_oxigraph([BROKEN_IMPORT]), name, params)
+    assert want.rows
+    assert _rows(name, queries.run(remote, name, params)) == _rows(name, want)
 
 
 def test_remote_url_carries_the_graph(virtuoso_url: str):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph import queries
-from graph.terms import AKG
+from graph.terms import AKG, framework
 from graph.ui.view.kinds import FILTERS, kind_style
 
 OPTIONS_CAP = 500  # role pickers list every role up to this many; beyond it, the curated ones and search
@@ -12,23 +12,24 @@ MATCHES = 50  # options a role search returns
 
 def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -> list[dict]:
     """Role picker options, by label: every role on a small store; on a big one the curated roles,
-    the chosen ones and the first MATCHES whose label contains the search text.
+    the chosen ones and the first MATCHES roles the ranked search finds; each option names its framework.
 
     A dropdown with 4,000 static options ships them all in the page and filters them in the browser
     on every key; a search-driven list stays a few dozen long.
     """
     names = ws.role_names
+    matches: list[str] = []
     if len(names) <= OPTIONS_CAP:
         shown = list(names)
     else:
         shown = [*ws.curated_roles(), *(c for c in chosen or () if c in names)]
-        if text and len(text.strip()) >= 2:
-            needle = text.strip().casefold()
-            shown += [r for r, label in names.items() if needle in label.casefold()][:MATCHES]
-    shown = list(dict.fromkeys(shown))
-    return sorted(
-        ({"label": names[r], "value": r} for r in shown), key=lambda o: (o["label"].lower(), o["value"])
-    )
+        if text and len(text.strip()) >= 2:  # the one ranked search, roles only, best match first
+            matches = [
+                h["entity"] for h in ws.search(text.strip(), limit=10 * MATCHES) if h["entity"] in names
+            ]
+    first = sorted(dict.fromkeys(shown), key=lambda r: (names[r].lower(), r))
+    order = list(dict.fromkeys([*first, *matches[:MATCHES]]))
+    return [{"label": f"{names[r]} · {framework(r)}", "value": r} for r in order]
 
 
 def filter_options(ws) -> dict[str, list[dict]]:
@@ -47,7 +48,7 @@ def filter_options(ws) -> dict[str, list[dict]]:
 
 
 def search_options(ws, text: str | None) -> list[dict]:
-    """Dropdown options for a search text: label, the synonym that matched, the kind."""
+    """Dropdown options for a search text: label, the synonym that matched, the kind and the framework."""
     if not text or len(text.strip()) < 2:
         return []
     out = []
@@ -56,7 +57,7 @@ def search_options(ws, text: str | None) -> list[dict]:
         shown = label if matched == label else f"{label} (“{matched}”)"
         out.append(
             {
-                "label": f"{shown} · {kind_style(str(r['kind'])).label}",
+                "label": f"{shown} · {kind_style(str(r['kind'])).label} · {r['framework']}",
                 "value": str(r["entity"]),
                 "search": f"{label} {matched}",
             }
