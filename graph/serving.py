@@ -66,6 +66,7 @@ def make_server(app: Callable, host: str, port: int, limits: ServerLimits = Serv
                     channel.will_close = True  # the loop closes it; no thread was ever spent on it
 
     _raise_open_files(limits.connection_limit + 256)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "Task queue depth is N" on every burst
     adj = Adjustments(
         host=host,
         port=port,
