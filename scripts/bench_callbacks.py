@@ -1,6 +1,6 @@
 """Benchmark (not a test): replay filter changes through Dash's own callback route and time each callback.
 
-Starts `python app.py` (gunicorn) on a free loopback port, reads the callback map from
+Starts `python app.py` (waitress) on a free loopback port, reads the callback map from
 GET /_dash-dependencies and the initial values from GET /_dash-layout, then POSTs to
 /_dash-update-component exactly what the browser sends for each change, and prints p50/p95 of
 the round trip per callback (loopback HTTP included), and the slowest first call of a change
