@@ -45,6 +45,7 @@ def create_app(
         assets_folder=str(ASSETS),
         serve_locally=True,
         update_title=None,
+        on_error=_callback_failed,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.server.register_error_handler(413, callbacks.curriculum_tab.too_big)  # a pasted 10 MB curriculum
@@ -64,6 +65,12 @@ def create_app(
     if context.big():
         ws.warm()
     return app
+
+
+def _callback_failed(exc: Exception) -> None:
+    """Any callback input that still breaks a callback: no 500 and no change, a note on the page instead."""
+    log.warning("callback %s failed on its input: %r", dash.ctx.triggered_id, exc)
+    dash.set_props("page-note", {"children": "That input could not be used; the view is unchanged."})
 
 
 def _no_such_asset(_exc: Exception) -> tuple[str, int, dict[str, str]]:
