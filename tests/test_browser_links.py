@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 
 import pytest
+import requests
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
 from selenium.webdriver.chrome.service import Service
@@ -89,3 +91,53 @@ def test_a_crafted_link_draws_the_default_view_with_a_note(driver, base_url, def
         driver.switch_to.alert.text  # noqa: B018 - no script in the link ran
     errors = driver.execute_script("return document.querySelectorAll('.dash-fe-error__title').length;")
     assert errors == 0
+
+
+LONG = "very long procedure label " * 3847  # 100,022 characters
+LONG_TTL = f"""
+@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .
+@prefix akgr: <https://w3id.org/aesthetics-kg/resource/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+akgr:long-procedure a akg:CosmeticProcedure ; skos:prefLabel "{LONG.strip()}"@en .
+akgr:dermatologist akg:performsProcedure akgr:long-procedure .
+"""
+
+
+@pytest.fixture(scope="module")
+def long_url(tmp_path_factory):
+    from graph.stores import StoreSpec
+    from graph.ui.app import create_app
+
+    tmp = tmp_path_factory.mktemp("long")
+    data = tmp / "long.ttl"
+    data.write_text(LONG_TTL, encoding="utf-8")
+    app = create_app(StoreSpec("oxigraph", (data,), root=tmp / "stores"), workers=1)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}/"
+    server.shutdown()
+    app.server.extensions["akg"].sandbox.close()
+
+
+def test_a_100000_character_label_is_shortened_in_controls_and_whole_in_the_details(driver, long_url):
+    iri = "https://w3id.org/aesthetics-kg/resource/long-procedure"
+    t0 = time.perf_counter()
+    driver.get(long_url)
+    assert iri in settled(driver, timeout=60)
+    print(f"first draw with a 100,000-character label: {time.perf_counter() - t0:.1f} s")
+    label = driver.execute_script(
+        "return document.getElementById('cy')._cyreg.cy.getElementById(arguments[0]).data('label');", iri
+    )
+    assert label.startswith("very long procedure label") and label.endswith("…") and len(label) <= 80
+    chunk = LONG[:1000]
+    assert chunk not in requests.get(long_url + "_dash-layout", timeout=30).text, "filter options shortened"
+    assert chunk not in driver.execute_script("return document.documentElement.innerHTML;")
+    driver.execute_script(
+        "document.getElementById('cy')._cyreg.cy.getElementById(arguments[0]).emit('tap');", iri
+    )
+    WebDriverWait(driver, 20, poll_frequency=0.2).until(
+        lambda d: (
+            LONG.strip() in (d.execute_script("return document.getElementById('detail').textContent;") or "")
+        )
+    )
