@@ -47,7 +47,7 @@ def serve(spec: StoreSpec, host: str, port: int, threads: int = 4) -> None:
     from graph.serving import ServerLimits
     from graph.serving import serve as run
 
-    run(create_server(spec), host, port, ServerLimits(threads=threads))
+    run(lambda: create_server(spec), host, port, ServerLimits(threads=threads))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from graph.errors import ServeError
+
 log = logging.getLogger(__name__)
 
 
@@ -33,7 +35,11 @@ class ServerLimits:
 
 
 def make_server(app: Callable, host: str, port: int, limits: ServerLimits = ServerLimits()):
-    """A waitress server bound to host:port (port 0: any free one), not yet serving: call .run()."""
+    """A waitress server bound to host:port (port 0: any free one), not yet serving: call .run().
+
+    Its `application` may be replaced before run(): bind first, build the app after, so a taken port
+    fails at once; connections made meanwhile wait in the listen backlog.
+    """
     from waitress.adjustments import Adjustments
     from waitress.channel import HTTPChannel
     from waitress.server import TcpWSGIServer
@@ -82,7 +88,17 @@ def make_server(app: Callable, host: str, port: int, limits: ServerLimits = Serv
     )
     dispatcher = ThreadedTaskDispatcher()
     dispatcher.set_thread_count(adj.threads)
-    return Server(app, map={}, dispatcher=dispatcher, adj=adj)
+    try:
+        return Server(app, map={}, dispatcher=dispatcher, adj=adj)
+    except OSError as exc:
+        dispatcher.shutdown()
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
+def _starting(environ, start_response):
+    """Never reached: nothing is accepted before the real application is in place."""
+    start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Retry-After", "5")])
+    return [b"starting\n"]
 
 
 def _raise_open_files(wanted: int) -> None:
@@ -96,9 +112,12 @@ def _raise_open_files(wanted: int) -> None:
             log.warning("could not raise the open-file limit from %d to %d", soft, target)
 
 
-def serve(app: Callable, host: str, port: int, limits: ServerLimits = ServerLimits()) -> None:
-    """Serve a WSGI app until interrupted."""
-    server = make_server(app, host, port, limits)
+def serve(
+    factory: Callable[[], Callable], host: str, port: int, limits: ServerLimits = ServerLimits()
+) -> None:
+    """Listen on host:port, then build the WSGI app (factory()) and serve it until interrupted."""
+    server = make_server(_starting, host, port, limits)
+    server.application = factory()
     print(f"serving on http://{server.effective_host}:{server.effective_port}", file=sys.stderr, flush=True)
     try:
         server.run()

@@ -217,3 +217,21 @@ def test_a_body_that_trickles_in_is_cut_off_at_the_body_timeout(short_server):
         s.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n")
         closed = _closed_after(s, b"x", 8)
     assert closed is not None and closed < 6, closed
+
+
+def test_a_taken_port_is_one_line_before_anything_is_built():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        t0 = time.perf_counter()
+        run = subprocess.run(
+            [sys.executable, "app.py", "--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert run.returncode == 1
+    assert run.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    print(f"refused after {time.perf_counter() - t0:.1f} s")
