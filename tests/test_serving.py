@@ -247,3 +247,19 @@ def test_a_taken_port_is_one_line_before_anything_is_built():
     assert run.returncode == 1
     assert run.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
     print(f"refused after {time.perf_counter() - t0:.1f} s")
+
+
+def test_malformed_chunked_bodies_are_400_under_other_servers_too():
+    """Under werkzeug (the tests' server) or gunicorn the endpoint reads the chunks itself: still 400."""
+    from graph.sandbox import Sandbox
+    from graph.stores import StoreSpec
+    from tests.endpoint_server import make_app, serving
+
+    with Sandbox(StoreSpec(), workers=1) as box, serving(make_app(box)) as url:
+        port = int(url.split(":")[2].split("/")[0])
+        head = (
+            b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+            b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        )
+        assert raw(port, head + b"ZZ\r\nASK {}\r\n0\r\n\r\n").startswith(b"HTTP/1.1 400")
+        assert raw(port, head + b"6\r\nASK {}\r\n0\r\n\r\n").startswith(b"HTTP/1.1 200")

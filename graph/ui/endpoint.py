@@ -229,7 +229,10 @@ def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], 
         )
     if request.content_length is not None and request.content_length > max_body:
         raise _Refusal(413, f"request body too large: the limit is {max_body:,} bytes")
-    raw = request.stream.read(max_body + 1)
+    try:
+        raw = request.stream.read(max_body + 1)
+    except (OSError, ValueError) as exc:  # a malformed chunked body, under servers that pass it through
+        raise _Refusal(400, f"malformed request body: {exc}") from None
     if len(raw) > max_body:
         raise _Refusal(413, f"request body too large: the limit is {max_body:,} bytes")
     charset = request.mimetype_params.get("charset", "utf-8")
