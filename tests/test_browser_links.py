@@ -78,14 +78,14 @@ def note(driver) -> str:
 @pytest.fixture(scope="module")
 def default_view(driver, base_url) -> frozenset[str]:
     driver.get(base_url)
-    return settled(driver)
+    return settled(driver, timeout=60)
 
 
 @pytest.mark.parametrize("link", CRAFTED)
 def test_a_crafted_link_draws_the_default_view_with_a_note(driver, base_url, default_view, link):
     driver.get(base_url + link)
-    assert settled(driver) == default_view
-    WebDriverWait(driver, 10, poll_frequency=0.2).until(lambda d: note(d).startswith("Ignored in the link"))
+    assert settled(driver, timeout=60) == default_view
+    WebDriverWait(driver, 30, poll_frequency=0.2).until(lambda d: note(d).startswith("Ignored in the link"))
     assert "Ignored in the link" in note(driver)
     with pytest.raises(NoAlertPresentException):
         driver.switch_to.alert.text  # noqa: B018 - no script in the link ran
@@ -105,19 +105,20 @@ akgr:dermatologist akg:performsProcedure akgr:long-procedure .
 
 @pytest.fixture(scope="module")
 def long_url(tmp_path_factory):
-    from graph.stores import StoreSpec
-    from graph.ui.app import create_app
+    """The app as scripts/run.sh starts it, over the curated graph plus the long label (own process:
+    Dash hands its module-level callbacks to the first app of a process only)."""
+    from tests.test_serving import free_port, start_app, stop, wait_ready
 
     tmp = tmp_path_factory.mktemp("long")
     data = tmp / "long.ttl"
     data.write_text(LONG_TTL, encoding="utf-8")
-    app = create_app(StoreSpec("oxigraph", (data,), root=tmp / "stores"), workers=1)
-    server = make_server("127.0.0.1", 0, app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}/"
-    server.shutdown()
-    app.server.extensions["akg"].sandbox.close()
+    port = free_port()
+    proc = start_app(port, "--data", str(data), env={"AKG_VAR": str(tmp / "var")})
+    try:
+        wait_ready(port, proc)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        stop(proc)
 
 
 def test_a_100000_character_label_is_shortened_in_controls_and_whole_in_the_details(driver, long_url):

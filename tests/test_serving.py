@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -26,21 +27,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(port: int, *args: str) -> subprocess.Popen:
+def start_app(port: int, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """The app exactly as scripts/run.sh starts it (`python app.py …`), its output kept out of the test's."""
-    return subprocess.Popen(
+    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
+    proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
         start_new_session=True,
     )
+    proc.log = log
+    return proc
 
 
 def wait_ready(port: int, proc: subprocess.Popen, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        assert proc.poll() is None, f"the app exited: {proc.stderr.read().decode()[-2000:]}"
+        if proc.poll() is not None:
+            proc.log.seek(0)
+            raise AssertionError(f"the app exited: {proc.log.read().decode()[-2000:]}")
         with contextlib.suppress(requests.RequestException):
             if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=5).ok:
                 return
