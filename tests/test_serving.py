@@ -29,7 +29,7 @@ def free_port() -> int:
 
 def start_app(port: int, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen:
     """The app exactly as scripts/run.sh starts it (`python app.py …`), its output kept out of the test's."""
-    log = tempfile.TemporaryFile()  # not a pipe: a full pipe would stall the server
+    log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server; not a pipe, which could fill and stall it
     proc = subprocess.Popen(
         [sys.executable, "app.py", "--port", str(port), *args],
         cwd=ROOT,
