@@ -63,6 +63,7 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait(5)
+    proc.log.close()
 
 
 @pytest.fixture(scope="module")
