@@ -1,10 +1,10 @@
-"""Serve the explorer: gunicorn by default (production, debug off); --debug runs Dash's development server.
+"""Serve the explorer: waitress by default (production, debug off); --debug runs Dash's development server.
 
     python app.py [--host 127.0.0.1] [--port 8050] [--data FILE…] [--store oxigraph|memory|URL] [--debug]
 
-Under another gunicorn command line use the factory: `gunicorn 'app:create_server()'`
-(the AKG_STORE and AKG_DATA environment variables name the store and extra files, data files
-separated by the path separator). Nothing is opened at import time.
+Under another WSGI server use the factory: `waitress-serve --call app:create_server` or
+`gunicorn 'app:create_server()'` (the AKG_STORE and AKG_DATA environment variables name the store
+and extra files, data files separated by the path separator). Nothing is opened at import time.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from graph.stores import StoreSpec, open_store
 
 
 def create_server(spec: StoreSpec | None = None):
-    """The Flask server of a new app (a gunicorn factory: the store opens in the worker)."""
+    """The Flask server of a new app (a WSGI factory: under gunicorn the store opens in the worker)."""
     from graph.ui.app import create_app
 
     if spec is None:
@@ -38,28 +38,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--debug", action="store_true", help="development mode: Dash's dev server with debug tools"
     )
-    p.add_argument("--threads", type=int, default=4, help=argparse.SUPPRESS)
+    p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
-def serve(spec: StoreSpec, host: str, port: int, threads: int = 4) -> None:
-    """Production: one gunicorn worker with threads; the app is built in the worker."""
-    from gunicorn.app.base import BaseApplication
+def serve(spec: StoreSpec, host: str, port: int, threads: int = 8) -> None:
+    """Production: one process, waitress reading requests in its event loop, a few threads answering."""
+    from graph.serving import ServerLimits
+    from graph.serving import serve as run
 
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {
-                "bind": f"{host}:{port}",
-                "workers": 1,
-                "threads": threads,
-                "timeout": 120,
-            }.items():
-                self.cfg.set(key, value)
-
-        def load(self):
-            return create_server(spec)
-
-    Server().run()
+    run(lambda: create_server(spec), host, port, ServerLimits(threads=threads))
 
 
 def check_store(spec: StoreSpec) -> None:

@@ -128,7 +128,7 @@ def _print_result(result, args: argparse.Namespace, out: TextIO) -> int:
         }
         out.write(write_graph(result.triples, media.get(args.format, "text/turtle")).decode("utf-8"))
     if result.truncated:
-        out.write("(truncated: more results exist than the row limit)\n")
+        out.write("(truncated: more results exist than the row or size limit)\n")
     return 0
 
 

@@ -60,3 +60,7 @@ class SandboxBusy(GraphError):
 
 class ClientOverLimit(SandboxBusy):
     """This client has its share of queries running, or has used its query time for the minute."""
+
+
+class ServeError(GraphError):
+    """The web server cannot listen where asked: the port is taken or the address is not this machine's."""

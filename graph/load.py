@@ -4,6 +4,9 @@ Every source goes through Oxigraph's parsers: they never dereference a URL (no r
 contexts, no owl:imports) and report the line and column of a syntax error. Each source is a named
 graph, `urn:akg:graph:<file name>` (the curated graph is `urn:akg:graph:roles.ttl`); the graphs inside
 TriG and N-Quads files keep their own names, and their default-graph triples go to the file's graph.
+Hostile files are refused before they cost memory: RDF/XML that declares DTD entities (Oxigraph
+expands them, so a 1 kB "billion laughs" file becomes gigabytes) and literals longer than
+MAX_LITERAL_CHARS.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
 }
 GRAPH_PREFIX = "urn:akg:graph:"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+MAX_LITERAL_CHARS = 1_000_000  # a value longer than this is an accident or an attack, not a label
+_ENTITY = b"<!ENTITY"
 
 
 def sources(data: Sequence[str | Path] = ()) -> list[Path]:
@@ -58,12 +63,78 @@ def rdf_format(path: str | Path) -> ox.RdfFormat:
 def parse_file(path: str | Path) -> list[ox.Triple]:
     """All triples of one local file, or a SourceError naming the file, line and column."""
     fmt = rdf_format(path)
+    refuse_entities(path, fmt)
     try:
-        return [q.triple for q in ox.parse(path=str(path), format=fmt)]
+        triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None
     except (OSError, ValueError) as exc:
         raise SourceError(str(path), str(exc)) from None
+    for t in triples:
+        if isinstance(t.object, ox.Literal) and len(t.object.value) > MAX_LITERAL_CHARS:
+            raise literal_too_long(path, t.subject, t.predicate, t.object.value)
+    return triples
+
+
+def refuse_entities(path: str | Path, fmt: ox.RdfFormat) -> None:
+    """Refuse RDF/XML that declares DTD entities: expanding them is how a tiny file becomes gigabytes."""
+    if fmt != ox.RdfFormat.RDF_XML:
+        return
+    offset = _find(path, _ENTITY)
+    if offset is not None:
+        raise SourceError(
+            str(path),
+            "DTD entity declarations (<!ENTITY …>) are refused: their expansion can turn a tiny file "
+            "into gigabytes; write the values out, or convert the file to Turtle or N-Triples",
+            _line_at(path, offset),
+        )
+
+
+def literal_too_long(path: str | Path, subject: object, predicate: object, value: str) -> SourceError:
+    """The error for an over-long literal: file, line (when its text can be found), size and limit."""
+    return SourceError(
+        str(path),
+        f"a literal of {len(value):,} characters on {subject} {predicate}; "
+        f"the limit is {MAX_LITERAL_CHARS:,} characters",
+        _literal_line(path, value),
+    )
+
+
+def _find(path: str | Path, needle: bytes, chunk: int = 1 << 20) -> int | None:
+    """The byte offset of the first occurrence of needle in a file, read a chunk at a time."""
+    with open(path, "rb") as f:
+        base, tail = 0, b""
+        while block := f.read(chunk):
+            buf = tail + block
+            i = buf.find(needle)
+            if i >= 0:
+                return base - len(tail) + i
+            tail = buf[-(len(needle) - 1) :]
+            base += len(block)
+    return None
+
+
+def _line_at(path: str | Path, offset: int) -> int:
+    """The 1-based line holding a byte offset."""
+    lines, left = 1, offset
+    with open(path, "rb") as f:
+        while left > 0 and (block := f.read(min(left, 1 << 20))):
+            lines += block.count(b"\n")
+            left -= len(block)
+    return lines
+
+
+def _literal_line(path: str | Path, value: str) -> int | None:
+    """Where a literal starts, found by its first plain characters (escapes would not match)."""
+    head = ""
+    for c in value[:64]:
+        if c in "\\\"'<>&" or not c.isprintable():
+            break
+        head += c
+    if len(head) < 8:
+        return None
+    offset = _find(path, head.encode("utf-8"))
+    return None if offset is None else _line_at(path, offset)
 
 
 def syntax_error(path: str | Path, exc: SyntaxError) -> SourceError:
@@ -129,8 +200,11 @@ def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 
 def check_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat]]:
-    """Each source with its format, all checked before any is loaded."""
-    return [(Path(p), rdf_format(p)) for p in paths]
+    """Each source with its format, all checked (and hostile RDF/XML refused) before any is loaded."""
+    checked = [(Path(p), rdf_format(p)) for p in paths]
+    for path, fmt in checked:
+        refuse_entities(path, fmt)
+    return checked
 
 
 def graph_name(path: str | Path) -> str:
@@ -161,9 +235,10 @@ def named_sources(paths: Sequence[str | Path]) -> list[tuple[Path, ox.RdfFormat,
 def parse_quads(path: str | Path, graph: str) -> list[ox.Quad]:
     """All quads of one local file, triples outside any named graph put in `graph`."""
     fmt = rdf_format(path)
+    refuse_entities(path, fmt)
     default = ox.NamedNode(graph)
     try:
-        return [
+        quads = [
             q
             if not isinstance(q.graph_name, ox.DefaultGraph)
             else ox.Quad(q.subject, q.predicate, q.object, default)
@@ -173,6 +248,10 @@ def parse_quads(path: str | Path, graph: str) -> list[ox.Quad]:
         raise syntax_error(path, exc) from None
     except (OSError, ValueError) as exc:
         raise SourceError(str(path), str(exc)) from None
+    for q in quads:
+        if isinstance(q.object, ox.Literal) and len(q.object.value) > MAX_LITERAL_CHARS:
+            raise literal_too_long(path, q.subject, q.predicate, q.object.value)
+    return quads
 
 
 def load_dataset(paths: Sequence[str | Path]) -> Dataset:

@@ -22,10 +22,11 @@ import multiprocessing
 import os
 import queue
 import re
+import signal
 import threading
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
 from pyparsing import ParseException
@@ -46,9 +47,12 @@ from graph.stores.memory import PARSE_LOCK, prepare
 
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
 WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
-_START_TIMEOUT_S = 120.0
+OUT_OF_MEMORY = f"the query needed more memory than the limit of {WORKER_MEMORY_BYTES / 1024**3:g} GiB"
+# How a worker dies when an allocation fails: Rust aborts (SIGABRT), the kernel's OOM killer sends SIGKILL.
+_OOM_EXITS = (-signal.SIGABRT, -signal.SIGKILL)
+_START_TIMEOUT_S = 120.0  # opening a store from big --data files can take a while, once per worker
 LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lowest CPU priority
-_WORKER_NICE, _LONG_NICE = 5, 19  # opening a store from big --data files can take a while, once per worker
+_WORKER_NICE, _LONG_NICE = 5, 19
 _FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -70,6 +74,7 @@ class Limits:
     timeout_s: float = 10.0
     max_rows: int = 10_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE) returned; more -> truncated=True
     max_query_chars: int = 20_000
+    max_result_bytes: int = 16 * 1024**2  # UTF-8 size of the values returned; more -> truncated=True
 
 
 @dataclass(frozen=True)
@@ -440,11 +445,10 @@ class _Worker:
         try:
             answer = self.conn.recv()
         except (EOFError, OSError):
-            raise QueryError(
-                "the query was stopped: it needed more memory than a query may use"
-                if self.process.exitcode not in (None, 0)
-                else "the query worker stopped unexpectedly; please try again"
-            ) from None
+            self.process.join(2)  # the pipe closes a moment before the exit status is known
+            if self.process.exitcode in _OOM_EXITS:
+                raise QueryError(OUT_OF_MEMORY) from None
+            raise QueryError("the query worker stopped unexpectedly; please try again") from None
         return answer if isinstance(answer, Result) else _error(answer)
 
     def restore(self) -> bool:
@@ -482,6 +486,8 @@ def _error(message: object) -> Exception:
 
 def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     """Worker main loop: open the store once, then check and answer queries until the pipe closes."""
+    _die_with_parent()
+    _quiet_stderr()
     _limit_memory(WORKER_MEMORY_BYTES)
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
@@ -501,7 +507,7 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
         except GraphError as exc:
             answer = _report(exc)
         except MemoryError:
-            answer = ("QueryError", "the query needed more memory than a query may use", None, None)
+            answer = ("QueryError", OUT_OF_MEMORY, None, None)
         except Exception as exc:
             answer = repr(exc)
         conn.send(answer)
@@ -513,6 +519,24 @@ def _report(exc: GraphError) -> tuple[str, str, int | None, int | None]:
     if isinstance(exc, QueryError):
         return name, exc.message, exc.line, exc.column
     return name, str(exc), None, None
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the forkserver (which exits with the app) goes, even mid-query after kill -9."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent went before prctl took effect
+        os._exit(0)
+
+
+def _quiet_stderr() -> None:
+    """Send the worker's stderr (Rust's out-of-memory backtrace) to /dev/null, not the user's terminal."""
+    with contextlib.suppress(OSError):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        os.close(fd)
 
 
 def _limit_memory(size: int) -> None:
@@ -534,4 +558,25 @@ def execute(
     No time limit here: that is the worker's job. Exposed for tests and for trusted callers.
     """
     check(text, limits)
-    return store.query(text, limit=limits.max_rows, dataset=dataset)
+    return cap_bytes(store.query(text, limit=limits.max_rows, dataset=dataset), limits.max_result_bytes)
+
+
+def cap_bytes(result: Result, limit: int) -> Result:
+    """The leading rows or triples whose values fit in `limit` UTF-8 bytes, marked truncated if cut."""
+    items = result.rows if result.form == "SELECT" else result.triples
+    total = 0
+    for i, item in enumerate(items):
+        total += sum(_term_bytes(t) for t in item)
+        if total > limit:
+            field = "rows" if result.form == "SELECT" else "triples"
+            return replace(result, **{field: items[:i]}, truncated=True)
+    return result
+
+
+def _term_bytes(term: object) -> int:
+    """A value's size as written: its text, plus its datatype or language tag."""
+    if term is None:
+        return 0
+    text = str(term)
+    extra = getattr(term, "datatype", None) or getattr(term, "language", None) or ""
+    return (len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))) + len(extra)

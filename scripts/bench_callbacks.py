@@ -1,6 +1,6 @@
 """Benchmark (not a test): replay filter changes through Dash's own callback route and time each callback.
 
-Starts `python app.py` (gunicorn) on a free loopback port, reads the callback map from
+Starts `python app.py` (waitress) on a free loopback port, reads the callback map from
 GET /_dash-dependencies and the initial values from GET /_dash-layout, then POSTs to
 /_dash-update-component exactly what the browser sends for each change, and prints p50/p95 of
 the round trip per callback (loopback HTTP included), and the slowest first call of a change
@@ -35,6 +35,20 @@ ROLES = [
         "medical-laser-technician",
     )
 ]
+
+
+def picker(name: str) -> str:
+    """A role picker's id as Dash writes a dict id in the dependencies (compact JSON, sorted keys)."""
+    return dom_id({"name": name, "type": "role-picker"})
+
+
+def dom_id(value: object) -> str:
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def matched(dep: dict, name: str) -> dict:
+    """A MATCH callback as the browser calls it for one component: the wildcard replaced by its name."""
+    return json.loads(json.dumps(dep).replace('[\\"MATCH\\"]', f'\\"{name}\\"'))
 
 
 def free_port() -> int:
@@ -115,9 +129,9 @@ def initial_values(layout: dict) -> dict[tuple[str, str], object]:
                 walk(n)
         elif isinstance(node, dict) and "props" in node:
             props = node["props"]
-            if isinstance(props.get("id"), str):
+            if isinstance(props.get("id"), str | dict):
                 for k, v in props.items():
-                    out[(props["id"], k)] = v
+                    out[(dom_id(props["id"]), k)] = v
             walk(props.get("children"))
 
     walk(layout)
@@ -130,21 +144,23 @@ def split(prop_id: str) -> tuple[str, str]:
 
 
 def payload(dep: dict, values: dict, changed: list[str]) -> dict:
-    """The body the Dash renderer posts for one callback."""
-    out = dep["output"]
-    if out.startswith(".."):
-        outputs = [dict(zip(("id", "property"), split(o), strict=True)) for o in out.strip(".").split("...")]
-    else:
-        outputs = dict(zip(("id", "property"), split(out), strict=True))
+    """The body the Dash renderer posts for one callback (dict ids as objects, as the browser sends them)."""
+    out = dep.get("concrete_output", dep["output"])
+
+    def spec(prop_id: str) -> dict:
+        i, p = split(prop_id)
+        return {"id": json.loads(i) if i.startswith("{") else i, "property": p}
+
+    outputs = [spec(o) for o in out.strip(".").split("...")] if out.startswith("..") else spec(out)
 
     def dep_values(items: list[dict]) -> list[dict]:
         return [
-            {"id": d["id"], "property": d["property"], "value": values.get((d["id"], d["property"]))}
+            {**spec(f"{d['id']}.{d['property']}"), "value": values.get((d["id"], d["property"]))}
             for d in items
         ]
 
     return {
-        "output": out,
+        "output": dep["output"],
         "outputs": outputs,
         "inputs": dep_values(dep["inputs"]),
         "state": dep_values(dep["state"]),
@@ -155,13 +171,13 @@ def payload(dep: dict, values: dict, changed: list[str]) -> dict:
 def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
     """Per callback (named by an output it writes), the input changes to replay."""
     filters = [
-        {("f-role", "value"): [ROLES[0]]},
-        {("f-role", "value"): ROLES[:3]},
-        {("f-role", "value"): [], ("f-kinds", "value"): ["Role", "Procedure", "Device"]},
+        {(picker("f-role"), "value"): [ROLES[0]]},
+        {(picker("f-role"), "value"): ROLES[:3]},
+        {(picker("f-role"), "value"): [], ("f-kinds", "value"): ["Role", "Procedure", "Device"]},
         {("f-essential", "value"): ["on"]},
         {("layout-choice", "value"): "hierarchy"},
         {("layout-choice", "value"): "grouped"},
-        {("f-role", "value"): [ROLES[1]], ("expanded", "data"): [ROLES[1]]},
+        {(picker("f-role"), "value"): [ROLES[1]], ("expanded", "data"): [ROLES[1]]},
         {("focus", "data"): ROLES[0], ("focus-depth", "value"): 2},
         {},  # everything
     ]
@@ -170,15 +186,18 @@ def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
         "url.search": filters,
         "detail.children": [{("selected", "data"): r} for r in ROLES],
         "search.options": [{("search", "search_value"): t} for t in ("laser", "skin peel", "derm", "inj")],
-        "f-role.options": [{("f-role", "search_value"): t} for t in ("nurse", "derm", "laser", "te")],
+        picker("f-role") + ".options": [
+            {(picker("f-role"), "search_value"): t} for t in ("nurse", "derm", "laser", "te")
+        ],
         "ov-heatmap.figure": [
             {("ov-category", "value"): c, ("ov-weighted", "value"): w}
             for c, w in itertools.product(("all", "procedures", "credentials"), ([], ["on"]))
         ],
         "gap-grid.rowData": [
-            {("gap-a", "value"): a, ("gap-b", "value"): b} for a, b in itertools.permutations(ROLES[:3], 2)
+            {(picker("gap-a"), "value"): a, (picker("gap-b"), "value"): b}
+            for a, b in itertools.permutations(ROLES[:3], 2)
         ],
-        "cur-plan-grid.rowData": [{("cur-roles", "value"): ROLES[:k]} for k in (2, 3, 5)],
+        "cur-plan-grid.rowData": [{(picker("cur-roles"), "value"): ROLES[:k]} for k in (2, 3, 5)],
     }
 
 
@@ -208,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         biggest = (0, 0)
         for name, changes in scenarios().items():
-            dep = next(d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name)
+            dep = find(deps, name)
             times, firsts = [], []
             for change in changes:
                 current = {**values, **change}
@@ -235,6 +254,18 @@ def main(argv: list[str] | None = None) -> int:
         server.terminate()
         server.wait(timeout=30)
     return 0
+
+
+def find(deps: list[dict], name: str) -> dict:
+    """The callback that writes an output (a MATCH callback made concrete for the component named)."""
+    for d in deps:
+        if name in d["output"].strip(".").split("...") or d["output"] == name:
+            return d
+        if name.startswith("{") and '["MATCH"]' in d["output"]:
+            concrete = matched(d, json.loads(name.rpartition(".")[0])["name"])
+            if concrete["output"] == name:
+                return {**concrete, "output": d["output"], "concrete_output": name}
+    raise SystemExit(f"no callback writes {name}")
 
 
 def wait_ready(port: int, server: subprocess.Popen, timeout: float = 120) -> Client:

@@ -3,10 +3,11 @@
     .venv/bin/python scripts/load_test.py [--seconds 60] [--clients 16] [--own] [--no-callbacks]
     .venv/bin/python scripts/load_test.py --attack [--seconds 30] [--victims 4]
 
-Starts the real app (`gunicorn 'app:create_server()'`, one worker with threads, as app.py serves)
-on a free loopback port, with the per-client rate limit raised (AKG_RATE_LIMIT) so that one
-benchmarking machine measures the server rather than the limiter; --own serves a bare Flask app
-with only the endpoint. Phase 1 drives /sparql with catalogue and ad-hoc queries; phase 2 drives
+Starts the real app exactly as scripts/run.sh does (`python app.py --port N`: waitress, one
+process, its default threads; --gunicorn: the same factory under gunicorn's gthread worker, for
+comparison) on a free loopback port, with the per-client rate limit raised (AKG_RATE_LIMIT) so that
+one benchmarking machine measures the server rather than the limiter; --own serves a bare Flask app
+with only the endpoint, on the same server. Phase 1 drives /sparql with catalogue and ad-hoc queries; phase 2 drives
 Dash's /_dash-update-component with the payloads the browser sends (built as
 scripts/bench_callbacks.py builds them). Prints throughput, p50/p95/p99 latency and the error count.
 Every client connects from its own loopback address (127.0.0.10, .11, …), as distinct clients do.
@@ -80,30 +81,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(own: bool, port: int, threads: int) -> tuple[subprocess.Popen, str]:
-    use_app = not own and (ROOT / "app.py").is_file()
-    target = "app:create_server()" if use_app else "load_test:create_server()"
-    cmd = [
-        str(Path(sys.executable).parent / "gunicorn"),
-        "--pythonpath",
-        f"{ROOT},{ROOT / 'scripts'}",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        "1",
-        "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
-        "--timeout",
-        "120",
-        "--log-level",
-        "warning",
-        target,
-    ]
+def start(
+    own: bool, port: int, threads: int | None = None, gunicorn: bool = False
+) -> tuple[subprocess.Popen, str]:
+    """The app as scripts/run.sh starts it (or the bare endpoint on the same server, or under gunicorn)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "AKG_RATE_LIMIT": str(10**9)}
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env)
-    return proc, "the app (app:create_server)" if use_app else "a bare endpoint server"
+    if gunicorn:  # for comparison: what app.py served with before (one gthread worker)
+        target = "load_test:create_server()" if own else "app:create_server()"
+        cmd = [str(Path(sys.executable).parent / "gunicorn"), "--pythonpath", f"{ROOT},{ROOT / 'scripts'}"]
+        cmd += ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", str(threads or 4)]
+        cmd += ["--worker-class", "gthread", "--timeout", "120", "--log-level", "warning", target]
+        label = f"gunicorn, one gthread worker, {threads or 4} threads"
+    elif own:
+        cmd, label = [sys.executable, __file__, "--serve-own", str(port)], "a bare endpoint server"
+    else:
+        cmd = [
+            sys.executable,
+            "app.py",
+            "--port",
+            str(port),
+            *(["--threads", str(threads)] if threads else []),
+        ]
+        label = "the app as scripts/run.sh starts it (python app.py" + (
+            f" --threads {threads})" if threads else ")"
+        )
+    return subprocess.Popen(cmd, cwd=ROOT, env=env), label
 
 
 def wait_ready(url: str, proc: subprocess.Popen, seconds: float = 120) -> None:
@@ -170,11 +172,7 @@ def callback_jobs(base: str) -> list[dict]:
     values = bc.initial_values(requests.get(base + "/_dash-layout", timeout=60).json())
     jobs = []
     for name, changes in bc.scenarios().items():
-        dep = next(
-            (d for d in deps if name in d["output"].strip(".").split("...") or d["output"] == name), None
-        )
-        if dep is None:  # a callback the app no longer has (bench_callbacks.py names it)
-            continue
+        dep = bc.find(deps, name)
         for change in changes:
             changed = [f"{i}.{p}" for i, p in change] or [
                 f"{dep['inputs'][0]['id']}.{dep['inputs'][0]['property']}"
@@ -281,13 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-callbacks", action="store_true", help="drive /sparql only")
     p.add_argument("--attack", action="store_true", help="fairness: victims' latency beside a runaway client")
     p.add_argument("--victims", type=int, default=4)
-    p.add_argument("--threads", type=int, help="gunicorn threads (default: --clients; app.py serves with 4)")
+    p.add_argument("--threads", type=int, help="server threads (default: as scripts/run.sh serves)")
+    p.add_argument("--gunicorn", action="store_true", help="for comparison: the app under gunicorn gthread")
+    p.add_argument("--serve-own", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    if args.serve_own:
+        from graph.serving import serve
+
+        serve(create_server, "127.0.0.1", args.serve_own)
+        return 0
     from graph import queries
 
     texts = [queries.render(n, params) for n, params in CATALOGUE] + AD_HOC
     port = free_port()
-    proc, label = start(args.own, port, args.threads or args.clients)
+    proc, label = start(args.own, port, args.threads, args.gunicorn)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_ready(base + "/sparql", proc)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the app's packages into .venv and serve it with gunicorn (production: debug off).
+# Install the app's packages into .venv and serve it with waitress (production: debug off).
 # Usage: scripts/run.sh [--host H] [--port N] [--data FILE…] [--store memory|oxigraph|URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -396,3 +396,48 @@ def test_two_sources_with_one_file_name_are_refused(tmp_path):
                     kind, (tmp_path / "one" / "data.nt", tmp_path / "two" / "data.nt"), root=tmp_path / "s"
                 )
             )
+
+
+def test_negative_decimal_is_a_valid_query_not_a_number_error():
+    """rdflib's parser negated decimals through Literal.__neg__ and refused `-1.5` with "Not a number"."""
+    text = "SELECT ?x ?y WHERE { VALUES ?x { -1.5 } BIND(?x -0.5 AS ?y) FILTER(?x < -1.0) }"
+    assert check(text) == "SELECT"
+    for kind in ("memory", "oxigraph"):
+        (row,) = open_store(StoreSpec(kind)).query(text).rows
+        assert (str(row[0]), float(row[1])) == ("-1.5", -2.0), kind
+
+
+def test_a_result_over_the_byte_limit_is_truncated_like_a_row_cut():
+    label = "SELECT ?l WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } ORDER BY ?l"
+    one_value = (
+        'SELECT ?v WHERE { BIND("a" AS ?a0) '
+        + "".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1}) " for i in range(12)).replace("?a12)", "?v)")
+        + "}"
+    )
+    with Sandbox(StoreSpec(), Limits(max_result_bytes=1000)) as box:
+        few = box.run(label)
+        assert few.truncated and 0 < len(few.rows) < 100
+        assert sum(len(str(r[0])) for r in few.rows) <= 1000
+        assert few.rows == open_store().query(label).rows[: len(few.rows)], "the leading rows, in order"
+        big = box.run(one_value)  # one value of 4,096 characters
+        assert big.truncated and big.rows == ()
+        assert not box.run("ASK { ?s ?p ?o }").truncated
+
+
+def test_a_query_past_the_memory_limit_says_so_in_one_line_without_the_worker_backtrace(tmp_path):
+    text = (
+        "SELECT * WHERE { ?s ?p ?o "
+        + " ".join(f"OPTIONAL {{ ?s{i} ?p{i} ?o{i} }}" for i in range(300))
+        + " }"
+    )
+    query = tmp_path / "optionals.rq"
+    query.write_text(text, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "graph", "sparql", "--timeout", "300", str(query)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=400,
+    )
+    assert run.returncode == 1, run.stderr
+    assert run.stderr == "error: the query needed more memory than the limit of 3 GiB\n"

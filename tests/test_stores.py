@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from graph.errors import SourceError, StoreError
-from graph.load import load_rdflib, parse_file, sources
-from graph.paths import ONTOLOGY
+from graph.load import MAX_LITERAL_CHARS, load_rdflib, parse_file, sources
+from graph.paths import ONTOLOGY, ROOT
 from graph.stores import StoreSpec, open_store
 from graph.stores.memory import MemoryStore
 from graph.stores.oxigraph import OxigraphStore, persisted_oxigraph
@@ -110,3 +113,81 @@ def test_memory_and_oxigraph_agree_on_ad_hoc_queries():
     assert mem.triple_count() == oxi.triple_count()
     q = "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ASK { ?x skos:altLabel ?l }"
     assert mem.query(q).boolean is oxi.query(q).boolean is True
+
+
+BILLION_LAUGHS = """<?xml version="1.0"?>
+<!DOCTYPE rdf:RDF [
+ <!ENTITY lol "lol">
+ <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+ <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
+ <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+ <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
+ <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
+ <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
+ <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
+ <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
+ <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
+]>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">
+ <rdf:Description rdf:about="http://example.org/a"><ex:p>&lol9;</ex:p></rdf:Description>
+</rdf:RDF>
+"""
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+def test_billion_laughs_rdfxml_is_refused_in_one_line_with_nothing_left_behind(tmp_path, kind):
+    laughs = write(tmp_path, "laughs.rdf", BILLION_LAUGHS)
+    root = tmp_path / "stores"
+    with pytest.raises(SourceError, match=r"laughs\.rdf:3: DTD entity declarations .* are refused") as info:
+        open_store(StoreSpec(kind, (laughs,), root=root))
+    assert "\n" not in str(info.value)
+    assert not root.exists() or not any(root.iterdir()), "no store directory may be left behind"
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+@pytest.mark.parametrize("name", ["long.nt", "long.ttl"])
+def test_an_over_long_literal_is_refused_with_file_line_size_and_limit(tmp_path, kind, name):
+    value = "x" * (MAX_LITERAL_CHARS + 1)
+    body = (
+        f'<http://example.org/a> <http://example.org/p> "short" .\n<http://example.org/a> <http://example.org/q> "{value}" .\n'
+        if name.endswith(".nt")
+        else f'@prefix ex: <http://example.org/> .\nex:a ex:p "short" .\n\nex:a ex:q """{value}""" .\n'
+    )
+    path = write(tmp_path, name, body)
+    root = tmp_path / "stores"
+    line = 2 if name.endswith(".nt") else 4
+    with pytest.raises(SourceError) as info:
+        open_store(StoreSpec(kind, (path,), root=root))
+    assert str(info.value) == (
+        f"{path}:{line}: a literal of {MAX_LITERAL_CHARS + 1:,} characters on <http://example.org/a> "
+        f"<http://example.org/q>; the limit is {MAX_LITERAL_CHARS:,} characters"
+    )
+    assert not root.exists() or not any(root.iterdir()), "no store directory may be left behind"
+
+
+def test_a_store_build_killed_midway_leaves_a_tmp_store_that_the_next_start_sweeps(tmp_path):
+    big = tmp_path / "big.nt"
+    with big.open("w", encoding="utf-8") as f:
+        for i in range(400_000):
+            f.write(f'<http://example.org/s{i}> <http://example.org/p> "value {i}" .\n')
+    root = tmp_path / "stores"
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from graph.stores import *; open_store(StoreSpec('oxigraph', (sys.argv[1],), root=__import__('pathlib').Path(sys.argv[2])))",
+            str(big),
+            str(root),
+        ],
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while not list(root.glob(".tmp-*")) and time.monotonic() < deadline and build.poll() is None:
+        time.sleep(0.02)
+    build.send_signal(signal.SIGKILL)
+    build.wait(10)
+    leftovers = list(root.glob(".tmp-*"))
+    assert leftovers, "the build was killed before it started; make the file bigger"
+    store = open_store(StoreSpec("oxigraph", (big,), root=root))
+    assert store.triple_count() > 400_000
+    assert [p for p in root.iterdir() if p.name.startswith(".tmp-")] == []

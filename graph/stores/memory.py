@@ -9,8 +9,9 @@ from collections.abc import Mapping
 from functools import lru_cache
 
 import rdflib.plugins.sparql
+import rdflib.plugins.sparql.parser as sparql_parser
 from pyparsing import ParseException
-from rdflib import Graph, URIRef
+from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
@@ -24,6 +25,10 @@ from graph.stores import BASE_IRI, QueryDataset, Result, Store, Triple
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 PARSE_LOCK = threading.Lock()  # rdflib's SPARQL parser is not thread-safe
+
+# rdflib 7.6 negates a negative decimal through Literal.__neg__, which knows int and float but not
+# Decimal, so every query holding `-1.5` was refused with "Not a number"; keep the lexical form instead.
+sparql_parser.DECIMAL_NEGATIVE.set_parse_action(lambda t: Literal(f"-{t[0]}", datatype=XSD.decimal))
 
 
 @lru_cache(maxsize=512)

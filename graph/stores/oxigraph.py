@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from graph.errors import QueryError
-from graph.load import named_sources, syntax_error, to_rdflib
+from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, syntax_error, to_rdflib
 from graph.sparql_text import has_dataset_clause, query_form, substitute
 from graph.stores import BASE_IRI, QueryDataset, Result, Store
 
@@ -117,6 +117,9 @@ def build_oxigraph(
                 _bulk_load(store, path, fmt, ox.NamedNode(name), progress)
             except SyntaxError as exc:
                 raise syntax_error(path, exc) from None
+            long = _long_literal(store)
+            if long:
+                raise literal_too_long(path, *long)
         store.flush()
     except BaseException:
         del store
@@ -142,6 +145,18 @@ def _bulk_load(
         store.bulk_load(input=read, format=fmt, to_graph=graph)
 
 
+_LONG_LITERAL = f"""SELECT ?s ?p ?o WHERE {{
+  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
+  FILTER(isLiteral(?o) && STRLEN(STR(?o)) > {MAX_LITERAL_CHARS})
+}} LIMIT 1"""
+
+
+def _long_literal(store: ox.Store) -> tuple[str, str, str] | None:
+    """Subject, predicate and value of a literal over the limit, if the store holds one (no reference kept)."""
+    rows = [(str(s), str(p), o.value) for s, p, o in store.query(_LONG_LITERAL)]
+    return rows[0] if rows else None
+
+
 def fingerprint(paths: Sequence[str | Path]) -> str:
     """A key that changes when any source file changes, naming its persisted store."""
     h = hashlib.sha256(f"{_LAYOUT}\n".encode())
@@ -155,6 +170,7 @@ def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
     """Open the on-disk store built from these exact files, building it atomically if it is missing."""
     named_sources(paths)
     final = root / fingerprint(paths)
+    sweep_leftovers(root)
     if not final.is_dir():
         root.mkdir(parents=True, exist_ok=True)
         tmp = root / f".tmp-{os.getpid()}-{threading.get_ident()}"
@@ -166,6 +182,28 @@ def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
         except OSError:  # another process finished first; its store is the same
             shutil.rmtree(tmp, ignore_errors=True)
     return ox.Store.read_only(str(final))
+
+
+def sweep_leftovers(root: Path) -> list[Path]:
+    """Remove the half-built `.tmp-<pid>-<thread>` stores of builds whose process is gone (killed mid-build)."""
+    swept = []
+    for tmp in root.glob(".tmp-*") if root.is_dir() else ():
+        pid = tmp.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(tmp, ignore_errors=True)
+            swept.append(tmp)
+    return swept
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (this process counts: its own build may be running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def memory_oxigraph(paths: Sequence[str | Path]) -> OxigraphStore:

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dash
+from dash.exceptions import DependencyException
 
 from graph import queries
 from graph.paths import VAR
@@ -44,9 +45,11 @@ def create_app(
         assets_folder=str(ASSETS),
         serve_locally=True,
         update_title=None,
+        on_error=_callback_failed,
     )
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.server.register_error_handler(413, callbacks.curriculum_tab.too_big)  # a pasted 10 MB curriculum
+    app.server.register_error_handler(DependencyException, _no_such_asset)
     context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
     # saved curricula: their own persistent store, opened on first use (AKG_CURRICULA or var/curricula)
@@ -62,6 +65,17 @@ def create_app(
     if context.big():
         ws.warm()
     return app
+
+
+def _callback_failed(exc: Exception) -> None:
+    """Any callback input that still breaks a callback: no 500 and no change, a note on the page instead."""
+    log.warning("callback %s failed on its input: %r", dash.ctx.triggered_id, exc)
+    dash.set_props("page-note", {"children": "That input could not be used; the view is unchanged."})
+
+
+def _no_such_asset(_exc: Exception) -> tuple[str, int, dict[str, str]]:
+    """A component-suite path Dash does not serve (`..%2f..`, unknown files) is a 404, not a 500."""
+    return "no such file\n", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def _register_endpoint(app: dash.Dash, sandbox: Sandbox) -> None:

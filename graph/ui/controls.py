@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from graph.ui.state import State
-from graph.ui.view.kinds import FILTERS, KINDS
+from graph.ui.state import State, valid_iri
+from graph.ui.tabs import TAB_NAMES
+from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
 
 def role_picker(name: str) -> dict:
@@ -68,19 +69,32 @@ def to_controls(st: State) -> dict:
 
 
 def from_controls(values: Mapping) -> State:
-    """The State the components' values say (missing fields: defaults)."""
-    seeds = values.get("seeds") or {}
+    """The State the components' values say (missing or malformed fields: defaults, bad IRIs dropped).
+
+    Callback inputs come from the browser and can be anything; nothing here may raise on them.
+    """
+    seeds = values.get("seeds") if isinstance(values.get("seeds"), Mapping) else {}
     kinds = values.get("kinds")
+    kinds = [k for k in kinds if isinstance(k, str) and k in KINDS] if isinstance(kinds, list) else None
+    depth, tab, layout = values.get("depth"), values.get("tab"), values.get("layout")
     return State(
-        tab=values.get("tab") or "graph",
-        seeds={k: tuple(seeds.get(k) or ()) for k in FILTERS},
+        tab=tab if isinstance(tab, str) and tab in TAB_NAMES else "graph",
+        seeds={k: _iris(seeds.get(k)) for k in FILTERS},
         kinds=() if kinds is None or set(kinds) >= set(KINDS) else tuple(kinds),
         essential=bool(values.get("essential")),
-        layout=values.get("layout") or "force",
-        node=values.get("node"),
-        focus=values.get("focus"),
-        depth=int(values.get("depth") or 1),
-        expand=tuple(values.get("expand") or ()),
-        hide=tuple(values.get("hide") or ()),
-        add=tuple(values.get("add") or ()),
+        layout=layout if isinstance(layout, str) and layout in LAYOUTS else "force",
+        node=_iri(values.get("node")),
+        focus=_iri(values.get("focus")),
+        depth=max(1, min(3, depth)) if isinstance(depth, int) and not isinstance(depth, bool) else 1,
+        expand=_iris(values.get("expand")),
+        hide=_iris(values.get("hide")),
+        add=_iris(values.get("add")),
     )
+
+
+def _iri(value: object) -> str | None:
+    return value if valid_iri(value) else None
+
+
+def _iris(value: object) -> tuple[str, ...]:
+    return tuple(v for v in value if valid_iri(v)) if isinstance(value, list | tuple) else ()

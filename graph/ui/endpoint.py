@@ -159,7 +159,7 @@ def register(
             response = _text("internal error: the server could not answer this request", 500)
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (
-            "X-Result-Truncated, X-Result-Row-Limit, Retry-After"
+            "X-Result-Truncated, X-Result-Row-Limit, X-Result-Byte-Limit, Retry-After"
         )
         response.headers["Vary"] = "Accept"
         return response
@@ -229,7 +229,10 @@ def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], 
         )
     if request.content_length is not None and request.content_length > max_body:
         raise _Refusal(413, f"request body too large: the limit is {max_body:,} bytes")
-    raw = request.stream.read(max_body + 1)
+    try:
+        raw = request.stream.read(max_body + 1)
+    except (OSError, ValueError) as exc:  # a malformed chunked body, under servers that pass it through
+        raise _Refusal(400, f"malformed request body: {exc}") from None
     if len(raw) > max_body:
         raise _Refusal(413, f"request body too large: the limit is {max_body:,} bytes")
     charset = request.mimetype_params.get("charset", "utf-8")
@@ -304,7 +307,11 @@ def _run(
     media, written = chosen
     headers = {}
     if result.truncated:
-        headers = {"X-Result-Truncated": "true", "X-Result-Row-Limit": str(sandbox.limits.max_rows)}
+        headers = {
+            "X-Result-Truncated": "true",
+            "X-Result-Row-Limit": str(sandbox.limits.max_rows),
+            "X-Result-Byte-Limit": str(sandbox.limits.max_result_bytes),
+        }
     return flask.Response(
         results.write(result, written), 200, headers, content_type=f"{media}; charset=utf-8"
     )
@@ -419,8 +426,8 @@ here is empty: nothing is fetched). Relative IRIs resolve against <code>{e(BASE_
 <h2>Limits</h2>
 <ul>
 <li>A query runs at most {limits.timeout_s:g} s.</li>
-<li>At most {limits.max_rows:,} rows or triples are returned; when more matched, the response says
-<code>X-Result-Truncated: true</code>.</li>
+<li>At most {limits.max_rows:,} rows or triples, and at most {limits.max_result_bytes:,} bytes of values,
+are returned; when more matched, the response says <code>X-Result-Truncated: true</code>.</li>
 <li>A query may be at most {limits.max_query_chars:,} characters long.</li>
 <li>Each client may have {policy.per_client} queries at once and {policy.budget_s:g} s of query time
 per {policy.window_s:g} s; beyond that it gets 429 with <code>Retry-After</code>.</li>

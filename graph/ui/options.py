@@ -5,6 +5,7 @@ from __future__ import annotations
 from graph import queries
 from graph.terms import AKG, framework
 from graph.ui.view.kinds import FILTERS, kind_style
+from graph.ui.view.labels import shorten
 
 OPTIONS_CAP = 500  # role pickers list every role up to this many; beyond it, the curated ones and search
 MATCHES = 50  # options a role search returns
@@ -29,7 +30,7 @@ def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -
             ]
     first = sorted(dict.fromkeys(shown), key=lambda r: (names[r].lower(), r))
     order = list(dict.fromkeys([*first, *matches[:MATCHES]]))
-    return [{"label": f"{names[r]} · {framework(r)}", "value": r} for r in order]
+    return [{"label": f"{shorten(names[r])} · {framework(r)}", "value": r} for r in order]
 
 
 def filter_options(ws) -> dict[str, list[dict]]:
@@ -41,7 +42,7 @@ def filter_options(ws) -> dict[str, list[dict]]:
         rows = ws.run("filter_options", {"class": AKG[f.cls]}).dicts()
         unique = {str(r["entity"]): str(r["label"]) for r in reversed(rows)}
         out[key] = sorted(
-            ({"label": v, "value": k} for k, v in unique.items()),
+            ({"label": shorten(v), "value": k} for k, v in unique.items()),
             key=lambda o: (o["label"].lower(), o["value"]),
         )
     return out
@@ -53,7 +54,7 @@ def search_options(ws, text: str | None) -> list[dict]:
         return []
     out = []
     for r in ws.search(text.strip()):
-        label, matched = r["label"], r["matched"]
+        label, matched = shorten(str(r["label"])), shorten(str(r["matched"]), 40)
         shown = label if matched == label else f"{label} (“{matched}”)"
         out.append(
             {

@@ -12,6 +12,7 @@ URL is the default view.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from urllib.parse import parse_qsl, urlencode
 
@@ -20,6 +21,9 @@ from graph.ui.tabs import TAB_NAMES as TABS
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
 _LISTS = ("expand", "hide", "add")
+# An absolute IRI: a scheme, then no space, control character or character IRIs forbid; bounded length.
+_IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f<>\"{}|\\^`]+")
+_MAX_IRI = 2_000
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,7 @@ class State:
     expand: tuple[str, ...] = ()
     hide: tuple[str, ...] = ()
     add: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()  # link parameters that named no IRI (`focus=x`), said in a note
 
     def with_(self, **changes) -> State:
         """A copy with some fields changed."""
@@ -45,6 +50,26 @@ class State:
 
 def _iri(text: str) -> str:
     return expand(text) or text
+
+
+def valid_iri(text: object) -> bool:
+    """Whether a value from a link or a callback is an absolute IRI that may be bound into a query."""
+    return (
+        isinstance(text, str)
+        and len(text) <= _MAX_IRI
+        and not text.startswith("_:")
+        and _IRI.fullmatch(text) is not None
+    )
+
+
+def ignored_note(ignored: tuple[str, ...]) -> str:
+    """One line saying which parts of a link were ignored (shortened, shown as text)."""
+    if not ignored:
+        return ""
+    printable = ["".join(c if c.isprintable() else "\ufffd" for c in v) for v in ignored[:5]]
+    shown = ", ".join(v if len(v) <= 60 else v[:59] + "…" for v in printable)
+    more = f" and {len(ignored) - 5} more" if len(ignored) > 5 else ""
+    return f"Ignored in the link (not a known name or IRI): {shown}{more}."
 
 
 def _short(iri: str) -> str:
@@ -57,9 +82,12 @@ def decode(search: str | None) -> State:
     seeds: dict[str, list[str]] = {k: [] for k in FILTERS}
     lists: dict[str, list[str]] = {k: [] for k in _LISTS}
     kinds: list[str] = []
+    ignored: list[str] = []
     out: dict = {}
     for key, value in pairs:
-        if key in seeds:
+        if key in (*seeds, *lists, "node", "focus") and not valid_iri(_iri(value)):
+            ignored.append(f"{key}={value}")
+        elif key in seeds:
             seeds[key].append(_iri(value))
         elif key in lists:
             lists[key].append(_iri(value))
@@ -79,6 +107,7 @@ def decode(search: str | None) -> State:
         seeds={k: tuple(dict.fromkeys(v)) for k, v in seeds.items()},
         kinds=tuple(dict.fromkeys(kinds)),
         **{k: tuple(dict.fromkeys(v)) for k, v in lists.items()},
+        ignored=tuple(ignored),
         **out,
     )
 

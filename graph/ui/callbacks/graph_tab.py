@@ -32,6 +32,8 @@ from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: 
 def draw(view: dict, path: dict | None, node: str | None) -> dict:
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""
     st = from_controls({**view, "node": node})
+    if not (isinstance(path, dict) and isinstance(path.get("steps", []), list)):
+        path = None  # the path store holds what the path finder wrote; anything else is ignored
     drawn, sparql = compose(app_context(), st, path)
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {

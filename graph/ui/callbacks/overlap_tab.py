@@ -13,6 +13,7 @@ from graph import analysis
 from graph.terms import curie
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
+from graph.ui.view.labels import shorten
 
 
 def _esc(text: str) -> str:
@@ -23,7 +24,7 @@ def _esc(text: str) -> str:
 def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -> go.Figure:
     """Role × role Jaccard heatmap with shared counts; each cell carries its two roles for clicks."""
     m = analysis.overlap_matrix(ws.role_items_for(roles), roles, category=category, weighted=weighted)
-    names = [_esc(ws.label(r)) for r in m.roles]
+    names = [_esc(shorten(ws.label(r))) for r in m.roles]
     n = len(m.roles)
     fig = go.Figure(
         go.Heatmap(

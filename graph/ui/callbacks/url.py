@@ -25,16 +25,31 @@ def _unchanged(values: dict) -> dict:
 
 
 @callback(
-    output={"search": Output("url", "search"), "controls": dependencies(Output)},
+    output={
+        "search": Output("url", "search"),
+        "controls": dependencies(Output),
+        "note": Output("page-note", "children"),
+    },
     inputs={"search": Input("url", "search"), "controls": dependencies(Input)},
 )
 def sync_url(search: str | None, controls: dict) -> dict:
-    """The URL follows the controls; on load and on back/forward the controls follow the URL."""
+    """The URL follows the controls; on load and on back/forward the controls follow the URL.
+
+    A link's values that name no IRI are dropped (the view draws without them) and said in a note.
+    """
     if ctx.triggered_id is None or "url.search" in ctx.triggered_prop_ids:
-        wanted = to_controls(S.decode(search))
-        return {"search": no_update, "controls": _changed(wanted, controls)}
+        st = S.decode(search)
+        return {
+            "search": no_update,
+            "controls": _changed(to_controls(st), controls),
+            "note": S.ignored_note(st.ignored),
+        }
     new = S.encode(from_controls(controls))
-    return {"search": new if new != (search or "") else no_update, "controls": _unchanged(controls)}
+    return {
+        "search": new if new != (search or "") else no_update,
+        "controls": _unchanged(controls),
+        "note": no_update,
+    }
 
 
 @callback(

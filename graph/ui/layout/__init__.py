@@ -46,6 +46,7 @@ def page(c) -> html.Div:
                         children=[dcc.Tab(label=t.label, value=t.name) for t in TABS],
                         className="tabs",
                     ),
+                    html.Div(id="page-note", className="note", role="status"),  # bad links, failed inputs
                 ],
                 className="header",
             ),

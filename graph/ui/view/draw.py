@@ -18,6 +18,7 @@ from typing import NamedTuple
 import networkx as nx
 
 from graph.ui.view.kinds import KINDS
+from graph.ui.view.labels import shorten
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
 PYTHON_LAYOUT_FROM = 150  # nodes: above this, force layouts are computed here, not in the browser
@@ -188,7 +189,7 @@ def to_view(
         el = {
             "data": {
                 "id": iri,
-                "label": node.label + (f" (+{more} more)" if more else ""),
+                "label": shorten(node.label) + (f" (+{more} more)" if more else ""),
                 "kind": node.kind,
                 "degree": degree[iri],
             },
@@ -207,7 +208,7 @@ def to_view(
             classes.append("labelled")
         if t in marked:
             classes.append("path")
-        data = {"id": link_id(t), "source": t.s, "target": t.o, "label": link.label, "p": t.p}
+        data = {"id": link_id(t), "source": t.s, "target": t.o, "label": shorten(link.label), "p": t.p}
         if link.essential is not None:
             data["essential"] = link.essential
         if link.source:

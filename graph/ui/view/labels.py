@@ -1,0 +1,24 @@
+"""Labels shortened where they are a control (options, pickers, node and link labels), kept whole elsewhere.
+
+One 100,000-character label in a filter's options kept the page from ever loading: the browser
+measures and lays out every option and every canvas label. The detail panel shows the whole text.
+"""
+
+from __future__ import annotations
+
+LABEL_CHARS = 80  # a control shows at most this many characters of a label
+
+
+def shorten(text: str, limit: int = LABEL_CHARS) -> str:
+    """The label cut at the last word break before `limit` characters, with an ellipsis when cut.
+
+    >>> shorten("laser hair removal")
+    'laser hair removal'
+    >>> shorten("a very long label indeed", 12)
+    'a very long…'
+    """
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip() + "…"
