@@ -13,7 +13,7 @@ scripts/bench_callbacks.py builds them). Prints throughput, p50/p95/p99 latency 
 Every client connects from its own loopback address (127.0.0.10, .11, …), as distinct clients do.
 
 --attack measures fairness: victims (each its own address) send simple /sparql queries, then page loads
-(/, layout, dependencies) and simple SPARQL-tab queries, first alone and then while one client on 127.0.0.2 sends
+(/, layout, dependencies), graph draws (a role picked) and simple SPARQL-tab queries, first alone and then while one client on 127.0.0.2 sends
 runaway queries from 4 threads (to /sparql, then through the SPARQL tab), waiting 0.1 s after a 429.
 Prints the victims' p50/p95/max with and without the attack and what the attacker got.
 """
@@ -228,7 +228,7 @@ def attacker(send, seconds: float, threads: int = 4) -> tuple[threading.Event, l
 def fairness(base: str, seconds: float, victims: int) -> None:
     """Victims' latency alone and beside a runaway client, on /sparql and in the app."""
     from graph import queries
-    from tests.endpoint_server import sparql_tab_payload
+    from tests.endpoint_server import graph_draw_payload, sparql_tab_payload
 
     simple = ["ASK { ?s ?p ?o }", *AD_HOC[2:4], queries.render(*CATALOGUE[0]), queries.render(*CATALOGUE[2])]
 
@@ -240,8 +240,9 @@ def fairness(base: str, seconds: float, victims: int) -> None:
         return status, status in (429, 503)
 
     tab = base + "/_dash-update-component"
-    # page loads and SPARQL-tab queries (the graph callbacks' payloads come from bench_callbacks.py)
+    roles = ("dermatologist", "esthetician", "medical-aesthetician", "plastic-surgeon")
     bodies = [("page", "/"), ("page", "/_dash-layout"), ("page", "/_dash-dependencies")]
+    bodies += [("dash", graph_draw_payload(base, R + role)) for role in roles]
     bodies += [("dash", sparql_tab_payload(base, t)) for t in simple[:3]]
     runaway_tab = sparql_tab_payload(base, RUNAWAY)
 
@@ -257,7 +258,7 @@ def fairness(base: str, seconds: float, victims: int) -> None:
 
     for label, send, jobs, attack in [
         ("/sparql", sparql, simple, runaway_sparql),
-        ("the app (page loads, SPARQL tab)", app, bodies, runaway_app),
+        ("the app (page loads, graph draws, SPARQL tab)", app, bodies, runaway_app),
     ]:
         report(f"{label}: {victims} victims alone", drive(send, jobs, seconds, victims))
         stop, threads, hit = attacker(attack, seconds)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import threading
 from collections.abc import Iterator
@@ -57,29 +58,48 @@ def session_from(address: str) -> requests.Session:
     return session
 
 
-def sparql_tab_payload(base: str, text: str) -> dict:
-    """The body the browser posts when Run is pressed in the SPARQL tab (read from the app's own dependencies)."""
+def dash_payload(base: str, output: str, values: dict[tuple[str, str], object], changed: str) -> dict:
+    """The body the browser posts for the callback writing `output` (read from the app's own dependencies)."""
     deps = requests.get(base + "/_dash-dependencies", timeout=30).json()
-    dep = next(d for d in deps if "q-result.data" in d["output"])
+    dep = next(d for d in deps if output in d["output"].strip(".").split("..."))
     outputs = [
         dict(zip(("id", "property"), o.rsplit(".", 1), strict=True))
         for o in dep["output"].strip(".").split("...")
     ]
-    values = {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}
 
     def fill(items: list[dict]) -> list:
-        return [
-            [] if d["id"].startswith("{") else {**d, "value": values.get((d["id"], d["property"]))}
-            for d in items
-        ]
+        out: list = []
+        for d in items:
+            ident = json.loads(d["id"]) if d["id"].startswith("{") else d["id"]
+            if isinstance(ident, dict) and any(isinstance(v, list) for v in ident.values()):
+                out.append([])  # a wildcard (ALL/MATCH) that matches nothing on this page
+            else:
+                key = ident.get("name", d["id"]) if isinstance(ident, dict) else ident
+                out.append(
+                    {"id": ident, "property": d["property"], "value": values.get((key, d["property"]))}
+                )
+        return out
 
     return {
         "output": dep["output"],
-        "outputs": outputs,
+        "outputs": outputs if dep["output"].startswith("..") else outputs[0],
         "inputs": fill(dep["inputs"]),
         "state": fill(dep["state"]),
-        "changedPropIds": ["q-run.n_clicks"],
+        "changedPropIds": [changed],
     }
+
+
+def sparql_tab_payload(base: str, text: str) -> dict:
+    """The body the browser posts when Run is pressed in the SPARQL tab."""
+    return dash_payload(
+        base, "q-result.data", {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}, "q-run.n_clicks"
+    )
+
+
+def graph_draw_payload(base: str, role: str) -> dict:
+    """The body the browser posts when a role is picked in the graph's filters (the graph redraws)."""
+    changed = '{"name":"f-role","type":"role-picker"}.value'
+    return dash_payload(base, "cy.elements", {("f-role", "value"): [role]}, changed)
 
 
 class Listener:
