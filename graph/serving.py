@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import resource
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -95,6 +96,11 @@ def make_server(app: Callable, host: str, port: int, limits: ServerLimits = Serv
         raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _interrupt(signum: int, frame: object) -> None:
+    """Turn SIGTERM into the KeyboardInterrupt serve() stops on: sockets closed, exit handlers run."""
+    raise KeyboardInterrupt
+
+
 def _starting(environ, start_response):
     """Never reached: nothing is accepted before the real application is in place."""
     start_response("503 Service Unavailable", [("Content-Type", "text/plain"), ("Retry-After", "5")])
@@ -118,6 +124,7 @@ def serve(
     """Listen on host:port, then build the WSGI app (factory()) and serve it until interrupted."""
     server = make_server(_starting, host, port, limits)
     server.application = factory()
+    signal.signal(signal.SIGTERM, _interrupt)  # a service manager's stop ends the loop as Ctrl-C does
     print(f"serving on http://{server.effective_host}:{server.effective_port}", file=sys.stderr, flush=True)
     try:
         server.run()
