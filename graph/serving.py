@@ -32,7 +32,7 @@ class ServerLimits:
     idle_timeout_s: int = 30  # a kept-alive connection with no request in flight
     connection_limit: int = 4000  # open connections; beyond it new ones wait in the listen backlog
     max_header_bytes: int = 262_144  # a 20,000-character GET query percent-encoded fits
-    max_body_bytes: int = 2_000_000  # Dash callback bodies (the SPARQL endpoint has its own 100 kB)
+    max_body_bytes: int = 16_000_000  # hard cap; Flask's 2 MB limit answers first, with the app's own message
 
 
 def make_server(app: Callable, host: str, port: int, limits: ServerLimits = ServerLimits()):
