@@ -114,7 +114,7 @@ def test_the_readme_shows_runnable_examples():
 def imported(clone) -> Path:
     """The clone after the README's import commands, as a fresh clone has them (nothing under var/ yet)."""
     if not REFERENCE.is_dir():
-        pytest.skip("ESCO and O*NET are not beside the project")
+        pytest.fail("ESCO and O*NET are not beside the project (../shared/reference)")
     assert not (clone / "var").exists()
     for command in import_commands(README):
         proc = run(clone, command + " --quiet")
