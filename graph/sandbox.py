@@ -7,8 +7,10 @@ worker is lost while the other workers keep answering.
 
 Fair under abuse (after the Wikidata Query Service's policy): each client (the caller's address) may
 have a few queries at once and a budget of query time per minute; one worker is kept for clients
-with nothing running, so one client's runaway queries never make another's simple query wait; and
-no caller waits for a worker longer than a few seconds (the web server's threads stay free).
+with nothing running, so one client's runaway queries never make another's simple query wait; when
+several clients fill every worker, a waiting client with nothing running pre-empts the oldest long
+query of a client holding two or more; long queries drop to the lowest CPU priority; and no caller
+waits for a worker longer than a few seconds (the web server's threads stay free).
 """
 
 from __future__ import annotations
