@@ -7,8 +7,10 @@ worker is lost while the other workers keep answering.
 
 Fair under abuse (after the Wikidata Query Service's policy): each client (the caller's address) may
 have a few queries at once and a budget of query time per minute; one worker is kept for clients
-with nothing running, so one client's runaway queries never make another's simple query wait; and
-no caller waits for a worker longer than a few seconds (the web server's threads stay free).
+with nothing running, so one client's runaway queries never make another's simple query wait; when
+several clients fill every worker, a waiting client with nothing running pre-empts the oldest long
+query of a client holding two or more; long queries drop to the lowest CPU priority; and no caller
+waits for a worker longer than a few seconds (the web server's threads stay free).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ OUT_OF_MEMORY = f"the query needed more memory than the limit of {WORKER_MEMORY_
 _OOM_EXITS = (-signal.SIGABRT, -signal.SIGKILL)
 _START_TIMEOUT_S = 120.0  # opening a store from big --data files can take a while, once per worker
 LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lowest CPU priority
+PREEMPT_AFTER_S = 0.2  # a client with nothing running waits this long before a long query is stopped for it
 _WORKER_NICE, _LONG_NICE = 5, 19
 _FORMS = {
     "SelectQuery": "SELECT",
@@ -171,6 +174,7 @@ class Sandbox:
             raise ValueError("a sandbox needs at least one worker")
         self.spec, self.limits, self.workers, self.policy = spec, limits, workers, policy
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
+        self._spare: queue.Queue[_Worker] = queue.Queue(maxsize=1)  # started by warm()
         for _ in range(workers):
             self._idle.put(None)  # a free slot whose worker starts on first use
         self._live: set[_Worker] = set()
@@ -190,15 +194,15 @@ class Sandbox:
         if len(text) > self.limits.max_query_chars:
             check(text, self.limits)  # refuses before shipping megabytes to a worker
         who = client if client is not None else CLIENT.get()
-        self._admission.enter(who)
+        ticket = self._admission.enter(who)
         started = time.monotonic()
         try:
-            return self._ask(text, dataset)
+            return self._ask(text, dataset, ticket)
         finally:
-            self._admission.leave(who, time.monotonic() - started)
+            self._admission.leave(ticket, time.monotonic() - started)
 
     def warm(self) -> None:
-        """Start, in the background, every worker not running yet: then no client's first query waits for one."""
+        """Start, in the background, every worker not running yet and a spare: no first query waits for one."""
         threading.Thread(target=self._warm, name="sandbox-warm", daemon=True).start()
 
     def _warm(self) -> None:
@@ -213,6 +217,8 @@ class Sandbox:
                 except Exception:  # the query that needs it starts it again and reports why it fails
                     worker = None
             self._idle.put(worker)
+        if self._spare.empty():
+            self._restock()
 
     def graphs(self) -> list[tuple[str, int]]:
         """The named graphs held and their triple counts (asked once: the store is read-only)."""
@@ -221,12 +227,19 @@ class Sandbox:
             self._graphs = [(str(g), int(n)) for g, n in rows if g is not None]
         return self._graphs
 
-    def _ask(self, text: str, dataset: QueryDataset | None) -> Result:
+    def _ask(self, text: str, dataset: QueryDataset | None, ticket: int) -> Result:
         worker = self._take()
+        self._admission.attach(ticket, worker)
         try:
             outcome = worker.ask(text, dataset, self.limits.timeout_s)
-        except BaseException:  # timed out or died: that worker is gone
+        except BaseException:  # timed out, died or pre-empted: that worker is gone
             self._discard(worker)
+            if worker.preempted:
+                raise ClientOverLimit(
+                    "this query was stopped to give a waiting client a worker: this client had more than "
+                    "one query running; try again in a few seconds",
+                    retry_after=5.0,
+                ) from None
             raise
         if worker.restore():
             self._idle.put(worker)  # a refused or malformed query leaves its worker healthy
@@ -274,17 +287,30 @@ class Sandbox:
         return worker
 
     def _discard(self, worker: _Worker) -> None:
-        """Kill a worker that ran away or broke, and start its replacement in the background."""
+        """Kill a worker that ran away or broke; the spare takes its place at once, else one starts in the background."""
         worker.kill()
         with self._lock:
             self._live.discard(worker)
-        threading.Thread(target=self._replace, name="sandbox-replace", daemon=True).start()
+        try:
+            spare = self._spare.get_nowait()
+        except queue.Empty:
+            spare = None
+        if spare is not None and spare.alive():
+            self._idle.put(spare)  # ready before this query's slot is given back
+            threading.Thread(target=self._restock, name="sandbox-spare", daemon=True).start()
+        else:
+            threading.Thread(target=self._replace, name="sandbox-replace", daemon=True).start()
 
     def _replace(self) -> None:
         try:
             self._idle.put(self._start())
         except Exception:  # the next query starts it again and reports why it fails
             self._idle.put(None)
+
+    def _restock(self) -> None:
+        """Start a spare worker: a time-out or pre-emption then costs the next query no start-up."""
+        with contextlib.suppress(Exception):
+            self._spare.put_nowait(self._start())
 
 
 class _Admission:
@@ -297,10 +323,16 @@ class _Admission:
         self.admitted: collections.Counter[str] = collections.Counter()  # running or waiting
         self.running: collections.Counter[str] = collections.Counter()
         self.spent: dict[str, collections.deque[tuple[float, float]]] = {}  # (finished at, seconds)
+        self.holding: dict[int, tuple[str, float, _Worker | None]] = {}  # ticket -> client, since, worker
+        self.tickets = itertools.count()
         self.cond = threading.Condition()
 
-    def enter(self, client: str) -> None:
-        """Take a worker slot for this client, or raise why not (ClientOverLimit: 429, SandboxBusy: 503)."""
+    def enter(self, client: str) -> int:
+        """Take a worker slot for this client (its ticket), or raise why not (ClientOverLimit: 429, SandboxBusy: 503).
+
+        A client with nothing running that has waited PREEMPT_AFTER_S stops the oldest long query of a
+        client holding two or more workers: one client's runaways never keep another client waiting.
+        """
         p = self.policy
         with self.cond:
             now = time.monotonic()
@@ -328,13 +360,40 @@ class _Admission:
                         f"every query worker stayed busy for {p.wait_s:g} s; try again shortly",
                         retry_after=min(self.timeout_s, 5.0),
                     )
-                self.cond.wait(left)
+                if self.running[client] == 0 and time.monotonic() - now >= PREEMPT_AFTER_S:
+                    self._preempt_for(client)
+                self.cond.wait(min(left, PREEMPT_AFTER_S))
             self.free -= 1
             self.running[client] += 1
+            ticket = next(self.tickets)
+            self.holding[ticket] = (client, time.monotonic(), None)
+            return ticket
 
-    def leave(self, client: str, seconds: float) -> None:
+    def attach(self, ticket: int, worker: _Worker) -> None:
+        """Note which worker runs a ticket's query (so that it can be pre-empted)."""
+        with self.cond:
+            client, since, _ = self.holding[ticket]
+            self.holding[ticket] = (client, since, worker)
+
+    def _preempt_for(self, client: str) -> None:
+        """Stop the oldest long query of a client holding two or more workers, if there is one."""
+        now = time.monotonic()
+        candidates = [
+            (since, worker)
+            for holder, since, worker in self.holding.values()
+            if holder not in (client, _INTERNAL)
+            and self.running[holder] >= 2
+            and worker is not None
+            and not worker.preempted
+            and now - since >= LONG_QUERY_S
+        ]
+        if candidates:
+            min(candidates, key=lambda c: c[0])[1].preempt()
+
+    def leave(self, ticket: int, seconds: float) -> None:
         """Give the slot back and charge the client for the time its query took."""
         with self.cond:
+            client, _, _ = self.holding.pop(ticket)
             self.free += 1
             self._drop(self.running, client)
             self._drop(self.admitted, client)
@@ -397,7 +456,7 @@ class _Worker:
 
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection):
         self.process, self.conn = process, conn
-        self.demoted = False
+        self.demoted = self.preempted = False
 
     @classmethod
     def start(cls, spec: StoreSpec, limits: Limits) -> _Worker:
@@ -450,6 +509,12 @@ class _Worker:
                 raise QueryError(OUT_OF_MEMORY) from None
             raise QueryError("the query worker stopped unexpectedly; please try again") from None
         return answer if isinstance(answer, Result) else _error(answer)
+
+    def preempt(self) -> None:
+        """Stop the query now (the thread waiting for it sees the worker die and reports why)."""
+        self.preempted = True
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
 
     def restore(self) -> bool:
         """Back to the workers' usual priority after a long query; False if the system does not allow it."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import http.client
 import io
@@ -624,23 +625,22 @@ def _hammer(session, send, stop: threading.Event, codes: list[int], retry_after:
 
 
 def _under_attack(
-    send_runaway, send_simple, seconds: float = 8.0
+    send_runaway, send_simple, seconds: float = 8.0, attackers: tuple[str, ...] = ("127.0.0.2",) * 4
 ) -> tuple[list[int], list[str], list[float]]:
-    """Four threads of runaway queries from 127.0.0.2 while 127.0.0.1 sends simple ones; their latencies."""
+    """Threads of runaway queries (default: four from 127.0.0.2) while 127.0.0.1 sends simple ones; their latencies."""
     victim = session_from("127.0.0.1")
     for _ in range(3):  # warm: first visits (cold caches) are not the attack's doing
         send_simple(victim)
     stop = threading.Event()
     codes: list[int] = []
     retry_after: list[str] = []
-    attackers = [
-        threading.Thread(
-            target=_hammer, args=(session_from("127.0.0.2"), send_runaway, stop, codes, retry_after)
-        )
-        for _ in range(4)
+    threads = [
+        threading.Thread(target=_hammer, args=(session_from(address), send_runaway, stop, codes, retry_after))
+        for address in attackers
     ]
-    for thread in attackers:
+    for thread in threads:
         thread.start()
+        time.sleep(0.3)  # in the order given: the first address takes its two workers first
     time.sleep(1.0)  # the runaways hold their workers
     latencies = []
     deadline = time.monotonic() + seconds
@@ -653,7 +653,7 @@ def _under_attack(
             time.sleep(0.1)
     finally:
         stop.set()
-        for thread in attackers:
+        for thread in threads:
             thread.join(30)
     return codes, retry_after, latencies
 
@@ -679,6 +679,19 @@ def test_a_runaway_client_gets_429_and_another_client_answers_within_a_second(sp
     assert 429 in codes and 400 in codes  # over its share it is refused; its runaways hit the time limit
     assert retry_after and all(int(v) >= 1 for v in retry_after)
     _fair(latencies, 3.0)
+
+
+def test_two_runaway_clients_are_pre_empted_for_a_third(spec):
+    """Two abusive clients fill all three workers (2 + the reserved one): the oldest extra query gives way."""
+    with Sandbox(spec, Limits(timeout_s=3.0), workers=3) as box, serving(make_app(box)) as fresh:
+        assert session_from("127.0.0.1").post(fresh, data={"query": "ASK {}"}, timeout=30).status_code == 200
+        codes, _, latencies = _under_attack(
+            lambda s: s.post(fresh, data={"query": RUNAWAY}, timeout=60),
+            lambda s: s.post(fresh, data={"query": "ASK { ?s a ?type }"}, timeout=60),
+            attackers=("127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3"),
+        )
+    _fair(latencies, 3.0)
+    assert 429 in codes and 400 in codes, collections.Counter(codes)  # 429: pre-empted, and told why
 
 
 def test_query_time_budget_refuses_only_the_client_over_it(spec):
