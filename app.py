@@ -53,8 +53,9 @@ def serve(spec: StoreSpec, host: str, port: int, threads: int = 8) -> None:
 def check_store(spec: StoreSpec) -> None:
     """Open the store once (building it on a cold start) in a forked child; GraphError if it cannot open.
 
-    The server's own process must never open a persisted store: the worker gunicorn forks from it
-    would inherit RocksDB's background threads half-alive and crash when it exits (SIGSEGV, SIGABRT).
+    The serving process must not open a persisted store before a server forks workers from it (as
+    gunicorn does): a worker would inherit RocksDB's background threads half-alive and crash when it
+    exits (SIGSEGV, SIGABRT).
     """
     read, write = os.pipe()
     pid = os.fork()

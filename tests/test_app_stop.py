@@ -1,4 +1,4 @@
-"""Stopping the app under gunicorn on a big persisted store: within 5 s, no crashed worker, ten times out of ten.
+"""Stopping the app (app.py, as run.sh serves it) on a big persisted store: within 5 s, no crash, ten times out of ten.
 
 The fixture holds just over the "big store" threshold of labelled entities, so the app warms its
 projections in the background exactly as with ESCO and O*NET loaded; each run deletes the cached
