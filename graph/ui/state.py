@@ -88,7 +88,7 @@ def decode(search: str | None) -> State:
     ignored: list[str] = []
     out: dict = {}
     for key, value in pairs:
-        if key in (*seeds, *lists, "node", "focus") and not valid_iri(_iri(value)):
+        if key in (*seeds, *lists, "node", "focus", "from", "to") and not valid_iri(_iri(value)):
             ignored.append(f"{key}={value}")
         elif key in seeds:
             seeds[key].append(_iri(value))

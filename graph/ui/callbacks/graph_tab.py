@@ -45,7 +45,7 @@ def draw(view: dict, node: str | None) -> dict:
         "sparql": sparql,
         "data": drawn.drawn.to_json(),
         "legend": legend_block(  # in the same response: no second round trip after a redraw
-            kinds_present(c.ws), Counter(n.kind for n in drawn.drawn.nodes.values()), view["kinds"]
+            kinds_present(c.ws), Counter(n.kind for n in drawn.drawn.nodes.values()), list(st.kinds or KINDS)
         ),
     }
 
