@@ -25,6 +25,16 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def dict_id(**parts: str) -> str:
+    """A dict component id as Dash writes it in dependencies and prop ids."""
+    return json.dumps(parts, sort_keys=True, separators=(",", ":"))
+
+
+ROLE = dict_id(type="role-picker", name="f-role")
+GAP_A, GAP_B = dict_id(type="role-picker", name="gap-a"), dict_id(type="role-picker", name="gap-b")
+CUR = dict_id(type="role-picker", name="cur-roles")
 ROLES = [
     "https://w3id.org/aesthetics-kg/resource/" + r
     for r in (
@@ -109,7 +119,7 @@ def first_page(client: Client, started: float) -> tuple[float, float, dict, dict
     for dep in deps:
         if dep.get("prevent_initial_call") or dep.get("clientside_function") or "MATCH" in dep["output"]:
             continue
-        if any(isinstance(d["id"], dict) or d["id"].startswith("{") for d in dep["inputs"]):
+        if any(wild(d["id"]) for d in dep["inputs"]):
             continue
         changed = [f"{d['id']}.{d['property']}" for d in dep["inputs"]]
         status, ms, body = client.post_read("/_dash-update-component", payload(dep, values, changed))
@@ -136,6 +146,17 @@ def initial_values(layout: dict) -> dict[tuple[str, str], object]:
 
     walk(layout)
     return out
+
+
+def wild(cid: object) -> bool:
+    """Whether an id is a pattern (MATCH, ALL, ALLSMALLER), which this replay does not expand."""
+    text = cid if isinstance(cid, str) else json.dumps(cid)
+    return any(f'"{w}"' in text for w in ("MATCH", "ALL", "ALLSMALLER"))
+
+
+def wire(cid: str) -> object:
+    """An id as the renderer posts it: dict ids as objects."""
+    return json.loads(cid) if cid.startswith("{") else cid
 
 
 def split(prop_id: str) -> tuple[str, str]:
@@ -179,7 +200,9 @@ def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
         {("layout-choice", "value"): "grouped"},
         {(picker("f-role"), "value"): [ROLES[1]], ("expanded", "data"): [ROLES[1]]},
         {("focus", "data"): ROLES[0], ("focus-depth", "value"): 2},
-        {},  # everything
+        {("focus", "data"): ROLES[2], ("focus-depth", "value"): 2},
+        {},  # the first screen
+        {("f-everything", "value"): ["on"]},  # everything
     ]
     return {
         "cy.elements": filters,

@@ -11,6 +11,7 @@ need=""
 command -v chromium >/dev/null 2>&1 || need="$need chromium"
 command -v chromedriver >/dev/null 2>&1 || need="$need chromium-driver"
 command -v virtuoso-t >/dev/null 2>&1 || need="$need virtuoso-opensource"
+command -v npm >/dev/null 2>&1 || need="$need npm"
 if [ -n "$need" ]; then
   echo "== installing Debian packages:$need"
   # Virtuoso asks for a DBA password at install time: preseed an empty one (tests run a private instance).
@@ -34,6 +35,13 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "== installing Python packages"
   .venv/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
   echo "$want" > "$stamp"
+fi
+
+# axe-core for the accessibility test, from the npm registry into a project-local (gitignored) directory
+AXE_VERSION=4.14.1
+if [ "$(node -p "require('./node_env/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
+  echo "== installing axe-core $AXE_VERSION (npm)"
+  npm install --silent --no-audit --no-fund --prefix node_env "axe-core@$AXE_VERSION" >/dev/null
 fi
 
 echo "== ruff"

@@ -13,6 +13,7 @@ from graph.ui import state as S
 from graph.ui.callbacks import graph_details, graph_tab, graph_tools, overlap_tab, sparql_tab, url
 from graph.ui.context import app_context
 from graph.ui.controls import from_controls, to_controls
+from graph.ui.view import compose as C
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 from graph.ui.view.subgraph import Subgraph
 from graph.ui.view.tables import subgraph_rdf
@@ -40,30 +41,39 @@ def draw(
     expand=(),
     hide=(),
     add=(),
-    path=None,
+    path=(None, None),
     node=None,
+    everything=False,
 ):
     view = {
         "seeds": {k: list(seeds.get(k, [])) for k in FILTERS},
         "kinds": kinds or list(KINDS),
         "essential": list(essential),
+        "everything": ["on"] if everything else [],
         "layout": layout,
         "focus": focus,
         "depth": depth,
         "expand": list(expand),
         "hide": list(hide),
         "add": list(add),
+        "path_from": path[0],
+        "path_to": path[1],
     }
-    out = graph_tab.draw(view, path, node)
-    return [out[k] for k in ("elements", "layout", "note", "count", "sparql", "data")]
+    out = graph_tab.draw(view, node)
+    return [out[k] for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")]
 
 
 def ids(elements):
     return {e["data"]["id"] for e in elements if "source" not in e["data"]}
 
 
+def test_first_screen_starts_from_the_seed_documents_roles(ws):
+    first = ids(draw()[0])
+    assert set(C.START_ROLES) <= first and len(first) < len(ids(draw(everything=True)[0]))
+
+
 def test_everything_then_one_role_seed(ws):
-    everything = draw()
+    everything = draw(everything=True)
     seeded = draw(seeds={"role": [DERM]})
     assert len(ids(seeded[0])) < len(ids(everything[0]))
     assert {DERM, str(AKGR["chemical-peel"]), EVIL} <= ids(seeded[0])
@@ -87,7 +97,7 @@ def test_expand_focus_hide_add(ws):
     focus1 = ids(draw(focus=DERM, depth=1)[0])
     focus2 = ids(draw(focus=DERM, depth=2)[0])
     assert DERM in focus1 and focus1 < focus2
-    assert DERM not in ids(draw(hide=[DERM])[0])
+    assert DERM not in ids(draw(everything=True, hide=[DERM])[0])
     added = ids(draw(seeds={"role": [ESTH]}, kinds=["Role"], add=[DERM])[0])
     assert DERM in added
 
@@ -110,23 +120,40 @@ def _walk(children):
 def test_details_of_a_role_group_neighbours(ws):
     panel = graph_details.show_details(DERM)
     texts = [c.children for c in _walk(panel) if isinstance(getattr(c, "children", None), str)]
-    assert "dermatologist" in texts and "Neighbours by relation" in texts
+    assert "dermatologist" in texts and any(t.startswith("Neighbours (") for t in texts)
+    assert any(t.startswith("assisted by · Role (") for t in texts)  # the inverse's own label
+    assert not any("(from)" in t for t in texts if t.startswith("assist"))
+    assert {"essential", "optional"} & set(texts)  # each neighbour's link says which
+
+
+def test_clicking_a_link_shows_relation_need_and_source(ws):
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    edge = next(e for e in draw(seeds={"role": [DERM]})[0] if e["data"].get("src"))
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "cy.tapEdgeData", "value": edge["data"]}]))
+    text = json.dumps(
+        html.Div(graph_details.show_details(DERM, edge["data"])).to_plotly_json(),
+        default=lambda o: o.to_plotly_json(),
+    )
+    assert edge["data"]["label"] in text and ("essential" in text or "optional" in text)
+    assert ws.label(edge["data"]["src"]) in text
 
 
 def test_search_suggests_by_synonym(ws):
     options = O.search_options(ws, "skin peel")
     assert options[0]["value"] == str(AKGR["chemical-peel"])
-    assert graph_tools.choose(DERM, []) == {"node": DERM, "add": [DERM]}
+    assert graph_tools.choose(DERM, []) == {"node": DERM, "add": [DERM], "zoom": DERM}
     assert graph_tools.suggest("", None) is no_update
 
 
 def test_path_finder(ws):
-    out = graph_tools.find_path(DERM, ESTH)
-    found, text = out["path"], out["text"]
-    assert found["steps"] and isinstance(text, html.Ol)
-    assert graph_tools.find_path(None, ESTH) == {"path": None, "text": ""}
-    drawn = draw(seeds={"role": [DERM]}, kinds=["Role"], path=found)
-    assert any("path" in e.get("classes", "") for e in drawn[0])
+    assert isinstance(graph_tools.find_path(DERM, ESTH), html.Ol)
+    assert graph_tools.find_path(None, ESTH) == ""
+    drawn = draw(seeds={"role": [DERM]}, kinds=["Role"], path=(DERM, ESTH))
+    path = [e for e in drawn[0] if "path" in e.get("classes", "")]
+    assert path and {DERM, ESTH} <= {e["data"]["id"] for e in path}
+    assert all("dim" in e["classes"] for e in drawn[0] if e not in path)
 
 
 def test_url_sync_both_ways(ui_app, ws):
@@ -196,3 +223,14 @@ def test_overlap_gap_in_plain_words(ws):
 
 def test_heatmap_escapes_labels(ws):
     assert overlap_tab._esc(EVIL_SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_legend_toggles_a_kind(ws):
+    from dash._callback_context import context_value
+    from dash._utils import AttributeDict
+
+    prop = '{"kind":"Procedure","type":"legend"}.n_clicks'
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": 1}]))
+    hidden = graph_tab.toggle_kind([1], list(KINDS))
+    assert "Procedure" not in hidden and "Role" in hidden
+    assert "Procedure" in graph_tab.toggle_kind([1], hidden)

@@ -42,12 +42,14 @@ def test_no_seed_on_a_big_store_draws_the_curated_roles(big_app, monkeypatch):
     curated = set(c.ws.curated_roles())
     assert curated and all(r.startswith(str(AKGR)) for r in curated)
     drawn = {e["data"]["id"] for e in view.elements if "source" not in e["data"]}
-    assert drawn & curated and not any(d.startswith(EX) for d in drawn)
-    assert "curated roles" in view.note and "VALUES ?seed" in sparql
-    seeded, _ = C.compose(c, S.State(seeds={**S.State().seeds, "role": (f"{EX}role1",)}))
+    assert drawn & set(C.START_ROLES) and not any(d.startswith(EX) for d in drawn)
+    assert "VALUES ?seed" in sparql
+    everything, _ = C.compose(c, S.State(everything=True))
+    assert "curated roles" in everything.note
+    seeded, _ = C.compose(c, S.State(everything=True, seeds={**S.State().seeds, "role": (f"{EX}role1",)}))
     assert "curated roles" not in seeded.note  # a chosen seed wins
     monkeypatch.setattr(c, "default_seed_above", 10**9)
-    assert C.default_seeds(c, S.State()) == ([], "")
+    assert C.default_seeds(c, S.State(everything=True)) == ([], "")
 
 
 def test_kind_filter_on_the_default_view(big_app):

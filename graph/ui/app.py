@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import dash
+import dash_cytoscape as cyto
 from dash.exceptions import DependencyException
 
 from graph import queries
@@ -39,6 +40,7 @@ def create_app(
     """
     ws = Workspace.open(spec)
     sandbox = Sandbox(spec, limits or Limits(), workers=workers)
+    cyto.load_extra_layouts()  # the bundle with cytoscape-svg: the SVG export needs cy.svg()
     app = dash.Dash(
         __name__,
         title=layout.TITLE,
@@ -46,7 +48,9 @@ def create_app(
         serve_locally=True,
         update_title=None,
         on_error=_callback_failed,
+        compress=True,  # flask-compress: brotli or gzip, as the browser accepts
     )
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.server.register_error_handler(413, callbacks.curriculum_tab.too_big)  # a pasted 10 MB curriculum
     app.server.register_error_handler(DependencyException, _no_such_asset)
@@ -61,6 +65,8 @@ def create_app(
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
         ws.index  # noqa: B018
     app.layout = layout.page(context)
+    app.validation_layout = layout.page(context, everything=True)
+    callbacks.register(app)
     queries.catalogue()
     if context.big():
         ws.warm()

@@ -30,6 +30,7 @@ class Context:
     _views: OrderedDict = field(default_factory=OrderedDict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _labels: dict | None = None
+    _neighbours: OrderedDict = field(default_factory=OrderedDict)
 
     def labels(self) -> dict[str, Node]:
         """(label, kind name) of every entity, built once from the index (not per click)."""
@@ -57,6 +58,21 @@ class Context:
                     while len(self._views) > CACHE_VIEWS:
                         self._views.popitem(last=False)
         return hit.copy()
+
+    def neighbours(self, iris: list[str]) -> list[dict]:
+        """neighbours.rq rows for some nodes, cached: expand and focus ask for the same ones again."""
+        key = tuple(sorted(iris))
+        with self._lock:
+            hit = self._neighbours.get(key)
+            if hit is not None:
+                self._neighbours.move_to_end(key)
+                return hit
+        rows = self.ws.run("neighbours", {"node": list(key)}).dicts()
+        with self._lock:
+            self._neighbours[key] = rows
+            while len(self._neighbours) > CACHE_VIEWS * 4:
+                self._neighbours.popitem(last=False)
+        return rows
 
 
 def app_context() -> Context:

@@ -18,6 +18,11 @@ def role_picker(name: str) -> dict:
     return {"type": "role-picker", "name": name}
 
 
+def entity_picker(name: str) -> dict:
+    """The id of a search-driven entity picker (the path finder's ends)."""
+    return {"type": "picker", "name": name}
+
+
 def seed_id(key: str) -> str | dict:
     """The id of a graph filter's dropdown (the role filter is a role picker)."""
     return role_picker("f-role") if key == "role" else f"f-{key}"
@@ -25,9 +30,10 @@ def seed_id(key: str) -> str | dict:
 
 # State field -> (component id, property)
 FIELDS: dict[str, tuple[str | dict, str]] = {
-    "tab": ("tabs", "value"),
+    "tab": ("tabs", "data"),
     "kinds": ("f-kinds", "value"),
     "essential": ("f-essential", "value"),
+    "everything": ("f-everything", "value"),
     "layout": ("layout-choice", "value"),
     "node": ("selected", "data"),
     "focus": ("focus", "data"),
@@ -35,7 +41,29 @@ FIELDS: dict[str, tuple[str | dict, str]] = {
     "expand": ("expanded", "data"),
     "hide": ("hidden", "data"),
     "add": ("added", "data"),
+    "path_from": (entity_picker("path-a"), "value"),
+    "path_to": (entity_picker("path-b"), "value"),
 }
+
+
+# The fields that change what the graph draws (the selection only highlights).
+VIEW_FIELDS = (
+    "seeds",
+    "everything",
+    "kinds",
+    "essential",
+    "layout",
+    "focus",
+    "depth",
+    "expand",
+    "hide",
+    "add",
+    "path_from",
+    "path_to",
+)
+# Pickers whose options follow a search: a value set from the URL brings its own option, or the
+# dropdown drops it (Dash's Dropdown removes values missing from its options).
+SEARCHED = {"role": seed_id("role"), "path_from": entity_picker("path-a"), "path_to": entity_picker("path-b")}
 
 
 def controls(dep: Callable, *, only: Iterable[str] | None = None, **kw) -> dict:
@@ -58,6 +86,7 @@ def to_controls(st: State) -> dict:
         "seeds": {k: list(st.seeds.get(k, ())) for k in FILTERS},
         "kinds": list(st.kinds) if st.kinds else list(KINDS),
         "essential": ["on"] if st.essential else [],
+        "everything": ["on"] if st.everything else [],
         "layout": st.layout,
         "node": st.node,
         "focus": st.focus,
@@ -65,6 +94,8 @@ def to_controls(st: State) -> dict:
         "expand": list(st.expand),
         "hide": list(st.hide),
         "add": list(st.add),
+        "path_from": st.path_from,
+        "path_to": st.path_to,
     }
 
 
@@ -82,6 +113,7 @@ def from_controls(values: Mapping) -> State:
         seeds={k: _iris(seeds.get(k)) for k in FILTERS},
         kinds=() if kinds is None or set(kinds) >= set(KINDS) else tuple(kinds),
         essential=bool(values.get("essential")),
+        everything=bool(values.get("everything")),
         layout=layout if isinstance(layout, str) and layout in LAYOUTS else "force",
         node=_iri(values.get("node")),
         focus=_iri(values.get("focus")),
@@ -89,6 +121,8 @@ def from_controls(values: Mapping) -> State:
         expand=_iris(values.get("expand")),
         hide=_iris(values.get("hide")),
         add=_iris(values.get("add")),
+        path_from=_iri(values.get("path_from")),
+        path_to=_iri(values.get("path_to")),
     )
 
 

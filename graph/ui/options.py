@@ -72,3 +72,23 @@ def catalogue_options() -> list[dict]:
         {"label": f"{q.name} — {q.summary}", "value": q.name, "title": q.summary}
         for q in queries.catalogue().values()
     ]
+
+
+def entity_option(ws, iri: str) -> dict:
+    """The option of one entity, as search_options writes it."""
+    entry = ws.index.entries.get(iri)
+    label = entry.label if entry else iri
+    return {
+        "label": f"{label} · {kind_style(entry.kind if entry else None).label}",
+        "value": iri,
+        "search": label,
+    }
+
+
+def restored_options(ws, roles: list[str], path_from: str | None, path_to: str | None) -> dict:
+    """Options for the searched pickers that a URL fills: None where the page's own options hold the value."""
+    return {
+        "role": role_options(ws, None, roles) if roles and len(ws.role_names) > OPTIONS_CAP else None,
+        "path_from": [entity_option(ws, path_from)] if path_from else None,
+        "path_to": [entity_option(ws, path_to)] if path_to else None,
+    }

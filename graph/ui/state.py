@@ -34,6 +34,7 @@ class State:
     seeds: dict[str, tuple[str, ...]] = field(default_factory=lambda: {k: () for k in FILTERS})
     kinds: tuple[str, ...] = ()  # kind local names; empty means every kind
     essential: bool = False
+    everything: bool = False  # no seeds: draw every entity, not the first screen's three roles
     layout: str = "force"
     node: str | None = None
     focus: str | None = None
@@ -42,6 +43,8 @@ class State:
     hide: tuple[str, ...] = ()
     add: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()  # link parameters that named no IRI (`focus=x`), said in a note
+    path_from: str | None = None  # the path finder's two ends
+    path_to: str | None = None
 
     def with_(self, **changes) -> State:
         """A copy with some fields changed."""
@@ -85,7 +88,7 @@ def decode(search: str | None) -> State:
     ignored: list[str] = []
     out: dict = {}
     for key, value in pairs:
-        if key in (*seeds, *lists, "node", "focus") and not valid_iri(_iri(value)):
+        if key in (*seeds, *lists, "node", "focus", "from", "to") and not valid_iri(_iri(value)):
             ignored.append(f"{key}={value}")
         elif key in seeds:
             seeds[key].append(_iri(value))
@@ -97,10 +100,12 @@ def decode(search: str | None) -> State:
             out["tab"] = value
         elif key == "layout" and value in LAYOUTS:
             out["layout"] = value
-        elif key == "essential":
-            out["essential"] = value.lower() in ("1", "true", "yes", "on")
+        elif key in ("essential", "all"):
+            out["everything" if key == "all" else key] = value.lower() in ("1", "true", "yes", "on")
         elif key in ("node", "focus"):
             out[key] = _iri(value)
+        elif key in ("from", "to"):
+            out[f"path_{key}"] = _iri(value)
         elif key == "depth" and value.isdigit():
             out["depth"] = max(1, min(3, int(value)))
     return State(
@@ -124,6 +129,8 @@ def encode(state: State) -> str:
         pairs += [("kind", k) for k in state.kinds]
     if state.essential:
         pairs.append(("essential", "1"))
+    if state.everything:
+        pairs.append(("all", "1"))
     if state.layout != default.layout:
         pairs.append(("layout", state.layout))
     if state.node:
@@ -134,4 +141,7 @@ def encode(state: State) -> str:
             pairs.append(("depth", str(state.depth)))
     for key in _LISTS:
         pairs += [(key, _short(v)) for v in getattr(state, key)]
+    for key in ("from", "to"):
+        if getattr(state, f"path_{key}"):
+            pairs.append((key, _short(getattr(state, f"path_{key}"))))
     return "?" + urlencode(pairs) if pairs else ""

@@ -11,10 +11,11 @@ class Tab(NamedTuple):
 
     name: str
     label: str
+    lazy: bool = True  # built when first opened, so its components' code loads then (plotly, AG Grid)
 
 
 TABS: tuple[Tab, ...] = (
-    Tab("graph", "Graph"),
+    Tab("graph", "Graph", lazy=False),
     Tab("sparql", "SPARQL"),
     Tab("overlap", "Overlap & gap"),
     Tab("curriculum", "Curriculum"),

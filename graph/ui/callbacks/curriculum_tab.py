@@ -290,7 +290,7 @@ def saved_options(store: K.CurriculumStore) -> list[dict]:
 
 @callback(
     Output("cur-saved", "options", allow_duplicate=True),
-    Input("tabs", "value"),
+    Input("tabs", "data"),
     prevent_initial_call="initial_duplicate",
 )
 def list_saved(tab):

@@ -5,14 +5,21 @@ from __future__ import annotations
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from graph.ui.context import app_context
-from graph.ui.layout.details import details_view
+from graph.ui.layout.details import details_view, link_view
 
 
-@callback(Output("detail", "children"), Input("selected", "data"))
-def show_details(iri: str | None):
-    """The selected node's properties, sources and neighbours."""
+@callback(
+    Output("detail", "children"),
+    Input("selected", "data"),
+    Input("cy", "tapEdgeData"),
+    prevent_initial_call=True,  # the layout holds the hint; a URL's node arrives as a change
+)
+def show_details(iri: str | None, link: dict | None = None):
+    """The selected node's properties, sources and neighbours; or the clicked link's."""
+    if link and ctx.triggered_id == "cy":
+        return link_view(app_context().ws, link)
     if not iri:
-        return html.P("Click a node to see its details.", className="hint")
+        return html.P("Click a node or a link to see its details.", className="hint")
     return details_view(app_context().ws, iri)
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
+from collections import Counter
+
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from graph.ui.context import app_context
-from graph.ui.controls import controls, from_controls
-from graph.ui.view.compose import compose
+from graph.ui.controls import VIEW_FIELDS, controls, from_controls
+from graph.ui.layout.graph_tab import legend_block
+from graph.ui.view.compose import compose, kinds_present
+from graph.ui.view.kinds import KINDS
 
 # The graph tab's own callbacks live beside this one (details, tools); importing registers them.
 from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: skip
@@ -20,21 +24,18 @@ from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: 
         "count": Output("view-count", "children"),
         "sparql": Output("view-sparql", "children"),
         "data": Output("view-data", "data"),
+        "legend": Output("legend", "children"),
     },
     inputs={
-        "view": controls(
-            Input, only=("seeds", "kinds", "essential", "layout", "focus", "depth", "expand", "hide", "add")
-        ),
-        "path": Input("path", "data"),
+        "view": controls(Input, only=VIEW_FIELDS),
     },
     state={"node": State("selected", "data")},
 )
-def draw(view: dict, path: dict | None, node: str | None) -> dict:
+def draw(view: dict, node: str | None) -> dict:
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""
     st = from_controls({**view, "node": node})
-    if not (isinstance(path, dict) and isinstance(path.get("steps", []), list)):
-        path = None  # the path store holds what the path finder wrote; anything else is ignored
-    drawn, sparql = compose(app_context(), st, path)
+    c = app_context()
+    drawn, sparql = compose(c, st)
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {
         "elements": drawn.elements,
@@ -43,6 +44,9 @@ def draw(view: dict, path: dict | None, node: str | None) -> dict:
         "count": count,
         "sparql": sparql,
         "data": drawn.drawn.to_json(),
+        "legend": legend_block(  # in the same response: no second round trip after a redraw
+            kinds_present(c.ws), Counter(n.kind for n in drawn.drawn.nodes.values()), list(st.kinds or KINDS)
+        ),
     }
 
 
@@ -104,33 +108,23 @@ def reset(n: int | None) -> dict:
 
 
 clientside_callback(
-    """
-    function(selected, elements) {
-        const el = document.getElementById('cy');
-        const cy = el && el._cyreg && el._cyreg.cy;
-        if (!cy) { return window.dash_clientside.no_update; }
-        if (!cy._akgHover) {
-            cy._akgHover = true;
-            cy.on('mouseover', 'edge', e => e.target.addClass('hover'));
-            cy.on('mouseout', 'edge', e => e.target.removeClass('hover'));
-        }
-        if (selected) {
-            const node = cy.getElementById(selected);
-            if (node && node.length) {
-                cy.nodes(':selected').unselect();
-                node.select();
-                setTimeout(() => {  // centre only a node that is out of sight, after the layout ran
-                    const p = node.renderedPosition();
-                    if (p.x < 20 || p.y < 20 || p.x > cy.width() - 20 || p.y > cy.height() - 20) {
-                        cy.animate({center: {eles: node}, duration: 250});
-                    }
-                }, 300);
-            }
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
+    ClientsideFunction("akg", "select"),  # assets/graph.js
     Output("cy", "className"),
     Input("selected", "data"),
     Input("cy", "elements"),
+    Input("zoom-to", "data"),
 )
+
+
+@callback(
+    Output("f-kinds", "value", allow_duplicate=True),
+    Input({"type": "legend", "kind": ALL}, "n_clicks"),
+    State("f-kinds", "value"),
+    prevent_initial_call=True,
+)
+def toggle_kind(clicks: list, kinds: list | None):
+    """Clicking a kind in the legend hides or shows it (the kinds checklist follows)."""
+    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
+        return no_update
+    kind, shown = ctx.triggered_id["kind"], list(kinds if kinds is not None else KINDS)
+    return [k for k in shown if k != kind] if kind in shown else [*shown, kind]

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 from dash import Input, Output, State, callback, ctx, html, no_update
 
-from graph import analysis
 from graph.results import write_graph
 from graph.ui.context import app_context
+from graph.ui.controls import entity_picker
 from graph.ui.options import search_options
+from graph.ui.view.compose import path_steps
 from graph.ui.view.subgraph import Subgraph
 from graph.ui.view.tables import subgraph_csv, subgraph_rdf
 
 
-@callback(Output("search", "options"), Input("search", "search_value"), State("search", "value"))
+@callback(
+    Output("search", "options"),
+    Input("search", "search_value"),
+    State("search", "value"),
+    prevent_initial_call=True,
+)
 def suggest(text: str | None, current: str | None):
     """Suggestions as people type."""
     if not text:
@@ -24,41 +30,33 @@ def suggest(text: str | None, current: str | None):
     output={
         "node": Output("selected", "data", allow_duplicate=True),
         "add": Output("added", "data", allow_duplicate=True),
+        "zoom": Output("zoom-to", "data"),
     },
     inputs={"iri": Input("search", "value")},
     state={"added": State("added", "data")},
     prevent_initial_call=True,
 )
 def choose(iri: str | None, added: list | None) -> dict:
-    """A chosen search result is selected and centred, and added to the view if missing."""
+    """A chosen search result is selected, added to the view if missing, and zoomed to with its neighbours."""
     if not iri:
-        return {"node": no_update, "add": no_update}
-    return {"node": iri, "add": list(dict.fromkeys([*(added or []), iri]))}
-
-
-def path_steps(ws, a: str, b: str) -> dict:
-    """Shortest paths between two entities as steps to draw and sentences to read."""
-    paths = analysis.shortest_paths(ws.entity_graph, a, b)
-    labels = {iri: e.label for iri, e in ws.index.entries.items()}
-    steps = [[s.subject, s.predicate, s.label, s.object] for p in paths for s in p]
-    return {"steps": steps, "sentences": [analysis.sentence(p, labels) for p in paths]}
+        return {"node": no_update, "add": no_update, "zoom": no_update}
+    return {"node": iri, "add": list(dict.fromkeys([*(added or []), iri])), "zoom": iri}
 
 
 @callback(
-    output={"path": Output("path", "data"), "text": Output("path-text", "children")},
-    inputs={
-        "a": Input({"type": "picker", "name": "path-a"}, "value"),
-        "b": Input({"type": "picker", "name": "path-b"}, "value"),
-    },
+    Output("path-text", "children"),
+    Input(entity_picker("path-a"), "value"),
+    Input(entity_picker("path-b"), "value"),
+    prevent_initial_call=True,
 )
-def find_path(a: str | None, b: str | None) -> dict:
-    """Highlight the shortest paths between two entities and tell them as sentences."""
+def find_path(a: str | None, b: str | None):
+    """Tell the shortest paths between two entities as sentences (the view draws them)."""
     if not a or not b:
-        return {"path": None, "text": ""}
+        return ""
     found = path_steps(app_context().ws, a, b)
-    if not found["steps"]:
-        return {"path": None, "text": html.P("No connection between these two.", className="hint")}
-    return {"path": found, "text": html.Ol([html.Li(s) for s in found["sentences"]])}
+    if not found.steps:
+        return html.P("No connection between these two.", className="hint")
+    return html.Ol([html.Li(s) for s in found.sentences])
 
 
 @callback(
@@ -99,14 +97,13 @@ def export_view(_ttl: int | None, _jsonld: int | None, _csv: int | None, data: d
 
 @callback(
     output={
-        "editor": Output("q-editor", "value", allow_duplicate=True),
-        "tab": Output("tabs", "value", allow_duplicate=True),
-        "query": Output("q-catalogue", "value", allow_duplicate=True),
+        "pending": Output("q-pending", "data"),
+        "tab": Output("tabs", "data", allow_duplicate=True),
     },
     inputs={"n": Input("open-in-sparql", "n_clicks")},
     state={"text": State("view-sparql", "children")},
     prevent_initial_call=True,
 )
 def open_in_sparql(n: int | None, text: str | None) -> dict:
-    """Put the view's query in the editor and switch to the SPARQL tab."""
-    return {"editor": text, "tab": "sparql", "query": None}
+    """Put the view's query in the editor (its tab may not be built yet) and switch to the SPARQL tab."""
+    return {"pending": text, "tab": "sparql"}

@@ -6,7 +6,7 @@ from dash import MATCH, Input, Output, callback, no_update
 
 from graph.ui import options
 from graph.ui.context import app_context
-from graph.ui.controls import role_picker
+from graph.ui.controls import entity_picker, role_picker
 from graph.ui.options import role_options, search_options
 
 
@@ -14,6 +14,7 @@ from graph.ui.options import role_options, search_options
     Output(role_picker(MATCH), "options"),
     Input(role_picker(MATCH), "search_value"),
     Input(role_picker(MATCH), "value"),
+    prevent_initial_call=True,  # the layout holds the first options
 )
 def suggest_roles(text: str | None, value):
     """Role options as people type (only a big store's pickers change: a small one lists every role)."""
@@ -25,8 +26,9 @@ def suggest_roles(text: str | None, value):
 
 
 @callback(
-    Output({"type": "picker", "name": MATCH}, "options"),
-    Input({"type": "picker", "name": MATCH}, "search_value"),
+    Output(entity_picker(MATCH), "options"),
+    Input(entity_picker(MATCH), "search_value"),
+    prevent_initial_call=True,
 )
 def suggest_entities(text: str | None):
     """Suggestions for the path finder's entity pickers."""

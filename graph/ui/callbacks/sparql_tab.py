@@ -137,3 +137,14 @@ def draw_result(_n, table, style):
         return no_update, no_update, no_update
     view = table_elements(table, app_context().labels())
     return view.elements, view.layout, {**(style or {}), "display": "block"}
+
+
+@callback(
+    Output("q-editor", "value", allow_duplicate=True),
+    Output("q-catalogue", "value", allow_duplicate=True),
+    Input("q-pending", "data"),
+    prevent_initial_call="initial_duplicate",
+)
+def take_pending(text: str | None):
+    """A query sent from the Graph tab, into the editor once it exists."""
+    return (text, None) if text else (no_update, no_update)

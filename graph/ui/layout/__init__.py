@@ -1,7 +1,8 @@
 """The page: a header with the tabs, then one panel per tab (graph.ui.layout.<name>_tab.panel).
 
-Every tab's panel stays in the page (hidden when not shown) so each id always exists and the
-graph keeps its state while people look at another tab.
+A lazy tab's panel is built when first opened (callbacks/url.py), so the code of its components
+(plotly, AG Grid) loads then, not before the first graph; once built it stays in the page, hidden
+when not shown, and keeps its state. `validation_layout` holds every panel, for Dash's id checks.
 """
 
 from __future__ import annotations
@@ -20,19 +21,45 @@ STORES = (  # view state and results the callbacks share, with their defaults
     ("hidden", []),
     ("added", []),
     ("focus", None),
-    ("path", None),
     ("view-data", None),
+    ("zoom-to", None),
+    ("q-pending", None),  # a query for the SPARQL editor, kept until its tab is built
     ("q-result", None),
 )
 
 
-def panel(name: str, c) -> html.Div:
-    """One tab's panel, from its layout module."""
+def tab_buttons(current: str) -> list:
+    """The tabs as buttons (keyboard-operable, role=tab); which one is shown lives in the `tabs` store."""
+    return [
+        html.Button(
+            t.label,
+            id={"type": "tab", "name": t.name},
+            role="tab",
+            className="tab tab--selected" if t.name == current else "tab",
+            **{"aria-selected": "true" if t.name == current else "false", "aria-controls": f"panel-{t.name}"},
+        )
+        for t in TABS
+    ]
+
+
+def panel(name: str, c) -> list:
+    """One tab's panel content, from its layout module."""
     return importlib.import_module(f"graph.ui.layout.{name}_tab").panel(c)
 
 
-def page(c) -> html.Div:
-    """The whole page for an app's Context."""
+def page(c, *, everything: bool = False) -> html.Div:
+    """The whole page for an app's Context (with every lazy panel built too: the validation layout)."""
+    panels = [
+        html.Div(
+            [] if t.lazy and not everything else panel(t.name, c),
+            id=f"panel-{t.name}",
+            className=f"panel {t.name}-panel",
+            style={} if t.name == TABS[0].name else {"display": "none"},
+            role="tabpanel",
+            **{"aria-label": t.label},
+        )
+        for t in TABS
+    ]
     return html.Div(
         [
             dcc.Location(id="url", refresh=False),
@@ -40,17 +67,15 @@ def page(c) -> html.Div:
             html.Header(
                 [
                     html.H1(TITLE),
-                    dcc.Tabs(
-                        id="tabs",
-                        value="graph",
-                        children=[dcc.Tab(label=t.label, value=t.name) for t in TABS],
-                        className="tabs",
+                    dcc.Store(id="tabs", data=TABS[0].name),
+                    html.Nav(
+                        tab_buttons(TABS[0].name), role="tablist", className="tabs", **{"aria-label": "views"}
                     ),
                     html.Div(id="page-note", className="note", role="status"),  # bad links, failed inputs
                 ],
                 className="header",
             ),
-            *[panel(t.name, c) for t in TABS],
+            html.Main(panels, id="main"),
         ],
         className="page",
     )

@@ -13,98 +13,91 @@ PLAN_COLUMNS = ("step", "module", "category", "item", "need", "comes_after", "so
 EXAMPLE = "Module,Outcome\nLasers,Perform laser hair removal safely\nSkin,Apply chemical peels\n"
 
 
-def panel(c) -> html.Div:
+def panel(c) -> list:
     """Two cards: "what must I teach for these roles?" and "what does my curriculum cover?"."""
     roles = options.role_options(c.ws)
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.H3("Curriculum for target roles"),
-                    html.P(
-                        "Choose the roles you train people for: the plan lists what every role needs (common "
-                        "core), what some share, and each role's own module, essential items first and what "
-                        "must come first before what needs it.",
-                        className="hint",
-                    ),
-                    dropdown(role_picker("cur-roles"), roles, "target roles…"),
-                    html.Div(id="cur-plan-summary", className="hint"),
-                    dag.AgGrid(
-                        id="cur-plan-grid",
-                        columnDefs=[
-                            {"field": "step", "maxWidth": 80},
-                            {"field": "module", "rowGroup": False},
-                            {"field": "category", "maxWidth": 130},
-                            {"field": "item", "flex": 3},
-                            {"field": "need", "flex": 2},
-                            {"field": "comes_after", "headerName": "comes after", "flex": 2},
-                            {"field": "source", "flex": 2},
-                        ],
-                        rowData=[],
-                        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
-                        style={"height": "360px"},
-                        className="ag-theme-alpine",
-                    ),
-                    html.Div(id="cur-credentials"),
-                    html.Div(
-                        [
-                            html.Button("Download brief (Markdown)", id="cur-plan-md", className="small"),
-                            html.Button("Download CSV", id="cur-plan-csv", className="small"),
-                        ],
-                        className="button-row",
-                    ),
-                    dcc.Download(id="cur-plan-download"),
-                ],
-                className="card",
-            ),
-            html.Div(
-                [
-                    html.H3("My curriculum: what does it cover?"),
-                    html.P(
-                        "Paste your learning outcomes (one a line, or a CSV / Markdown table with module and "
-                        "outcome columns) or upload a file. Each outcome gets proposals: tick the ones it "
-                        "really teaches. Save to keep it; coverage of the target roles above updates as you go.",
-                        className="hint",
-                    ),
-                    html.Div(
-                        [
-                            dcc.Input(id="cur-title", placeholder="curriculum title", debounce=True),
-                            dcc.Dropdown(id="cur-saved", placeholder="open a saved curriculum…", options=[]),
-                            html.Button("Open", id="cur-open", className="small"),
-                        ],
-                        className="controls",
-                    ),
-                    dcc.Textarea(
-                        id="cur-text", placeholder=EXAMPLE, style={"width": "100%", "height": "120px"}
-                    ),
-                    html.Div(
-                        [
-                            html.Button("Propose matches", id="cur-propose"),
-                            dcc.Upload(
-                                html.Button("Upload a file…", className="small"),
-                                id="cur-upload",
-                                max_size=-1,  # checked server-side, so a too big file gets a clear message
-                            ),
-                            html.Button("Save", id="cur-save"),
-                            html.Button("Export TriG", id="cur-export-trig", className="small"),
-                            html.Button("Export JSON-LD", id="cur-export-jsonld", className="small"),
-                            html.Button("Export CSV", id="cur-export-csv", className="small"),
-                        ],
-                        className="button-row",
-                    ),
-                    dcc.Download(id="cur-download"),
-                    html.Div(id="cur-message", className="note"),
-                    dcc.Store(id="cur-doc", data=None),
-                    html.Div(
-                        [html.H4("Coverage of the target roles"), html.Div(id="cur-coverage")],
-                        className="coverage",
-                    ),
-                    html.Div(id="cur-proposals"),
-                ],
-                className="card",
-            ),
-        ],
-        id="panel-curriculum",
-        className="panel curriculum-panel",
-        style={"display": "none"},
-    )
+    return [
+        html.Div(
+            [
+                html.H3("Curriculum for target roles"),
+                html.P(
+                    "Choose the roles you train people for: the plan lists what every role needs (common "
+                    "core), what some share, and each role's own module, essential items first and what "
+                    "must come first before what needs it.",
+                    className="hint",
+                ),
+                dropdown(role_picker("cur-roles"), roles, "target roles…"),
+                html.Div(id="cur-plan-summary", className="hint"),
+                dag.AgGrid(
+                    id="cur-plan-grid",
+                    columnDefs=[
+                        {"field": "step", "maxWidth": 80},
+                        {"field": "module", "rowGroup": False},
+                        {"field": "category", "maxWidth": 130},
+                        {"field": "item", "flex": 3},
+                        {"field": "need", "flex": 2},
+                        {"field": "comes_after", "headerName": "comes after", "flex": 2},
+                        {"field": "source", "flex": 2},
+                    ],
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
+                    style={"height": "360px"},
+                    className="ag-theme-alpine",
+                ),
+                html.Div(id="cur-credentials"),
+                html.Div(
+                    [
+                        html.Button("Download brief (Markdown)", id="cur-plan-md", className="small"),
+                        html.Button("Download CSV", id="cur-plan-csv", className="small"),
+                    ],
+                    className="button-row",
+                ),
+                dcc.Download(id="cur-plan-download"),
+            ],
+            className="card",
+        ),
+        html.Div(
+            [
+                html.H3("My curriculum: what does it cover?"),
+                html.P(
+                    "Paste your learning outcomes (one a line, or a CSV / Markdown table with module and "
+                    "outcome columns) or upload a file. Each outcome gets proposals: tick the ones it "
+                    "really teaches. Save to keep it; coverage of the target roles above updates as you go.",
+                    className="hint",
+                ),
+                html.Div(
+                    [
+                        dcc.Input(id="cur-title", placeholder="curriculum title", debounce=True),
+                        dcc.Dropdown(id="cur-saved", placeholder="open a saved curriculum…", options=[]),
+                        html.Button("Open", id="cur-open", className="small"),
+                    ],
+                    className="controls",
+                ),
+                dcc.Textarea(id="cur-text", placeholder=EXAMPLE, style={"width": "100%", "height": "120px"}),
+                html.Div(
+                    [
+                        html.Button("Propose matches", id="cur-propose"),
+                        dcc.Upload(
+                            html.Button("Upload a file…", className="small"),
+                            id="cur-upload",
+                            max_size=-1,  # checked server-side, so a too big file gets a clear message
+                        ),
+                        html.Button("Save", id="cur-save"),
+                        html.Button("Export TriG", id="cur-export-trig", className="small"),
+                        html.Button("Export JSON-LD", id="cur-export-jsonld", className="small"),
+                        html.Button("Export CSV", id="cur-export-csv", className="small"),
+                    ],
+                    className="button-row",
+                ),
+                dcc.Download(id="cur-download"),
+                html.Div(id="cur-message", className="note"),
+                dcc.Store(id="cur-doc", data=None),
+                html.Div(
+                    [html.H4("Coverage of the target roles"), html.Div(id="cur-coverage")],
+                    className="coverage",
+                ),
+                html.Div(id="cur-proposals"),
+            ],
+            className="card",
+        ),
+    ]

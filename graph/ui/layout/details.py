@@ -5,7 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from graph.terms import curie
-from graph.ui.view.details import Value, details, safe_href
+from graph.ui.view.details import NeighbourGroup, Value, details, safe_href
 from graph.ui.view.kinds import kind_name, kind_style
 
 
@@ -38,5 +38,107 @@ def details_view(ws, iri: str) -> list:
         ),
         *block("Properties", d.properties),
         *block("Sources", [("", d.sources)] if d.sources else []),
-        *block("Neighbours by relation", d.neighbours),
+        *neighbour_groups(d.neighbours),
     ]
+
+
+def _flag(v: Value) -> list:
+    """A neighbour's link: essential or optional, and who states it."""
+    out = []
+    if v.essential is not None:
+        out.append(
+            html.Span(
+                "essential" if v.essential else "optional",
+                className=f"flag {'ess' if v.essential else 'opt'}",
+            )
+        )
+    if v.source:
+        out.append(html.Span(v.source, className="link-source"))
+    return out
+
+
+def neighbour_groups(groups: list[NeighbourGroup]) -> list:
+    """Neighbours grouped by relation and kind with counts; one group open at a time (assets/graph.js)."""
+    if not groups:
+        return []
+    return [
+        html.H4(f"Neighbours ({sum(len(g.values) for g in groups)})", className="section-title"),
+        *[
+            html.Details(
+                [
+                    html.Summary(f"{g.relation} · {g.kind or 'other'} ({len(g.values)})"),
+                    html.Ul(
+                        [
+                            html.Li(
+                                [
+                                    html.Button(
+                                        v.text, id={"type": "goto", "iri": v.entity}, className="link-button"
+                                    ),
+                                    *_flag(v),
+                                ]
+                            )
+                            for v in g.values
+                        ]
+                    ),
+                ],
+                open=i == 0,
+                className="nb-group",
+            )
+            for i, g in enumerate(groups)
+        ],
+    ]
+
+
+def link_view(ws, data: dict) -> list:
+    """The detail panel of a clicked link: relation, its two ends, essential or optional, its source."""
+    ess = data.get("essential")
+    src = data.get("src")
+    return [
+        html.H3(data.get("label") or curie(data.get("p", "")), className="detail-title"),
+        html.Div(
+            [html.Span("Link", className="kind-badge"), curie(data.get("p", ""))], className="detail-iri"
+        ),
+        html.Dl(
+            [
+                html.Div(
+                    [
+                        html.Dt("from"),
+                        html.Dd(
+                            html.Button(
+                                ws.label(data["source"]),
+                                id={"type": "goto", "iri": data["source"]},
+                                className="link-button",
+                            )
+                        ),
+                    ]
+                ),
+                html.Div(
+                    [
+                        html.Dt("to"),
+                        html.Dd(
+                            html.Button(
+                                ws.label(data["target"]),
+                                id={"type": "goto", "iri": data["target"]},
+                                className="link-button",
+                            )
+                        ),
+                    ]
+                ),
+                html.Div(
+                    [
+                        html.Dt("need"),
+                        html.Dd("essential" if ess else "optional" if ess is False else "not stated"),
+                    ]
+                ),
+                html.Div([html.Dt("source"), html.Dd(_source(ws, src))]),
+            ]
+        ),
+    ]
+
+
+def _source(ws, src: str | None):
+    if not src:
+        return "not recorded for this link"
+    href = safe_href(src)
+    text = ws.label(src)
+    return html.A(text, href=href, target="_blank", rel="noopener noreferrer") if href else text

@@ -2,28 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import dash_cytoscape as cyto
 from dash import dcc, html
 
 from graph.ui import options
-from graph.ui.controls import seed_id
+from graph.ui.controls import entity_picker, seed_id
 from graph.ui.layout.common import dropdown, section
 from graph.ui.view.compose import kinds_present
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 from graph.ui.view.style import legend, stylesheet
 
+INTRO = (
+    "Who does what in medical aesthetics: roles (blue circles) linked to the duties, procedures, devices, "
+    "credentials, training and workplaces they involve, each link from a named source. Solid links are "
+    "essential to a role, dashed ones optional. Click a node or a link for details; pick roles on the left."
+)
 
-def legend_block(kinds: Sequence[str] | None = None) -> list:
-    """Swatches in the graph's shapes and colours, then the two link styles."""
+
+def legend_block(
+    kinds: Sequence[str] | None = None,
+    counts: Mapping[str, int] | None = None,
+    shown: Sequence[str] | None = None,
+) -> list:
+    """The legend is a control: each kind a toggle button (shape, colour, count drawn), then the link styles."""
+    on = set(shown) if shown is not None else None
     items = [
-        html.Span(
+        html.Button(
             [
                 html.Span(className="swatch", style={"background": e.colour, "clipPath": e.clip}),
                 e.label,
+                html.Span(f" {counts.get(e.kind, 0)}", className="legend-count")
+                if counts is not None
+                else None,
             ],
-            className="legend-item",
+            id={"type": "legend", "kind": e.kind},
+            className="legend-item" + ("" if on is None or e.kind in on else " off"),
+            title=f"show or hide {e.label.lower()} nodes",
+            **{"aria-pressed": "true" if on is None or e.kind in on else "false"},
         )
         for e in legend(kinds)
     ]
@@ -35,7 +52,7 @@ def legend_block(kinds: Sequence[str] | None = None) -> list:
     return items
 
 
-def panel(c) -> html.Div:
+def panel(c) -> list:
     """The graph view: filters and tools on the left, the drawing in the middle, details on the right."""
     filter_options, kinds = options.filter_options(c.ws), kinds_present(c.ws)
     filters = [
@@ -58,7 +75,8 @@ def panel(c) -> html.Div:
             section(
                 "Filters",
                 html.P(
-                    "Each chosen entity is a seed: the view draws its links. None chosen: everything.",
+                    "Each chosen entity is a seed: the view draws its links. None chosen: the three "
+                    "roles of the seed documents, or everything below.",
                     className="hint",
                 ),
                 *filters,
@@ -76,6 +94,12 @@ def panel(c) -> html.Div:
                     value=[],
                     className="switch",
                 ),
+                dcc.Checklist(
+                    id="f-everything",
+                    options=[{"label": " no seeds: show everything", "value": "on"}],
+                    value=[],
+                    className="switch",
+                ),
             ),
             section(
                 "Layout",
@@ -88,8 +112,8 @@ def panel(c) -> html.Div:
             ),
             section(
                 "Path finder",
-                dcc.Dropdown(id={"type": "picker", "name": "path-a"}, placeholder="from…", options=[]),
-                dcc.Dropdown(id={"type": "picker", "name": "path-b"}, placeholder="to…", options=[]),
+                dcc.Dropdown(id=entity_picker("path-a"), placeholder="from…", options=[]),
+                dcc.Dropdown(id=entity_picker("path-b"), placeholder="to…", options=[]),
                 html.Div(id="path-text", className="path-text"),
             ),
             section(
@@ -119,15 +143,17 @@ def panel(c) -> html.Div:
                 ],
                 className="toolbar",
             ),
+            html.P(INTRO, className="intro"),
             cyto.Cytoscape(
                 id="cy",
                 elements=[],
                 stylesheet=stylesheet(),
                 layout={"name": "preset"},
-                style={"width": "100%", "height": "620px"},
+                style={"width": "100%", "height": "640px"},
                 minZoom=0.05,
-                maxZoom=1.8,
+                maxZoom=1.6,
                 boxSelectionEnabled=False,
+                autoRefreshLayout=False,
             ),
             html.Div(legend_block(kinds), id="legend", className="legend"),
             html.Details(
@@ -168,4 +194,4 @@ def panel(c) -> html.Div:
         ],
         className="details-panel",
     )
-    return html.Div([left, middle, right], id="panel-graph", className="panel graph-panel")
+    return [left, middle, right]

@@ -10,79 +10,70 @@ from graph.ui.controls import role_picker
 from graph.ui.layout.common import dropdown
 
 
-def panel(c) -> html.Div:
+def panel(c) -> list:
     """The overlap heatmap and the gap between two roles."""
     roles, default_roles, categories = options.role_options(c.ws), c.ws.curated_roles(), c.ws.categories
-    return html.Div(
-        [
-            html.Div(
-                [
-                    html.H3("Role overlap"),
-                    html.Div(
-                        [
-                            dropdown(role_picker("ov-roles"), roles, "roles…", value=list(default_roles)),
-                            dcc.Dropdown(
-                                id="ov-category",
-                                options=[{"label": "all categories", "value": "all"}]
-                                + [{"label": c, "value": c} for c in categories],
-                                value="all",
-                                clearable=False,
-                            ),
-                            dcc.Checklist(
-                                id="ov-weighted",
-                                options=[{"label": " weight essential links double", "value": "on"}],
-                                value=[],
-                            ),
-                        ],
-                        className="controls",
-                    ),
-                    dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
-                    html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
-                ],
-                className="card",
-            ),
-            html.Div(
-                [
-                    html.H3("Gap: from one role to another"),
-                    html.Div(
-                        [
-                            dcc.Dropdown(
-                                id=role_picker("gap-a"), options=list(roles), placeholder="from role…"
-                            ),
-                            dcc.Dropdown(
-                                id=role_picker("gap-b"), options=list(roles), placeholder="to role…"
-                            ),
-                        ],
-                        className="controls",
-                    ),
-                    html.Div(id="gap-summary", className="hint"),
-                    dag.AgGrid(
-                        id="gap-grid",
-                        columnDefs=[
-                            {"field": "order", "maxWidth": 90},
-                            {"field": "kind"},
-                            {"field": "what", "flex": 3},
-                            {"field": "essential", "maxWidth": 120},
-                            {"field": "details", "flex": 2},
-                        ],
-                        rowData=[],
-                        defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
-                        style={"height": "320px"},
-                        className="ag-theme-alpine",
-                    ),
-                    html.Div(
-                        [
-                            html.Button("Download CSV", id="gap-csv", className="small"),
-                            html.Button("Download brief (Markdown)", id="gap-md", className="small"),
-                        ],
-                        className="button-row",
-                    ),
-                    dcc.Download(id="gap-download"),
-                ],
-                className="card",
-            ),
-        ],
-        id="panel-overlap",
-        className="panel overlap-panel",
-        style={"display": "none"},
-    )
+    return [
+        html.Div(
+            [
+                html.H3("Role overlap"),
+                html.Div(
+                    [
+                        dropdown(role_picker("ov-roles"), roles, "roles…", value=list(default_roles)),
+                        dcc.Dropdown(
+                            id="ov-category",
+                            options=[{"label": "all categories", "value": "all"}]
+                            + [{"label": c, "value": c} for c in categories],
+                            value="all",
+                            clearable=False,
+                        ),
+                        dcc.Checklist(
+                            id="ov-weighted",
+                            options=[{"label": " weight essential links double", "value": "on"}],
+                            value=[],
+                        ),
+                    ],
+                    className="controls",
+                ),
+                dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
+                html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
+            ],
+            className="card",
+        ),
+        html.Div(
+            [
+                html.H3("Gap: from one role to another"),
+                html.Div(
+                    [
+                        dcc.Dropdown(id=role_picker("gap-a"), options=list(roles), placeholder="from role…"),
+                        dcc.Dropdown(id=role_picker("gap-b"), options=list(roles), placeholder="to role…"),
+                    ],
+                    className="controls",
+                ),
+                html.Div(id="gap-summary", className="hint"),
+                dag.AgGrid(
+                    id="gap-grid",
+                    columnDefs=[
+                        {"field": "order", "maxWidth": 90},
+                        {"field": "kind"},
+                        {"field": "what", "flex": 3},
+                        {"field": "essential", "maxWidth": 120},
+                        {"field": "details", "flex": 2},
+                    ],
+                    rowData=[],
+                    defaultColDef={"sortable": True, "filter": True, "resizable": True, "flex": 1},
+                    style={"height": "320px"},
+                    className="ag-theme-alpine",
+                ),
+                html.Div(
+                    [
+                        html.Button("Download CSV", id="gap-csv", className="small"),
+                        html.Button("Download brief (Markdown)", id="gap-md", className="small"),
+                    ],
+                    className="button-row",
+                ),
+                dcc.Download(id="gap-download"),
+            ],
+            className="card",
+        ),
+    ]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import NamedTuple
 
-from graph import queries
+from graph import analysis, queries
 from graph.ui.state import State
 from graph.ui.view.draw import View, to_view
 from graph.ui.view.kinds import FILTERS, KINDS, kind_name
@@ -29,51 +30,85 @@ def view_params(st: State, present: list[str] | None = None) -> dict:
     return {"seed": seeds, "kind": kinds, "essential_only": st.essential}
 
 
+# The three roles the seed documents describe: the first screen starts from them.
+START_ROLES = tuple(
+    "https://w3id.org/aesthetics-kg/resource/" + r
+    for r in ("aesthetic-medical-laser-technician", "medical-laser-repair-technician", "medical-aesthetician")
+)
+
+
 def default_seeds(c, st: State) -> tuple[list[str], str]:
-    """Seeds for a view that names none: none on a small store (draw everything), else the curated roles.
+    """Seeds for a view that names none: the seed documents' three roles (the curated roles when
+    they are missing), unless everything is asked for on a store small enough to draw it.
 
     Drawing "everything" of a million triples would construct 370k triples for 1,500 drawn elements.
     """
-    if st.focus or any(st.seeds.get(k) for k in FILTERS) or not c.big():
+    if st.focus or any(st.seeds.get(k) for k in FILTERS) or (st.everything and not c.big()):
         return [], ""
-    roles = c.ws.curated_roles()
-    note = (
-        f"Large graph ({c.ws.entity_count:,} entities): starting from the {len(roles)} curated roles; "
-        "choose filters or search to explore the rest."
-    )
-    return roles, note
+    known = set(c.ws.role_names)
+    roles = [r for r in START_ROLES if r in known] or c.ws.curated_roles()
+    if c.big() and st.everything:
+        return c.ws.curated_roles(), (
+            f"Large graph ({c.ws.entity_count:,} entities): showing the curated roles; "
+            "choose filters or search to explore the rest."
+        )
+    return roles, ""
 
 
-def compose(c, st: State, path: Mapping | None = None) -> tuple[View, str]:
+class Path(NamedTuple):
+    """The shortest paths between two entities: links to draw ([s, p, label, o]) and sentences to read."""
+
+    steps: list[list[str]]
+    sentences: list[str]
+
+
+def path_steps(ws, a: str | None, b: str | None) -> Path:
+    """Shortest paths between two entities (none when either end is missing or unknown)."""
+    if not a or not b or a not in ws.index.entries or b not in ws.index.entries:
+        return Path([], [])
+    paths = analysis.shortest_paths(ws.entity_graph, a, b)
+    labels = {iri: e.label for iri, e in ws.index.entries.items()}
+    steps = [[s.subject, s.predicate, s.label, s.object] for p in paths for s in p]
+    return Path(steps, [analysis.sentence(p, labels) for p in paths])
+
+
+def compose(c, st: State) -> tuple[View, str]:
     """Run the queries a state asks for and build the view, and the SPARQL behind it.
 
     `c` is the app's Context (workspace, cached subgraphs, entity labels).
     """
     ws, params = c.ws, view_params(st, kinds_present(c.ws))
+    path = path_steps(ws, st.path_from, st.path_to)
     seeds, default_note = default_seeds(c, st)
     if seeds:
         params["seed"] = seeds
-    needs_labels = st.focus or st.expand or st.add or (path or {}).get("steps")
+    needs_labels = st.focus or st.expand or st.add or path.steps
     labels: Mapping[str, Node] = c.labels() if needs_labels else {}
     if st.focus:
-        sub = neighbourhood(
-            lambda iris: ws.run("neighbours", {"node": iris}).dicts(), st.focus, st.depth, labels=labels
-        )
+        sub = neighbourhood(c.neighbours, st.focus, st.depth, labels=labels)
     else:  # kinds filtered here, as the shown query does: Oxigraph plans 4+ seeds x kinds VALUES badly
         # (> 60 s on the combined graph, 31 ms for 2 seeds); a kind change is then served from the cache
         sub = c.subgraph({**params, "kind": []})
         if params["kind"]:
             sub = sub.of_kinds(k.removeprefix("akg:") for k in params["kind"])
     if st.expand:
-        add_neighbours(sub, ws.run("neighbours", {"node": list(st.expand)}).dicts(), labels=labels)
+        add_neighbours(sub, c.neighbours(list(st.expand)), labels=labels)
     missing = [n for n in st.add if n not in sub.nodes and n in labels]
     for n in missing:
         sub.add_node(n, *labels[n])
     if missing:
-        add_neighbours(sub, ws.run("neighbours", {"node": missing}).dicts(), only_present=True)
-    marked = add_path(sub, (path or {}).get("steps", []), labels)
+        add_neighbours(sub, c.neighbours(missing), only_present=True)
+    marked = add_path(sub, path.steps, labels)
     sub = sub.without(st.hide)
-    view = to_view(sub, layout=st.layout, selected=st.node, marked=marked, first=[*params["seed"], *st.add])
+    anchors = [st.focus] if st.focus else params["seed"]
+    view = to_view(
+        sub,
+        layout=st.layout,
+        selected=st.node,
+        marked=marked,
+        first=[*params["seed"], *st.add],
+        anchors=anchors,
+    )
     if default_note:
         view = view._replace(note=" ".join(x for x in (default_note, view.note) if x))
     return view, queries.render("construct_subgraph", params, ws.resolve)

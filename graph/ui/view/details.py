@@ -6,10 +6,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.terms import DCTERMS, SKOS, curie
+from graph.ui.view.kinds import kind_style
+from graph.ui.view.subgraph import as_bool
 
 
 def safe_href(iri: str) -> str | None:
@@ -28,6 +31,16 @@ class Value:
     text: str
     href: str | None = None
     entity: str | None = None
+    essential: bool | None = None  # for a neighbour: is its link essential (None: not said)
+    source: str | None = None  # for a neighbour: who states the link (label)
+
+
+class NeighbourGroup(NamedTuple):
+    """The neighbours one relation reaches, of one kind: read as "<node> <relation> <neighbour>"."""
+
+    relation: str
+    kind: str
+    values: list[Value]
 
 
 @dataclass(frozen=True)
@@ -39,7 +52,7 @@ class Details:
     kind: str
     properties: list[tuple[str, list[Value]]]
     sources: list[Value]
-    neighbours: list[tuple[str, list[Value]]]
+    neighbours: list[NeighbourGroup]
 
 
 _SOURCE_PROPS = {str(DCTERMS.source), "http://www.w3.org/ns/prov#wasDerivedFrom"}
@@ -79,8 +92,22 @@ def details(
             if prop in _SOURCE_PROPS and direction == "out":
                 sources.append(Value(text, safe_href(str(value))))
             elif str(value) in entities:
-                rel = name if direction == "out" else f"{name} (from)"
-                neigh[rel].append(Value(text, None, str(value)))
+                inverse = r.get("inverseLabel")
+                rel = (
+                    name
+                    if direction == "out"
+                    else (str(inverse) if inverse is not None else f"{name} (from)")
+                )
+                src = r.get("sourceLabel") or r.get("source")
+                neigh[(rel, _kind_of(entities, str(value)))].append(
+                    Value(
+                        text,
+                        None,
+                        str(value),
+                        as_bool(r.get("essential")),
+                        str(src) if src is not None else None,
+                    )
+                )
             elif prop == str(RDF.type):
                 props["type"].append(Value(curie(str(value))))
             else:
@@ -93,5 +120,14 @@ def details(
         kind,
         sorted(props.items()),
         sources,
-        sorted((k, sorted(v, key=lambda x: x.text.lower())) for k, v in neigh.items()),
+        [
+            NeighbourGroup(rel, kind, sorted(v, key=lambda x: (x.text.lower(), x.entity or "")))
+            for (rel, kind), v in sorted(neigh.items())
+        ],
     )
+
+
+def _kind_of(entities: Mapping[str, object] | set, iri: str) -> str:
+    """The kind label of a known entity ('' when the index does not say)."""
+    entry = entities.get(iri) if isinstance(entities, Mapping) else None
+    return kind_style(getattr(entry, "kind", None)).label if getattr(entry, "kind", None) else ""

@@ -12,16 +12,13 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
-
-import networkx as nx
 
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.labels import shorten
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
-PYTHON_LAYOUT_FROM = 150  # nodes: above this, force layouts are computed here, not in the browser
 EDGE_LABELS_UP_TO = 60  # edges: small views show every link label, larger ones on hover/selection
 
 
@@ -77,25 +74,109 @@ def cap(sub: Subgraph, limit: int = MAX_ELEMENTS, *, first: Iterable[str] = ()) 
     return Capped(out, len(out.nodes) + len(out.edges), total)
 
 
-def positions(sub: Subgraph, layout: str) -> dict[str, tuple[float, float]] | None:
-    """Preset positions computed in Python, or None when the browser's own layout is cheap enough."""
+def positions(
+    sub: Subgraph, layout: str, anchors: Sequence[str] = ()
+) -> dict[str, tuple[float, float]] | None:
+    """Positions computed here, the same for the same view (seeded), or None for the browser's
+    concentric layout (deterministic too, and cheap)."""
     n = len(sub.nodes)
-    if n == 0:
-        return None
-    if layout == "force" and n <= PYTHON_LAYOUT_FROM:
-        return None
-    if layout == "concentric":
+    if n == 0 or layout == "concentric":
         return None
     if layout == "hierarchy":
         return _by_kind(sub, rows=False)
     if layout == "grouped":
         return _by_kind(sub, rows=True)
-    G = nx.Graph()
-    G.add_nodes_from(sorted(sub.nodes))
-    G.add_edges_from(sorted((t.s, t.o) for t in sub.edges if t.s != t.o))
-    pos = nx.spring_layout(G, seed=7, iterations=30 if n > 600 else 50, k=1.5 / math.sqrt(n))
-    scale = 120 * math.sqrt(n)
-    return {k: (float(x) * scale, float(y) * scale) for k, (x, y) in pos.items()}
+    return _force(sub, anchors)
+
+
+RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
+
+
+def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float, float]]:
+    """Anchored radial layout: anchors (the seeds, else the roles, else the best connected) on a grid;
+    each node linked to one anchor on rings around it, grouped by kind; nodes shared by several
+    anchors in a band below, under the middle of their anchors. Deterministic and linear in size."""
+    adj: dict[str, set[str]] = defaultdict(set)
+    for t in sub.edges:
+        if t.s != t.o:
+            adj[t.s].add(t.o)
+            adj[t.o].add(t.s)
+    chosen = [a for a in dict.fromkeys(anchors) if a in sub.nodes]
+    if not chosen:
+        roles = sorted(n for n, v in sub.nodes.items() if v.kind == "Role")
+        chosen = roles[:24] or sorted(sub.nodes, key=lambda n: (-len(adj[n]), n))[:8]
+    owner = {a: frozenset([a]) for a in chosen}
+    for n in sorted(sub.nodes):
+        if n not in owner and adj[n] & set(chosen):
+            owner[n] = frozenset(adj[n] & set(chosen))
+    frontier = sorted(n for n in owner if n not in chosen)
+    while frontier:  # nodes further out join the anchor group of the neighbour that reached them
+        nxt = []
+        for n in frontier:
+            for m in sorted(adj[n]):
+                if m not in owner:
+                    owner[m] = owner[n]
+                    nxt.append(m)
+        frontier = nxt
+    rest = sorted(n for n in sub.nodes if n not in owner)
+    for i, n in enumerate(rest):  # unconnected to any anchor: spread over the anchors
+        owner[n] = frozenset([chosen[i % len(chosen)]])
+    groups: dict[frozenset, list[str]] = defaultdict(list)
+
+    def order(n: str) -> tuple:  # by kind, other roles last: on the outer ring, their labels clear
+        kind = sub.nodes[n].kind
+        return (kind == "Role", _kind_order(kind), sub.nodes[n].label.lower(), n)
+
+    for n in sorted(sub.nodes, key=order):
+        if n not in chosen:
+            groups[owner[n]].append(n)
+    rings = {a: _rings(len(groups.get(frozenset([a]), []))) for a in chosen}
+    reach = {a: (r[-1][0] if r else 0.0) + SLOT for a, r in rings.items()}
+    radius = max(reach.values())
+    cols = max(1, math.ceil(math.sqrt(len(chosen) * 1.8)))
+    pos: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    for i, a in enumerate(chosen):
+        if len(chosen) <= 4:  # one row, each anchor as wide as its rings
+            x += reach[a] if i else 0.0
+            pos[a] = (x, 0.0)
+            x += reach[a]
+        else:
+            pos[a] = ((i % cols) * 2 * radius, (i // cols) * 2 * radius)
+        slots = [(r, k, count) for r, count in rings[a] for k in range(count)]
+        for n, (r, k, count) in zip(groups.get(frozenset([a]), []), slots, strict=False):
+            angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / count  # none straight below: the label
+            pos[n] = (pos[a][0] + r * math.cos(angle), pos[a][1] + r * math.sin(angle))
+    bottom = max(y for _, y in pos.values()) + radius * 0.6 + SLOT
+    shared = sorted(
+        (g for g in groups if len(g) > 1),
+        key=lambda g: (sum(pos[a][0] for a in g) / len(g), sorted(g)),
+    )
+    right = -math.inf
+    row_y = bottom
+    for g in shared:
+        members = groups[g]
+        centre = sum(pos[a][0] for a in g) / len(g)
+        width = (len(members) - 1) * SLOT
+        x0 = centre - width / 2
+        if x0 < right + SLOT:  # would overlap the group before: start a new row
+            row_y += RING_GAP
+            right = -math.inf
+        for k, n in enumerate(members):
+            pos[n] = (x0 + k * SLOT, row_y)
+        right = x0 + width
+    return pos
+
+
+def _rings(count: int) -> list[tuple[float, int]]:
+    """(radius, nodes on it) of the rings that hold `count` nodes around an anchor."""
+    out, r = [], 0.0
+    while count > 0:
+        r += RING_GAP if out else RING_GAP * 1.5
+        room = max(6, int(2 * math.pi * r / SLOT))
+        out.append((r, min(room, count)))
+        count -= room
+    return out
 
 
 def _kind_order(kind: str) -> int:
@@ -134,29 +215,10 @@ def _by_kind(sub: Subgraph, *, rows: bool) -> dict[str, tuple[float, float]]:
 
 
 def layout_options(layout: str, preset: bool) -> dict:
-    """The Cytoscape layout object for a view."""
+    """The Cytoscape layout object for a view (no randomness: the same view, the same picture)."""
     if preset:
         return {"name": "preset", "fit": True, "padding": 30, "animate": False}
-    if layout == "concentric":
-        return {"name": "concentric", "fit": True, "padding": 30, "animate": False, "minNodeSpacing": 30}
-    return {  # the spacing of dash-cytoscape's own cose demo; labels count as part of each node
-        "name": "cose",
-        "animate": False,
-        "fit": True,
-        "padding": 30,
-        "randomize": True,
-        "nodeDimensionsIncludeLabels": True,
-        "idealEdgeLength": 100,
-        "nodeOverlap": 20,
-        "componentSpacing": 100,
-        "nodeRepulsion": 400000,
-        "edgeElasticity": 100,
-        "gravity": 80,
-        "numIter": 1000,
-        "initialTemp": 200,
-        "coolingFactor": 0.95,
-        "minTemp": 1.0,
-    }
+    return {"name": "concentric", "fit": True, "padding": 30, "animate": False, "minNodeSpacing": 30}
 
 
 def _essential_class(essential: bool | None) -> str:
@@ -170,21 +232,30 @@ def to_view(
     selected: str | None = None,
     marked: Iterable = (),
     first: Iterable[str] = (),
+    anchors: Sequence[str] = (),
     limit: int = MAX_ELEMENTS,
 ) -> View:
-    """Elements for dash-cytoscape: capped, laid out, with kind classes, essential/optional link classes."""
+    """Elements for dash-cytoscape: capped, laid out around `anchors`, with kind and essential/optional classes.
+
+    `first` nodes survive the cap first; the selected node and its neighbours are marked `near`.
+    """
     kept, drawn, total = cap(sub, limit, first=[*([selected] if selected else []), *first])
-    pos = positions(kept, layout)
+    pos = positions(kept, layout, anchors)
     marked = set(marked)
     degree: dict[str, int] = defaultdict(int)
     for t in kept.edges:
         degree[t.s] += 1
         degree[t.o] += 1
+    near = {n for t in kept.edges for n in (t.s, t.o) if selected in (t.s, t.o)} | {selected}
     elements: list[dict] = []
     for iri, node in kept.nodes.items():
         classes = [f"k-{node.kind or 'Other'}"]
+        if iri in near:
+            classes.append("near")
         if iri in marked:
             classes.append("path")
+        elif marked:
+            classes.append("dim")
         more = kept.more.get(iri)
         el = {
             "data": {
@@ -208,6 +279,8 @@ def to_view(
             classes.append("labelled")
         if t in marked:
             classes.append("path")
+        elif marked:
+            classes.append("dim")
         data = {"id": link_id(t), "source": t.s, "target": t.o, "label": shorten(link.label), "p": t.p}
         if link.essential is not None:
             data["essential"] = link.essential

@@ -153,6 +153,7 @@ def subgraph_from_triples(triples: Iterable[tuple]) -> Subgraph:
     prop_essential: dict[str, bool] = {}
     statements: dict[str, dict] = defaultdict(dict)
     links: list[Triple] = []
+    sources: dict[str, object] = {}  # statement -> dcterms:source (entities' own sources are not drawn)
     for s_term, p_term, o in triples:
         s, p = str(s_term), str(p_term)
         if p == _TYPE:
@@ -167,10 +168,15 @@ def subgraph_from_triples(triples: Iterable[tuple]) -> Subgraph:
             prop_labels.setdefault(s, str(o))
         elif p == _LINK_ESSENTIAL:
             prop_essential[s] = bool(as_bool(o))
-        elif p in _STATEMENT_KEYS or (p == _SOURCE and s in statements):
+        elif p in _STATEMENT_KEYS:
             statements[s][p] = o
+        elif p == _SOURCE:
+            sources[s] = o
         elif isinstance(o, URIRef):
             links.append(Triple(s, p, str(o)))
+    for st, src in sources.items():
+        if st in statements:
+            statements[st][_SOURCE] = src
     flagged = {
         Triple(str(st[_SUBJ]), str(st[_PRED]), str(st[_OBJ])): (
             bool(as_bool(st[_ESS])),

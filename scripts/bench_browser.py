@@ -1,0 +1,152 @@
+"""Benchmark (not a test): what a person waits for in headless Chromium, by the page's Performance API.
+
+Starts `python app.py` (gunicorn, compressed responses) on a free loopback port and, median of --runs:
+- first graph drawn: from navigation start until Cytoscape holds the first view's nodes and the
+  counter shows it (warm server: one load first);
+- filter change: from setting a role filter until Dash has no callback in flight and the canvas
+  holds the new view (the next animation frame after that);
+- bytes: what the first page transfers (compressed) and what its scripts decode to.
+
+    .venv/bin/python scripts/bench_browser.py [--runs 5] [--data FILE…] [--store …]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.bench_callbacks import free_port, wait_ready  # noqa: E402
+from tests.conftest import CHROME_ARGS  # noqa: E402
+
+R = "https://w3id.org/aesthetics-kg/resource/"
+ROLE_FILTER = {"type": "role-picker", "name": "f-role"}
+
+# Installed before any page script: records when the first graph is on the canvas.
+WATCH_FIRST = """
+(function watch() {
+  const el = document.getElementById('cy');
+  const cy = el && el._cyreg && el._cyreg.cy;
+  const count = document.getElementById('view-count');
+  if (cy && cy.nodes().length && count && count.textContent) {
+    requestAnimationFrame(() => { window.__firstGraph = performance.now(); });
+    return;
+  }
+  requestAnimationFrame(watch);
+})();
+"""
+
+# A filter change, timed in the page: set the role filter, wait for an idle renderer and a new canvas.
+CHANGE = """
+const done = arguments[arguments.length - 1];
+const cy = document.getElementById('cy')._cyreg.cy;
+const before = cy.elements().map(e => e.id()).sort().join(' ');
+const t0 = performance.now();
+window.dash_clientside.set_props(arguments[0], {value: arguments[1]});
+(function poll() {
+  const s = window.store.getState();
+  const pending = Object.assign({}, s.callbacks); delete pending.stored; delete pending.completed;
+  const busy = [].concat.apply([], Object.values(pending)).length;
+  const now = cy.elements().map(e => e.id()).sort().join(' ');
+  if (!busy && now !== before) {
+    requestAnimationFrame(() => done(performance.now() - t0));
+    return;
+  }
+  if (performance.now() - t0 > 20000) { done(-1); return; }
+  requestAnimationFrame(poll);
+})();
+"""
+
+BYTES = """
+const r = performance.getEntriesByType('resource');
+const nav = performance.getEntriesByType('navigation')[0];
+const js = r.filter(e => e.name.includes('.js'));
+return [nav.transferSize + r.reduce((a, e) => a + e.transferSize, 0),
+        js.reduce((a, e) => a + e.transferSize, 0), js.reduce((a, e) => a + e.decodedBodySize, 0), js.length];
+"""
+
+
+def browser() -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH_FIRST})
+    d.execute_cdp_cmd("Network.enable", {})
+    d.execute_cdp_cmd("Network.setCacheDisabled", {"cacheDisabled": True})
+    d.set_script_timeout(30)
+    return d
+
+
+def first_graph(d: webdriver.Chrome, url: str) -> float:
+    """Milliseconds from navigation start to the first graph drawn."""
+    d.get(url)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        t = d.execute_script("return window.__firstGraph || null;")
+        if t:
+            return float(t)
+        time.sleep(0.05)
+    raise SystemExit("no graph drawn within 30 s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--data", nargs="+", default=[])
+    ap.add_argument("--store", default="oxigraph")
+    args = ap.parse_args(argv)
+    port = free_port()
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
+    if args.data:
+        cmd += ["--data", *args.data]
+    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    d = None
+    try:
+        wait_ready(port, server)
+        url = f"http://127.0.0.1:{port}/"
+        d = browser()
+        first_graph(d, url)  # warm: the server's caches and projections
+        loads = [first_graph(d, url) for _ in range(args.runs)]
+        total, js_wire, js_decoded, n_js = d.execute_script(BYTES)
+        roles = (
+            [R + "dermatologist"],
+            [R + "esthetician", R + "medical-aesthetician"],
+            [R + "plastic-surgeon"],
+        )
+        changes = []
+        for i in range(args.runs):
+            ms = d.execute_async_script(CHANGE, ROLE_FILTER, roles[i % len(roles)])
+            if ms < 0:
+                raise SystemExit("a filter change did not settle within 20 s")
+            changes.append(ms)
+        print(f"graph: {'curated' if not args.data else ' + '.join(args.data)}; median of {args.runs}")
+        print(
+            f"first graph drawn after navigation: {statistics.median(loads):.0f} ms (runs {', '.join(f'{x:.0f}' for x in loads)})"
+        )
+        print(
+            f"filter change to settled canvas:    {statistics.median(changes):.0f} ms (runs {', '.join(f'{x:.0f}' for x in changes)})"
+        )
+        print(
+            f"first page transferred: {total / 1e6:.2f} MB; {n_js} scripts {js_wire / 1e6:.2f} MB on the wire, {js_decoded / 1e6:.2f} MB decoded"
+        )
+    finally:
+        if d is not None:
+            d.quit()
+        server.terminate()
+        server.wait(timeout=30)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
