@@ -27,7 +27,7 @@ import re
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 
@@ -180,6 +180,7 @@ class Sandbox:
         self._live: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
+        self._starting: set[threading.Thread] = set()  # background worker starts, joined by close()
         self._admission = _Admission(workers, policy, limits.timeout_s)
         self._graphs: list[tuple[str, int]] | None = None
 
@@ -203,7 +204,7 @@ class Sandbox:
 
     def warm(self) -> None:
         """Start, in the background, every worker not running yet and a spare: no first query waits for one."""
-        threading.Thread(target=self._warm, name="sandbox-warm", daemon=True).start()
+        self._background(self._warm, "sandbox-warm")
 
     def _warm(self) -> None:
         for _ in range(self.workers):  # the idle queue is FIFO: each slot is looked at once
@@ -251,7 +252,11 @@ class Sandbox:
 
     def close(self) -> None:
         """Stop every worker; queries after this fail."""
-        self._closed = True
+        with self._lock:
+            self._closed = True
+            starting = list(self._starting)
+        for thread in starting:
+            thread.join(_START_TIMEOUT_S)  # a start finishing after close kills its own worker
         with self._lock:
             live, self._live = list(self._live), set()
         for worker in live:
@@ -297,9 +302,30 @@ class Sandbox:
             spare = None
         if spare is not None and spare.alive():
             self._idle.put(spare)  # ready before this query's slot is given back
-            threading.Thread(target=self._restock, name="sandbox-spare", daemon=True).start()
+            self._background(self._restock, "sandbox-spare")
         else:
-            threading.Thread(target=self._replace, name="sandbox-replace", daemon=True).start()
+            self._background(self._replace, "sandbox-replace")
+
+    def _background(self, work: Callable[[], None], name: str) -> None:
+        """Start workers off the request path; close() waits for them, so none is forked as we exit.
+
+        A worker forked while its parent exits finds its pipe closed, and its traceback would reach the
+        user's terminal before the worker could silence its stderr.
+        """
+
+        def run() -> None:
+            try:
+                work()
+            finally:
+                with self._lock:
+                    self._starting.discard(thread)
+
+        thread = threading.Thread(target=run, name=name, daemon=True)
+        with self._lock:
+            if self._closed:
+                return
+            self._starting.add(thread)
+        thread.start()
 
     def _replace(self) -> None:
         try:
