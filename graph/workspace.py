@@ -121,7 +121,9 @@ class Workspace:
             from graph.stores.oxigraph import fingerprint
 
             # the queries that derive the projections are part of the key: a changed .rq file rebuilds them
-            cache_dir = spec.root / f"{fingerprint(spec.sources())}.projections" / queries.fingerprint()
+            cache_dir = (
+                spec.root / f"{fingerprint(spec.sources(), spec.root)}.projections" / queries.fingerprint()
+            )
         return cls(open_store(spec), spec, cache_dir=cache_dir)
 
     def _cached(self, name: str, build: Callable[[], object]) -> object:
