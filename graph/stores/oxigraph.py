@@ -119,7 +119,11 @@ def build_oxigraph(
         directory.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory)) if directory else ox.Store()
     try:
-        for path, fmt, name in checked:
+        for i, (path, fmt, name) in enumerate(checked, 1):
+            if directory:
+                log.info(
+                    "  loading %s (%d/%d, %.0f MB)", path.name, i, len(checked), path.stat().st_size / 1e6
+                )
             try:
                 _bulk_load(store, path, fmt, ox.NamedNode(name), progress)
             except SyntaxError as exc:
