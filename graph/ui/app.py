@@ -68,7 +68,7 @@ def create_app(
     elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
         t = time.perf_counter()
         log.info("reading the name index back from beside the store")
-        log.info("name index ready: %d entities in %.2f s", len(ws.index.entries), time.perf_counter() - t)
+        log.info("name index ready: %d entities in %.2f s", ws.prepare_search(), time.perf_counter() - t)
     app.layout = layout.page(context)
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
