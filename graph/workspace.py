@@ -9,6 +9,7 @@ import logging
 import os
 import pickle
 import re
+import shutil
 import sys
 import threading
 import time
@@ -182,6 +183,10 @@ class Workspace:
         (self.cache_dir / "precomputed").write_text(
             f"{time.perf_counter() - start:.1f} s\n", encoding="utf-8"
         )
+        for old in self.cache_dir.parent.iterdir():  # derived by query files that have changed since
+            if old.is_dir() and old != self.cache_dir and not old.name.startswith("."):
+                shutil.rmtree(old, ignore_errors=True)
+                log.info("  removed projections of older query files (%s)", old.name)
         log.info("precomputed in %.1f s", time.perf_counter() - start)
 
     def prepare_search(self) -> int:

@@ -51,7 +51,8 @@ def test_a_broken_file_leaves_nothing_half_loaded(tmp_path):
     spec = StoreSpec("oxigraph", (good, bad), root=tmp_path / "stores")
     with pytest.raises(SourceError, match=r"bad\.ttl:3"):
         open_store(spec)
-    assert not any((tmp_path / "stores").glob("*")), "no store directory may be left behind"
+    left = list((tmp_path / "stores").glob("*"))
+    assert not left, f"no store directory may be left behind: {left}"
 
 
 @pytest.mark.parametrize("name", ["http://example.org/data.ttl", "file:///etc/passwd.ttl"])

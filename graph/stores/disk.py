@@ -111,6 +111,13 @@ def prune(root: Path, layout: str, *, everything: bool = False, keep: Iterable[s
         return []
     kept = set(keep)
     removed = []
+    for entry in sorted(root.glob("*.projections")):  # what was derived from a store that is gone
+        name = entry.name.removesuffix(".projections")
+        if entry.is_dir() and not (root / name).exists() and name not in kept:
+            size = _size(entry)
+            shutil.rmtree(entry, ignore_errors=True)
+            log.info("removed projections of %s (its store is gone, %.1f MB)", name, size / 1e6)
+            removed.append(Removed(entry.name, size, "its store is gone"))
     for entry in sorted(root.iterdir()):
         name = entry.name
         if not entry.is_dir() or name.startswith(".") or len(name) != _NAME_LENGTH or name in kept:

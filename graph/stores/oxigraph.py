@@ -9,6 +9,7 @@ import re
 import shutil
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -132,7 +133,12 @@ def build_oxigraph(
             if long:
                 raise literal_too_long(path, *long)
         store.flush()
-    except BaseException:
+    except BaseException as exc:
+        # the frames of the error (and of the parse error it replaced) still hold the store: while they
+        # do, RocksDB stays open and writes files again after the directory is removed
+        for e in (exc, exc.__context__):
+            if e is not None:
+                traceback.clear_frames(e.__traceback__)
         del store
         if directory:
             shutil.rmtree(directory, ignore_errors=True)
