@@ -112,6 +112,7 @@ def warm(root: Path, files: list[str], repeat: int) -> dict[str, Any]:
     spec = StoreSpec.parse("oxigraph", files)
     spec = StoreSpec(spec.kind, spec.data, root=root)
     ws, opened = _timed(lambda: Workspace.open(spec))
+    _, loaded = _timed(ws.load_answers)  # what the app does before serving
     aggregates = {}
     for name, params in AGGREGATES:
         first = _timed(lambda n=name, p=params: ws.run(n, p))[1]
@@ -122,7 +123,13 @@ def warm(root: Path, files: list[str], repeat: int) -> dict[str, Any]:
         }
     _, index = _timed(ws.prepare_search)  # what the app does before serving
     searches = {text: _timed(lambda t=text: ws.search(t))[1]["wall_s"] * 1000 for text in SEARCHES}
-    return {"open": opened, "aggregates": aggregates, "index_read_back": index, "first_searches_ms": searches}
+    return {
+        "open": opened,
+        "answers_read_back": loaded,
+        "aggregates": aggregates,
+        "index_read_back": index,
+        "first_searches_ms": searches,
+    }
 
 
 def render(f: dict[str, Any]) -> str:
@@ -133,13 +140,14 @@ def render(f: dict[str, Any]) -> str:
         f"cold: store build {c['build']['wall_s']:.1f} s; scan floor {c['scan']['cpu_s']:.2f} s CPU "
         f"({c['scan']['wall_s']:.2f} s wall); role-item projection {c['role_items_projection']['cpu_s']:.2f} s CPU "
         f"= {c['projection_over_scan_cpu']}x the scan; open with precompute {c['open_with_precompute']['wall_s']:.1f} s",
-        "aggregates (ms): by query on the store | warm: first call, p50",
+        "aggregates (ms): by query on the store | warm, after the app's read-back: first call, p50",
     ]
     for key, t in c["aggregates_by_query"].items():
         a = w["aggregates"][key]
         lines.append(f"  {key:<40} {t['wall_s'] * 1000:8.1f} | {a['first_ms']:6.1f} {a['p50_ms']:6.2f}")
     lines.append(
-        f"warm: open {w['open']['wall_s']:.2f} s; name index read back {w['index_read_back']['wall_s']:.2f} s; "
+        f"warm: open {w['open']['wall_s']:.2f} s; answers read back {w['answers_read_back']['wall_s']:.2f} s; "
+        f"name index read back {w['index_read_back']['wall_s']:.2f} s; "
         "first searches (ms): " + ", ".join(f"{k!r} {v:.0f}" for k, v in w["first_searches_ms"].items())
     )
     return "\n".join(lines) + "\n"

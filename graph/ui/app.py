@@ -67,8 +67,9 @@ def create_app(
         ws.index  # noqa: B018
     elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
         t = time.perf_counter()
-        log.info("reading the name index back from beside the store")
-        log.info("name index ready: %d entities in %.2f s", ws.prepare_search(), time.perf_counter() - t)
+        log.info("reading the precomputed answers and name index back from beside the store")
+        answers, entities = ws.load_answers(), ws.prepare_search()
+        log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
     app.layout = layout.page(context)
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
