@@ -10,6 +10,7 @@ and extra files, data files separated by the path separator). Nothing is opened 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -84,6 +85,8 @@ def check_store(spec: StoreSpec) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # start-up says what it builds and how far it is (stores, precomputed answers, projections)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
     try:
         spec = StoreSpec.parse(args.store, data_files(args.data))
         check_store(spec)  # bad --data or --store fails here with one line, before any server starts

@@ -1,4 +1,4 @@
-"""The one runner: `python -m benchmarks stores [...]` or `python -m benchmarks startup [...]`."""
+"""The one runner: `python -m benchmarks stores|startup|scale [...]`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benchmarks import startup, stores
+from benchmarks import scale, startup, stores
 
 BENCHMARKS = {
     "stores": (stores, "stores x graphs: load, memory, query and redraw latency, all-pairs overlap"),
+    "scale": (
+        scale,
+        "the combined graph: store build, scan floor, role-item projection, aggregates, first search",
+    ),
     "startup": (startup, "wall time of command-line calls and which heavy libraries each imports"),
 }
 

@@ -1,4 +1,4 @@
-"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import (benchmarks: python -m benchmarks).
+"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import, prune (benchmarks: python -m benchmarks).
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
@@ -215,6 +215,16 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("src", help="directory of the framework's CSV/TXT files")
     im.add_argument("--out", "-o", required=True, help="output .nt or .ttl file (its directory is created)")
     im.add_argument("--quiet", action="store_true", help="no progress bar")
+    pr = add(
+        "prune",
+        "remove persisted stores (var/stores) that nobody can open again",
+        "Remove the persisted stores under var/stores (or $AKG_VAR/stores) whose source files changed or "
+        "are gone, with what was derived from them; a store some process has open is never removed. "
+        "Building a store prunes the same way.",
+    )
+    pr.add_argument(
+        "--all", action="store_true", help="remove every store not in use (they rebuild on demand)"
+    )
     return p
 
 

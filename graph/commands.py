@@ -445,3 +445,17 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     summary = run(Path(args.src), Path(args.out), progress=None if args.quiet else err)
     out.write(summary.format() + "\n")
     return 0
+
+
+def cmd_prune(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Remove persisted stores nobody can open again (or all with --all) that no process holds; say what went."""
+    from graph.stores.oxigraph import prune_stores
+
+    root = StoreSpec().root
+    removed = prune_stores(root, everything=args.all)
+    for r in removed:
+        out.write(f"removed {r.name} ({r.why}): {r.bytes / 1e6:.1f} MB\n")
+    out.write(
+        f"{len(removed)} store(s) removed, {sum(r.bytes for r in removed) / 1e6:.1f} MB freed ({root})\n"
+    )
+    return 0

@@ -71,3 +71,20 @@ def test_the_library_never_imports_the_benchmarks():
             if isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] == "benchmarks" for n in names), path
+
+
+def test_scale_benchmark_reports_both_phases_on_a_cut_of_the_combined_graph():
+    from benchmarks import scale
+
+    parser = argparse.ArgumentParser()
+    scale.configure(parser)
+    sample = str(ROOT / "tests" / "fixtures" / "combined-sample.nt")
+    out = io.StringIO()
+    assert scale.run(parser.parse_args(["--data", sample, "--repeat", "1", "--json"]), out) == 0
+    figures = json.loads(out.getvalue())
+    cold, warm = figures["cold"], figures["warm"]
+    assert cold["triples"] > 2000 and cold["scan"]["cpu_s"] > 0 and cold["projection_over_scan_cpu"] > 0
+    assert set(cold["aggregates_by_query"]) == set(warm["aggregates"])
+    assert all(a["first_ms"] >= 0 for a in warm["aggregates"].values())
+    assert set(warm["first_searches_ms"]) == set(scale.SEARCHES)
+    assert "role-item projection" in scale.render(figures)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -281,3 +282,23 @@ def test_validate_reports_a_broken_import_structurally(tmp_path):
     assert "onettask:8069 has no skos:prefLabel" in err
     assert "links by https://w3id.org/aesthetics-kg/ontology#performsCoreTask to " in err
     assert err.splitlines()[-1].startswith("2 problem(s) in ")
+
+
+def test_prune_removes_stores_whose_sources_changed_and_keeps_the_current_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("AKG_VAR", str(tmp_path / "var"))
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:x:a> <urn:x:b> <urn:x:c> .\n", encoding="utf-8")
+    assert run("--data", str(extra), "stats")[0] == 0
+    stores = tmp_path / "var" / "stores"
+    (old,) = [p.name for p in stores.iterdir() if p.is_dir() and "." not in p.name]
+    code, out, _ = run("prune")
+    assert code == 0 and out.startswith("0 store(s) removed")
+    extra.write_text("<urn:x:a> <urn:x:b> <urn:x:d> .\n", encoding="utf-8")
+    gc.collect()  # the command's workspace (a reference cycle) lets go of its store, as its process would
+    code, out, _ = run("prune")
+    assert code == 0 and out.startswith(f"removed {old} (sources changed): ")
+    assert "1 store(s) removed" in out and not (stores / old).exists()
+    assert run("--data", str(extra), "stats")[0] == 0
+    gc.collect()
+    code, out, _ = run("prune", "--all")
+    assert code == 0 and "1 store(s) removed" in out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -15,7 +16,7 @@ from graph.load import MAX_LITERAL_CHARS, load_rdflib, parse_file, sources
 from graph.paths import ONTOLOGY, ROOT
 from graph.stores import StoreSpec, open_store
 from graph.stores.memory import MemoryStore
-from graph.stores.oxigraph import OxigraphStore, persisted_oxigraph
+from graph.stores.oxigraph import OxigraphStore, persisted_oxigraph, prune_stores
 from graph.stores.remote import RemoteStore
 
 GOOD = "@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n"
@@ -50,7 +51,8 @@ def test_a_broken_file_leaves_nothing_half_loaded(tmp_path):
     spec = StoreSpec("oxigraph", (good, bad), root=tmp_path / "stores")
     with pytest.raises(SourceError, match=r"bad\.ttl:3"):
         open_store(spec)
-    assert not any((tmp_path / "stores").glob("*")), "no store directory may be left behind"
+    left = list((tmp_path / "stores").glob("*"))
+    assert not left, f"no store directory may be left behind: {left}"
 
 
 @pytest.mark.parametrize("name", ["http://example.org/data.ttl", "file:///etc/passwd.ttl"])
@@ -70,17 +72,76 @@ def test_persisted_oxigraph_reopens_fast_and_rebuilds_when_a_source_changes(tmp_
     extra = write(tmp_path, "extra.ttl", GOOD)
     paths = [ONTOLOGY, extra]
     root = tmp_path / "stores"
-    first = OxigraphStore(persisted_oxigraph(paths, root))
+    first = persisted_oxigraph(paths, root)
     n = first.triple_count()
-    del first
+    first.close()
     start = time.perf_counter()
-    again = OxigraphStore(persisted_oxigraph(paths, root))
+    again = persisted_oxigraph(paths, root)
     reopen = time.perf_counter() - start
     assert again.triple_count() == n and reopen < 1.0
     write(tmp_path, "extra.ttl", GOOD + "ex:a ex:b ex:d .\n")
-    changed = OxigraphStore(persisted_oxigraph(paths, root))
+    changed = persisted_oxigraph(paths, root)
     assert changed.triple_count() == n + 1
-    assert len([p for p in root.iterdir() if not p.name.startswith(".")]) == 2
+    assert len(_stores(root)) == 2  # the first is still open (again), so it stays
+
+
+def _stores(root):
+    return sorted(
+        p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and "." not in p.name
+    )
+
+
+def test_reimporting_identical_content_reuses_the_store(tmp_path):
+    """var/stores grew from 180 to 275 MB after re-importing identical O*NET data: stores were named
+    by path and mtime; they are named by content now."""
+    extra = write(tmp_path, "extra.ttl", GOOD)
+    root = tmp_path / "stores"
+    persisted_oxigraph([ONTOLOGY, extra], root).close()
+    before = _stores(root)
+    os.utime(extra, ns=(1, 1))  # rewritten with the same bytes: only the time differs
+    extra.write_text(GOOD, encoding="utf-8")
+    again = persisted_oxigraph([ONTOLOGY, extra], root)
+    assert _stores(root) == before and len(before) == 1
+    assert again.triple_count() == open_store(StoreSpec("memory", (extra,))).triple_count()
+
+
+def test_a_store_nobody_can_open_again_is_removed_once_nobody_holds_it(tmp_path):
+    extra = write(tmp_path, "extra.ttl", GOOD)
+    root = tmp_path / "stores"
+    old = persisted_oxigraph([ONTOLOGY, extra], root)
+    (old_name,) = _stores(root)
+    building = root / f".tmp-{os.getpid()}-1"  # a build in progress (a live process): never touched
+    building.mkdir()
+    write(tmp_path, "extra.ttl", GOOD + "ex:a ex:b ex:d .\n")
+    new = persisted_oxigraph([ONTOLOGY, extra], root)
+    assert old_name in _stores(root)  # still open here: kept
+    old.close()
+    removed = prune_stores(root)
+    assert [r.name for r in removed] == [old_name] and removed[0].why == "sources changed"
+    assert removed[0].bytes > 0 and len(_stores(root)) == 1
+    assert not (root / f"{old_name}.json").exists() and building.is_dir()
+    assert new.triple_count() > 0
+    write(tmp_path, "extra.ttl", GOOD + "ex:a ex:b ex:e .\n")
+    new.close()
+    persisted_oxigraph([ONTOLOGY, extra], root)  # a build sweeps what nobody holds
+    assert len(_stores(root)) == 1
+
+
+def test_prune_removes_stores_of_an_older_naming_and_everything_on_request(tmp_path):
+    root = tmp_path / "stores"
+    legacy = root / "0123456789abcdef"  # path+mtime names had no manifest
+    legacy.mkdir(parents=True)
+    (legacy / "000001.sst").write_bytes(b"x" * 10)
+    (root / "fedcba9876543210").mkdir()
+    assert [(r.name, r.why) for r in prune_stores(root)] == [
+        ("0123456789abcdef", "built by an older version"),
+        ("fedcba9876543210", "built by an older version"),
+    ]
+    legacy.mkdir()
+    extra = write(tmp_path, "extra.ttl", GOOD)
+    persisted_oxigraph([ONTOLOGY, extra], root).close()  # a build sweeps them too
+    assert len(_stores(root)) == 1
+    assert len(prune_stores(root, everything=True)) == 1 and _stores(root) == []
 
 
 def test_data_files_are_loaded_beside_the_ontology(tmp_path):

@@ -157,11 +157,11 @@ def open_store(spec: StoreSpec | None = None) -> Store:
 
         return MemoryStore(load_dataset(spec.sources()))
     if spec.kind == "oxigraph":
-        from graph.stores.oxigraph import OxigraphStore, memory_oxigraph, persisted_oxigraph
+        from graph.stores.oxigraph import memory_oxigraph, persisted_oxigraph
 
         if not spec.data:
             return memory_oxigraph(spec.sources())  # the curated graph alone loads in ~40 ms
-        return OxigraphStore(persisted_oxigraph(spec.sources(), spec.root))
+        return persisted_oxigraph(spec.sources(), spec.root)
     if spec.kind == "remote" and spec.url:
         from graph.stores.remote import RemoteStore
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import itertools
+import logging
 import os
 import re
 import shutil
 import sys
 import threading
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -19,9 +20,11 @@ from rdflib.term import Node
 from graph.errors import QueryError
 from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, syntax_error, to_rdflib
 from graph.sparql_text import has_dataset_clause, query_form, substitute
-from graph.stores import BASE_IRI, QueryDataset, Result, Store
+from graph.stores import BASE_IRI, QueryDataset, Result, Store, disk
 
 _LAYOUT = "named-graphs-1"  # how files map to graphs: part of each persisted store's name
+
+log = logging.getLogger(__name__)
 
 _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
@@ -31,8 +34,13 @@ class OxigraphStore(Store):
 
     kind = "oxigraph"
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, *, hold: disk.Hold | None = None):
         self.store = store
+        self._hold = hold  # a persisted store's lock, so no prune removes it while it is open
+
+    def close(self) -> None:
+        if self._hold is not None:
+            self._hold.close()
 
     def _run(
         self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
@@ -112,7 +120,11 @@ def build_oxigraph(
         directory.parent.mkdir(parents=True, exist_ok=True)
     store = ox.Store(str(directory)) if directory else ox.Store()
     try:
-        for path, fmt, name in checked:
+        for i, (path, fmt, name) in enumerate(checked, 1):
+            if directory:
+                log.info(
+                    "  loading %s (%d/%d, %.0f MB)", path.name, i, len(checked), path.stat().st_size / 1e6
+                )
             try:
                 _bulk_load(store, path, fmt, ox.NamedNode(name), progress)
             except SyntaxError as exc:
@@ -121,7 +133,12 @@ def build_oxigraph(
             if long:
                 raise literal_too_long(path, *long)
         store.flush()
-    except BaseException:
+    except BaseException as exc:
+        # the frames of the error (and of the parse error it replaced) still hold the store: while they
+        # do, RocksDB stays open and writes files again after the directory is removed
+        for e in (exc, exc.__context__):
+            if e is not None:
+                traceback.clear_frames(e.__traceback__)
         del store
         if directory:
             shutil.rmtree(directory, ignore_errors=True)
@@ -157,31 +174,52 @@ def _long_literal(store: ox.Store) -> tuple[str, str, str] | None:
     return rows[0] if rows else None
 
 
-def fingerprint(paths: Sequence[str | Path]) -> str:
-    """A key that changes when any source file changes, naming its persisted store."""
-    h = hashlib.sha256(f"{_LAYOUT}\n".encode())
-    for p in paths:
-        st = Path(p).stat()
-        h.update(f"{Path(p).resolve()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:16]
+def fingerprint(paths: Sequence[str | Path], root: Path | None = None) -> str:
+    """The name of the persisted store built from these files: their content and graph names.
+
+    Re-importing identical data gives the same name (so the same store); hashes are remembered
+    under `root` by size, mtime and inode, so only a changed file is read (see graph/stores/disk.py).
+    """
+    return disk.fingerprint([(p, g) for p, _, g in named_sources(paths)], _LAYOUT, root)
 
 
-def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> ox.Store:
-    """Open the on-disk store built from these exact files, building it atomically if it is missing."""
-    named_sources(paths)
-    final = root / fingerprint(paths)
+def persisted_oxigraph(paths: Sequence[str | Path], root: Path) -> OxigraphStore:
+    """Open the on-disk store built from these exact contents, building it atomically if it is missing.
+
+    The store is held (a shared lock) while open; after a build, stores nobody can open again
+    (their sources changed or are gone) and nobody holds are removed.
+    """
+    sources = [(p, g) for p, _, g in named_sources(paths)]
+    name = disk.fingerprint(sources, _LAYOUT, root)
+    final = root / name
     sweep_leftovers(root)
+    hold = disk.Hold(root / f"{name}.lock")
     if not final.is_dir():
-        root.mkdir(parents=True, exist_ok=True)
+        log.info("building store %s from %d files", name, len(sources))
         tmp = root / f".tmp-{os.getpid()}-{threading.get_ident()}"
         shutil.rmtree(tmp, ignore_errors=True)
-        store = build_oxigraph(paths, tmp, progress=sys.stderr)
+        try:
+            store = build_oxigraph(paths, tmp, progress=sys.stderr)
+        except BaseException:
+            hold.close()
+            (root / f"{name}.lock").unlink(missing_ok=True)
+            raise
         del store
         try:
             os.rename(tmp, final)
         except OSError:  # another process finished first; its store is the same
             shutil.rmtree(tmp, ignore_errors=True)
-    return ox.Store.read_only(str(final))
+        disk.write_manifest(root, name, sources, _LAYOUT)
+        disk.prune(root, _LAYOUT, keep=[name])
+    elif not (root / f"{name}.json").is_file():
+        disk.write_manifest(root, name, sources, _LAYOUT)
+    disk.remember_hashes(root)
+    return OxigraphStore(ox.Store.read_only(str(final)), hold=hold)
+
+
+def prune_stores(root: Path, *, everything: bool = False) -> list[disk.Removed]:
+    """Remove persisted stores nobody can open again (or every one with `everything`) that no process holds."""
+    return disk.prune(root, _LAYOUT, everything=everything)
 
 
 def sweep_leftovers(root: Path) -> list[Path]:

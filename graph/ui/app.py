@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from pathlib import Path
 
 import dash
@@ -64,6 +65,11 @@ def create_app(
     if not context.big():
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
         ws.index  # noqa: B018
+    elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
+        t = time.perf_counter()
+        log.info("reading the precomputed answers and name index back from beside the store")
+        answers, entities = ws.load_answers(), ws.prepare_search()
+        log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
     app.layout = layout.page(context)
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
