@@ -601,3 +601,56 @@ def test_tabs_work_from_the_keyboard(driver, base_url):
     assert driver.find_elements(By.TAG_NAME, "main") and driver.find_elements(By.TAG_NAME, "header")
     assert tab.get_attribute("aria-selected") == "true"
     assert tab.get_attribute("aria-selected") == "true"
+
+
+DRAWN_AT_JS = "return Object.fromEntries(cy.nodes().map(n => [n.id(), [n.position('x'), n.position('y')]]));"
+
+
+def assert_stayed(before: dict, after: dict, what: str) -> None:
+    """Every node drawn before and after stands where it stood (model coordinates, within 1 px)."""
+    common = before.keys() & after.keys()
+    assert common, f"{what}: no node stayed on screen"
+    moved = {
+        n: (before[n], after[n])
+        for n in sorted(common)
+        if abs(before[n][0] - after[n][0]) > 1 or abs(before[n][1] - after[n][1]) > 1
+    }
+    assert not moved, f"{what}: {len(moved)} of {len(common)} nodes moved, e.g. {list(moved.items())[:3]}"
+
+
+def test_nodes_on_screen_keep_their_positions_on_expand_focus_hide_and_filters(driver, base_url, ui_app):
+    peel = "https://w3id.org/aesthetics-kg/resource/chemical-peel"
+    driver.get(base_url + "?role=akgr:dermatologist&role=akgr:esthetician")
+    assert_true_view(driver, ui_app, base_url, "two roles")
+    steps = [
+        (
+            "expand",
+            lambda: (cy(driver, f"cy.getElementById('{peel}').emit('tap');"), click(driver, "act-expand")),
+        ),
+        (
+            "kinds",
+            lambda: driver.find_element(By.XPATH, "//*[@id='f-kinds']//label[contains(., 'Device')]").click(),
+        ),
+        ("focus", lambda: click(driver, "act-focus")),
+        (
+            "hide",
+            lambda: (cy(driver, f"cy.getElementById('{ESTH}').emit('tap');"), click(driver, "act-hide")),
+        ),
+    ]
+    for what, act in steps:
+        before, search = cy(driver, DRAWN_AT_JS), driver.current_url
+        act()
+        wait(
+            driver,
+            lambda s=search: driver.current_url != s and "node=akgr%3Aesthetician" not in driver.current_url,
+        )
+        now = assert_true_view(
+            driver, ui_app, base_url, what
+        )  # drawn links = the server's, and a fresh load's
+        after = cy(driver, DRAWN_AT_JS)
+        assert set(after) == set(now["nodes"])
+        assert_stayed(before, after, what)
+        driver.get(base_url.rstrip("/") + "/" + now["search"])  # the fresh load: the same picture
+        drawn(driver)
+        assert_stayed(after, cy(driver, DRAWN_AT_JS), f"{what}, fresh load")
+        assert set(cy(driver, DRAWN_AT_JS)) == set(after)

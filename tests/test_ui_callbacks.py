@@ -234,3 +234,34 @@ def test_legend_toggles_a_kind(ws):
     hidden = graph_tab.toggle_kind([1], list(KINDS))
     assert "Procedure" not in hidden and "Role" in hidden
     assert "Procedure" in graph_tab.toggle_kind([1], hidden)
+
+
+def positions(elements) -> dict:
+    return {e["data"]["id"]: (e["position"]["x"], e["position"]["y"]) for e in elements if "position" in e}
+
+
+def assert_kept(before: dict, after: dict, what: str) -> None:
+    common = before.keys() & after.keys()
+    assert common, what
+    moved = {n: (before[n], after[n]) for n in common if before[n] != after[n]}
+    assert not moved, f"{what}: nodes on screen moved: {moved}"
+
+
+def test_nodes_on_screen_keep_their_positions_when_the_view_grows_or_shrinks(ws):
+    role = {"role": [DERM, ESTH]}
+    base = positions(draw(seeds=role)[0])
+    peel = str(AKGR["chemical-peel"])
+    grown = positions(draw(seeds=role, expand=[peel])[0])
+    assert set(grown) > set(base)
+    assert_kept(base, grown, "expand")
+    hidden = positions(draw(seeds=role, expand=[peel], hide=[ESTH])[0])
+    assert ESTH not in hidden
+    assert_kept(grown, hidden, "hide")
+    assert_kept(grown, positions(draw(seeds=role, expand=[peel], kinds=["Role", "Procedure"])[0]), "kinds")
+    assert_kept(grown, positions(draw(seeds=role, expand=[peel], essential=["on"])[0]), "essential")
+    focused = positions(draw(seeds=role, expand=[peel], focus=peel)[0])
+    assert_kept(grown, focused, "focus")
+    assert_kept(focused, positions(draw(seeds=role, expand=[peel], focus=peel, depth=2)[0]), "depth 2")
+    assert positions(draw(seeds=role, expand=[peel], focus=peel)[0]) == focused, (
+        "the same URL, the same picture"
+    )

@@ -7,9 +7,10 @@ from typing import NamedTuple
 
 from graph import analysis, queries
 from graph.ui.state import State
-from graph.ui.view.draw import View, to_view
+from graph.ui.view.draw import View, cap, positions, to_view
 from graph.ui.view.kinds import FILTERS, KINDS, kind_name
-from graph.ui.view.subgraph import Node, add_neighbours, add_path, neighbourhood
+from graph.ui.view.place import grow
+from graph.ui.view.subgraph import Node, Subgraph, add_neighbours, add_path, neighbourhood
 
 
 def kinds_present(ws) -> list[str]:
@@ -72,16 +73,8 @@ def path_steps(ws, a: str | None, b: str | None) -> Path:
     return Path(steps, [analysis.sentence(p, labels) for p in paths])
 
 
-def compose(c, st: State) -> tuple[View, str]:
-    """Run the queries a state asks for and build the view, and the SPARQL behind it.
-
-    `c` is the app's Context (workspace, cached subgraphs, entity labels).
-    """
-    ws, params = c.ws, view_params(st, kinds_present(c.ws))
-    path = path_steps(ws, st.path_from, st.path_to)
-    seeds, default_note = default_seeds(c, st)
-    if seeds:
-        params["seed"] = seeds
+def _subgraph(c, st: State, params: dict, path: Path) -> tuple[Subgraph, set]:
+    """The subgraph a state draws (before capping) and the path's keys to highlight."""
     needs_labels = st.focus or st.expand or st.add or path.steps
     labels: Mapping[str, Node] = c.labels() if needs_labels else {}
     if st.focus:
@@ -99,7 +92,49 @@ def compose(c, st: State) -> tuple[View, str]:
     if missing:
         add_neighbours(sub, c.neighbours(missing), only_present=True)
     marked = add_path(sub, path.steps, labels)
-    sub = sub.without(st.hide)
+    return sub.without(st.hide), marked
+
+
+def _params(c, st: State) -> tuple[dict, str]:
+    """construct_subgraph's parameters for a state, with the first screen's seeds when it names none."""
+    params = view_params(st, kinds_present(c.ws))
+    seeds, default_note = default_seeds(c, st)
+    if seeds:
+        params["seed"] = seeds
+    return params, default_note
+
+
+def stable_positions(c, st: State, path: Path) -> dict[str, tuple[float, float]] | None:
+    """Where every node of a state's view goes: its base view's layout, grown by its steps.
+
+    The base is the state without its steps and without what only removes (focus, expand, add,
+    path; hide, kinds, essential only): those change which nodes show, never where a node stands.
+    So the positions are a function of the URL (a fresh load draws the same picture) and stay put
+    while the view grows or shrinks. A change of seeds is a new base, laid out afresh.
+    """
+    if st.layout == "concentric":
+        return None
+    base = st.with_(
+        focus=None, expand=(), add=(), hide=(), kinds=(), essential=False, path_from=None, path_to=None
+    )
+    params, _ = _params(c, base)
+    sub, _ = _subgraph(c, base, params, Path([], []))
+    placed = positions(cap(sub, first=params["seed"]).sub, st.layout, params["seed"]) or {}
+    if base == st:
+        return placed
+    whole, _ = _subgraph(c, st.with_(hide=(), kinds=()), _params(c, st.with_(kinds=()))[0], path)
+    return grow(whole, placed, [*st.expand, *st.add, *([st.focus] if st.focus else [])])
+
+
+def compose(c, st: State) -> tuple[View, str]:
+    """Run the queries a state asks for and build the view, and the SPARQL behind it.
+
+    `c` is the app's Context (workspace, cached subgraphs, entity labels).
+    """
+    ws = c.ws
+    params, default_note = _params(c, st)
+    path = path_steps(ws, st.path_from, st.path_to)
+    sub, marked = _subgraph(c, st, params, path)
     anchors = [st.focus] if st.focus else params["seed"]
     view = to_view(
         sub,
@@ -108,6 +143,8 @@ def compose(c, st: State) -> tuple[View, str]:
         marked=marked,
         first=[*params["seed"], *st.add],
         anchors=anchors,
+        placed=stable_positions(c, st, path),
+        hubs=[*st.expand, *st.add, *([st.focus] if st.focus else [])],
     )
     if default_note:
         view = view._replace(note=" ".join(x for x in (default_note, view.note) if x))

@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.labels import shorten
+from graph.ui.view.place import grow
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
 EDGE_LABELS_UP_TO = 60  # edges: small views show every link label, larger ones on hover/selection
@@ -233,14 +234,20 @@ def to_view(
     marked: Iterable = (),
     first: Iterable[str] = (),
     anchors: Sequence[str] = (),
+    placed: Mapping[str, tuple[float, float]] | None = None,
+    hubs: Sequence[str] = (),
     limit: int = MAX_ELEMENTS,
 ) -> View:
     """Elements for dash-cytoscape: capped, laid out around `anchors`, with kind and essential/optional classes.
 
     `first` nodes survive the cap first; the selected node and its neighbours are marked `near`.
+    With `placed` positions (a stable view), those are kept and only new nodes are placed (place.grow).
     """
     kept, drawn, total = cap(sub, limit, first=[*([selected] if selected else []), *first])
-    pos = positions(kept, layout, anchors)
+    if placed is not None and layout != "concentric" and kept.nodes:
+        pos = grow(kept, placed, hubs)
+    else:
+        pos = positions(kept, layout, anchors)
     marked = set(marked)
     degree: dict[str, int] = defaultdict(int)
     for t in kept.edges:

@@ -1,0 +1,58 @@
+"""Stable layouts: placed nodes keep their positions, new ones go on free slots around a neighbour."""
+
+from __future__ import annotations
+
+import math
+
+from graph.ui.view.place import SLOT, grow
+from graph.ui.view.subgraph import Subgraph
+
+
+def star(centre: str, leaves: list[str]) -> Subgraph:
+    sub = Subgraph()
+    sub.add_node(centre, centre, "Role")
+    for leaf in leaves:
+        sub.add_node(leaf, leaf, "Procedure")
+        sub.add_edge(centre, "p", leaf, "p", None, None)
+    return sub
+
+
+def test_placed_nodes_keep_their_positions_and_new_ones_go_around_their_hub():
+    sub = star("r", ["a", "b", "c"])
+    placed = {"r": (0.0, 0.0), "a": (500.0, 0.0)}
+    pos = grow(sub, placed, ["r"])
+    assert pos["r"] == (0.0, 0.0) and pos["a"] == (500.0, 0.0)
+    assert set(pos) == {"r", "a", "b", "c"}
+    for n in ("b", "c"):
+        assert 0 < math.dist(pos[n], pos["r"]) <= 3 * SLOT, "a new node goes near the node that brought it"
+
+
+def test_new_nodes_keep_clear_of_every_placed_point_even_hidden_ones():
+    sub = star("r", ["a", "b"])
+    placed = {"r": (0.0, 0.0), "gone": (0.0, -108.0)}  # `gone` is hidden: not in sub, its slot stays taken
+    pos = grow(sub, placed, ["r"])
+    points = [*pos.values(), placed["gone"]]
+    assert all(math.dist(p, q) >= SLOT * 0.8 for i, p in enumerate(points) for q in points[i + 1 :])
+    assert "gone" not in pos
+
+
+def test_growing_twice_places_the_first_steps_nodes_where_they_were():
+    one = star("r", ["a", "b"])
+    one.add_node("x", "x", "Device")
+    one.add_edge("a", "q", "x", "q", None, None)
+    placed = {"r": (0.0, 0.0)}
+    first = grow(one, placed, ["r"])
+    two = one.copy()
+    for leaf in ("y", "z"):
+        two.add_node(leaf, leaf, "Device")
+        two.add_edge("a", "q", leaf, "q", None, None)
+    second = grow(two, placed, ["r", "a"])
+    assert {n: second[n] for n in first} == first
+    assert grow(two, placed, ["r", "a"]) == second, "the same steps, the same picture"
+
+
+def test_unlinked_nodes_go_in_rows_below_the_placed_ones():
+    sub = star("r", [])
+    sub.add_node("lonely", "lonely", "Device")
+    pos = grow(sub, {"r": (0.0, 0.0)})
+    assert pos["lonely"][1] > 0
