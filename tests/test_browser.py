@@ -150,7 +150,7 @@ def test_graph_loads_filters_and_restores_from_url(driver, base_url):
 
 
 def test_search_select_details_expand(driver, base_url):
-    open_page(driver, base_url + "?kind=Role")
+    open_page(driver, base_url + "?all=1&kind=Role")  # every role: the first screen shows only shared ones
     before = node_ids(driver)
     pick(driver, "search", "skin peel")  # a synonym of chemical peel
     peel = "https://w3id.org/aesthetics-kg/resource/chemical-peel"

@@ -56,6 +56,19 @@ def default_seeds(c, st: State) -> tuple[list[str], str]:
     return roles, ""
 
 
+FIRST_SCREEN_NOTE = (
+    "The three roles of the seed documents and what at least two of them share; "
+    "select a role and Expand to see the rest of its links (+N more)."
+)
+
+
+def first_screen(c, st: State) -> bool:
+    """Whether a state is the first screen: no seeds, nothing focused, the seed documents' roles present."""
+    if st.focus or any(st.seeds.get(k) for k in FILTERS) or st.everything:
+        return False
+    return set(START_ROLES) <= set(c.ws.role_names)
+
+
 class Path(NamedTuple):
     """The shortest paths between two entities: links to draw ([s, p, label, o]) and sentences to read."""
 
@@ -82,8 +95,12 @@ def _subgraph(c, st: State, params: dict, path: Path) -> tuple[Subgraph, set]:
     else:  # kinds filtered here, as the shown query does: Oxigraph plans 4+ seeds x kinds VALUES badly
         # (> 60 s on the combined graph, 31 ms for 2 seeds); a kind change is then served from the cache
         sub = c.subgraph({**params, "kind": []})
+        if first_screen(c, st):
+            sub = sub.shared(START_ROLES)
         if params["kind"]:
             sub = sub.of_kinds(k.removeprefix("akg:") for k in params["kind"])
+    for n in st.expand:  # an expanded node shows its neighbours: no "+N more" unless its expand is cut
+        sub.more.pop(n, None)
     if st.expand:
         add_neighbours(sub, c.neighbours(list(st.expand)), labels=labels)
     missing = [n for n in st.add if n not in sub.nodes and n in labels]
@@ -146,6 +163,8 @@ def compose(c, st: State) -> tuple[View, str]:
         placed=stable_positions(c, st, path),
         hubs=[*st.expand, *st.add, *([st.focus] if st.focus else [])],
     )
+    if first_screen(c, st) and not (st.expand or st.add or st.hide):
+        default_note = FIRST_SCREEN_NOTE
     if default_note:
         view = view._replace(note=" ".join(x for x in (default_note, view.note) if x))
     return view, queries.render("construct_subgraph", params, ws.resolve)

@@ -91,6 +91,7 @@ def positions(
 
 
 RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
+BAND_SLOT, BAND_ROW = 130.0, 96.0  # px between shared nodes in their band (a wrapped label's width), rows
 
 
 def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float, float]]:
@@ -132,7 +133,7 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
         if n not in chosen:
             groups[owner[n]].append(n)
     rings = {a: _rings(len(groups.get(frozenset([a]), []))) for a in chosen}
-    reach = {a: (r[-1][0] if r else 0.0) + SLOT for a, r in rings.items()}
+    reach = {a: max((r[-1][0] if r else 0.0) + SLOT, 2 * SLOT) for a, r in rings.items()}  # room for labels
     radius = max(reach.values())
     cols = max(1, math.ceil(math.sqrt(len(chosen) * 1.8)))
     pos: dict[str, tuple[float, float]] = {}
@@ -158,13 +159,13 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     for g in shared:
         members = groups[g]
         centre = sum(pos[a][0] for a in g) / len(g)
-        width = (len(members) - 1) * SLOT
+        width = (len(members) - 1) * BAND_SLOT
         x0 = centre - width / 2
-        if x0 < right + SLOT:  # would overlap the group before: start a new row
-            row_y += RING_GAP
+        if x0 < right + BAND_SLOT:  # would overlap the group before: start a new row
+            row_y += BAND_ROW
             right = -math.inf
         for k, n in enumerate(members):
-            pos[n] = (x0 + k * SLOT, row_y)
+            pos[n] = (x0 + k * BAND_SLOT, row_y)
         right = x0 + width
     return pos
 
