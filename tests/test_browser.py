@@ -488,7 +488,11 @@ def test_first_screen_is_readable_and_the_same_on_every_load(driver, base_url):
     roles = label_px(driver, ".k-Role")
     assert set(C.START_ROLES) <= set(first["nodes"]) and roles
     assert min(roles.values()) >= 8, f"role labels below 8 px at the starting zoom: {roles}"
+    every = label_px(driver, "node")
+    small = {n: px for n, px in every.items() if px < 8}
+    assert not small, f"regression: the first screen drew {len(small)} of {len(every)} labels below 8 px"
     assert "seed documents" in driver.find_element(By.ID, "panel-graph").text
+    assert "share" in driver.find_element(By.ID, "view-note").text
     shot(driver, "graph-first-screen")
     where = cy(driver, POSITIONS_JS)
     driver.get(base_url)
