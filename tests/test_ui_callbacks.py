@@ -284,3 +284,11 @@ def test_first_screen_shows_what_the_three_roles_share_and_counts_the_rest(ws):
     added = min(left, EXPAND_CAP)
     assert len(ids(expanded)) == len(nodes) + added, "Expand brings the rest of the role, capped"
     assert label.endswith(f"(+{left - added} more)") if left > added else "(+" not in label
+
+
+def test_focus_and_path_keep_the_role_views_positions(ws):
+    role = {"role": [DERM]}
+    base = positions(draw(seeds=role)[0])
+    assert_kept(base, positions(draw(seeds=role, focus=DERM, depth=2)[0]), "focus on a seed at depth 2")
+    ncle = str(AKGR.ncle)
+    assert_kept(base, positions(draw(seeds=role, path=(DERM, ncle))[0]), "path")
