@@ -54,3 +54,35 @@ def pytest_setup_options():
     for arg in CHROME_ARGS:
         options.add_argument(arg)
     return options
+
+
+@pytest.fixture(scope="module")
+def base_url(ui_app):
+    """The explorer served on a free loopback port for the module's browser tests."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = make_server("127.0.0.1", 0, ui_app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium per module (Debian's chromium and chromedriver)."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for arg in CHROME_ARGS:
+        options.add_argument(arg)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    d.set_window_size(1600, 1000)
+    yield d
+    d.quit()

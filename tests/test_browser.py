@@ -7,15 +7,12 @@ is saved to tests/screenshots/ for people to look at.
 from __future__ import annotations
 
 import json
-import logging
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -23,34 +20,12 @@ from selenium.webdriver.support.ui import WebDriverWait
 from werkzeug.serving import make_server
 
 from graph.ui.view import compose as C
-from tests.conftest import CHROME_ARGS, EVIL_SCRIPT
+from tests.conftest import EVIL_SCRIPT
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "screenshots"
 DERM = "https://w3id.org/aesthetics-kg/resource/dermatologist"
 ROLE_FILTER = '{"name":"f-role","type":"role-picker"}'  # how Dash writes a dict id in the DOM
-
-
-@pytest.fixture(scope="module")
-def base_url(ui_app):
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, ui_app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def driver():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    d.set_window_size(1600, 1000)
-    yield d
-    d.quit()
 
 
 def wait(driver, condition, timeout=20):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.test_browser import base_url, driver, element, pick, shot, type_into, wait  # noqa: F401 - fixtures
+from tests.test_browser import element, pick, shot, type_into, wait
 
 pytestmark = pytest.mark.browser
 TARGETS = '{"name":"cur-roles","type":"role-picker"}'  # how Dash writes a dict id in the DOM
@@ -15,7 +15,7 @@ def coverage_text(d) -> str:
     return d.find_element(By.ID, "cur-coverage").text
 
 
-def test_paste_accept_save_reload_and_see_coverage(driver, base_url):  # noqa: F811 - fixtures
+def test_paste_accept_save_reload_and_see_coverage(driver, base_url):
     driver.get(base_url + "?tab=curriculum")
     wait(
         driver, lambda: element(driver, "cur-text") is not None and element(driver, "cur-text").is_displayed()

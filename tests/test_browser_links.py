@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import logging
-import threading
 import time
 
 import pytest
 import requests
-from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
-from werkzeug.serving import make_server
-
-from tests.conftest import CHROME_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -25,27 +18,6 @@ CRAFTED = [
     "?expand=%00",
     "?hide=_:b0&add=%3Cimg%20src=x%20onerror=alert(2)%3E",
 ]
-
-
-@pytest.fixture(scope="module")
-def base_url(ui_app):
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    server = make_server("127.0.0.1", 0, ui_app.server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.port}/"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def driver():
-    options = webdriver.ChromeOptions()
-    options.binary_location = "/usr/bin/chromium"
-    for arg in CHROME_ARGS:
-        options.add_argument(arg)
-    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-    yield d
-    d.quit()
 
 
 def drawn(driver) -> frozenset[str]:
