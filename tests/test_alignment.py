@@ -218,3 +218,12 @@ def test_every_suggestion_names_its_framework_and_kind(ws):
     assert all(
         ", curated role)" in c or ", ESCO role)" in c or ", O*NET role)" in c for c in err.value.candidates
     )
+
+
+def test_the_explorer_path_sentence_names_the_framework_as_the_cli_does(ws):
+    """Regression: the app's path finder wrote imported names bare ("hair removal technician")."""
+    from graph.ui.view.compose import path_steps
+
+    found = path_steps(ws, str(AKGR["medical-aesthetician"]), HAIR_REMOVAL_TECHNICIAN)
+    assert found.sentences and all("ESCO's " in s for s in found.sentences)
+    assert "ESCO's hair removal technician" in found.sentences[0]

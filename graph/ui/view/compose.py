@@ -81,7 +81,9 @@ def path_steps(ws, a: str | None, b: str | None) -> Path:
     if not a or not b or a not in ws.index.entries or b not in ws.index.entries:
         return Path([], [])
     paths = analysis.shortest_paths(ws.entity_graph, a, b)
-    labels = {iri: e.label for iri, e in ws.index.entries.items()}
+    labels = {
+        n: ws.named(n) for p in paths for s in p for n in (s.subject, s.object)
+    }  # "ESCO's …", as the CLI
     steps = [[s.subject, s.predicate, s.label, s.object] for p in paths for s in p]
     return Path(steps, [analysis.sentence(p, labels) for p in paths])
 
