@@ -367,6 +367,22 @@ class Workspace:
         """How many labelled entities the store holds (count_entities.rq)."""
         return int(self.run("count_entities").rows[0][0])
 
+    @cached_property
+    def role_index(self) -> EntityIndex:
+        """The entity index cut to the roles: a role picker ranks 4,000 roles, not 800,000 entities."""
+        roles = self.role_names
+        return EntityIndex({i: e for i, e in self.index.entries.items() if i in roles}, {})
+
+    def search_roles(self, text: str, *, limit: int = SEARCH_LIMIT) -> list[str]:
+        """Roles whose label or synonym contains text, ranked as search() ranks (the role pickers' search)."""
+        text = text.strip()
+        if not text:
+            return []
+        if self.ready("index") or self.on_disk("index"):
+            return [h.entity for h in search(self.role_index, text, limit=limit)]
+        roles = self.role_names  # before the index exists: the store's search, kept to roles
+        return [h["entity"] for h in self.search(text, limit=10 * limit) if h["entity"] in roles][:limit]
+
     def search(self, text: str, *, limit: int = SEARCH_LIMIT) -> list[dict[str, str]]:
         """The one ranked search (graph.resolve.search): entity, label, matched, match, kind, framework.
 

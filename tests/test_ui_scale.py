@@ -29,6 +29,9 @@ def big_app(tmp_path_factory):
     ]
     for i in range(N_ROLES):
         lines.append(f'<{EX}role{i}> a akg:Role ; skos:prefLabel "imported nurse {i}" .')
+    for i in range(600):  # skills named like a role, all ranked above it by a plain search
+        lines.append(f'<{EX}skill{i}> a akg:Skill ; skos:prefLabel "gardener {i:03}" .')
+    lines.append(f'<{EX}gardening-role> a akg:Role ; skos:prefLabel "the gardener" .')
     extra = tmp / "extra.ttl"
     extra.write_text("\n".join(lines) + "\n")
     app = create_app(StoreSpec("oxigraph", (extra,), root=tmp / "stores"), workers=1, default_seed_above=10)
@@ -66,6 +69,17 @@ def test_role_pickers_are_search_driven_beyond_the_cap(big_app, monkeypatch):
     assert start == set(ws.curated_roles())
     found = {o["value"] for o in O.role_options(ws, "nurse 2", [f"{EX}role5"])}
     assert f"{EX}role2" in found and f"{EX}role5" in found and f"{EX}role7" not in found
+
+
+def test_role_search_finds_a_role_that_600_other_entities_outrank(big_app, monkeypatch):
+    """Regression: pickers kept the roles among the first 500 search hits, so "gardener" found no role."""
+    ws = app_context().ws
+    assert all(
+        h["kind"] != "https://w3id.org/aesthetics-kg/ontology#Role" for h in ws.search("gardener", limit=500)
+    )
+    assert ws.search_roles("gardener") == [f"{EX}gardening-role"]
+    monkeypatch.setattr(O, "OPTIONS_CAP", 10)
+    assert f"{EX}gardening-role" in {o["value"] for o in O.role_options(ws, "gardener")}
 
 
 def test_projections_are_cached_beside_the_store(big_app):

@@ -25,9 +25,7 @@ def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -
     else:
         shown = [*ws.curated_roles(), *(c for c in chosen or () if c in names)]
         if text and len(text.strip()) >= 2:  # the one ranked search, roles only, best match first
-            matches = [
-                h["entity"] for h in ws.search(text.strip(), limit=10 * MATCHES) if h["entity"] in names
-            ]
+            matches = ws.search_roles(text, limit=MATCHES)
     first = sorted(dict.fromkeys(shown), key=lambda r: (names[r].lower(), r))
     order = list(dict.fromkeys([*first, *matches[:MATCHES]]))
     return [{"label": f"{shorten(names[r])} · {framework(r)}", "value": r} for r in order]
