@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -25,7 +24,7 @@ from selenium.webdriver.chrome.service import Service
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.bench_callbacks import free_port, wait_ready  # noqa: E402
+from scripts.bench_callbacks import start_app, wait_ready  # noqa: E402
 from tests.conftest import CHROME_ARGS  # noqa: E402
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -106,11 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", nargs="+", default=[])
     ap.add_argument("--store", default="oxigraph")
     args = ap.parse_args(argv)
-    port = free_port()
-    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
-    if args.data:
-        cmd += ["--data", *args.data]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, server = start_app(args.data, args.store)
     d = None
     try:
         wait_ready(port, server)

@@ -67,6 +67,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def start_app(data: list[str], store: str) -> tuple[int, subprocess.Popen]:
+    """`python app.py` on a free loopback port, as a user starts it (the benchmark scripts share it)."""
+    port = free_port()
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", store]
+    if data:
+        cmd += ["--data", *data]
+    return port, subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
 class Client:
     """One keep-alive connection to the app."""
 
@@ -230,12 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", nargs="+", default=[])
     ap.add_argument("--store", default="oxigraph")
     args = ap.parse_args(argv)
-    port = free_port()
-    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
-    if args.data:
-        cmd += ["--data", *args.data]
     started = time.perf_counter()
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, server = start_app(args.data, args.store)
     try:
         client = wait_ready(port, server)
         ready, page, values, deps, initial = first_page(client, started)

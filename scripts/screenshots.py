@@ -10,7 +10,6 @@ combined graph's imports under var/):
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from scripts.bench_browser import browser, first_graph  # noqa: E402
-from scripts.bench_callbacks import free_port, wait_ready  # noqa: E402
+from scripts.bench_callbacks import start_app, wait_ready  # noqa: E402
 
 SHOTS = ROOT / "tests" / "screenshots"
 
@@ -30,11 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--store", default="oxigraph")
     ap.add_argument("--shot", nargs=2, action="append", default=[], metavar=("NAME", "QUERY"))
     args = ap.parse_args(argv)
-    port = free_port()
-    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--store", args.store]
-    if args.data:
-        cmd += ["--data", *args.data]
-    server = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port, server = start_app(args.data, args.store)
     d = None
     try:
         wait_ready(port, server)
