@@ -340,3 +340,11 @@ def test_role_classes_are_at_most_two_levels_below_role(oxi):
     )
     found = [{str(r[0]) for r in oxi.query(prefixes + q).rows} for q in (deep, shallow)]
     assert len(found[0]) >= 3 and found[0] == found[1]
+
+
+def test_curriculum_sources_name_each_source_once_per_link(oxi):
+    """Labels are looked up where each source is found (regression: a label joined after the BIND hashed
+    every prefLabel of the combined graph, 0.6 s a plan), and each (role, item, source) comes once."""
+    rows = queries.run(oxi, "curriculum_sources", {"role": [AKGR["medical-aesthetician"]]}).rows
+    assert rows and len(rows) == len(set(rows))
+    assert all(str(label) and not str(label).startswith("http") for *_, label in rows)
