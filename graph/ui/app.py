@@ -64,11 +64,12 @@ def create_app(
     _register_endpoint(app, sandbox)
     if not context.big():
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
-        ws.index  # noqa: B018
+        context.labels()  # builds the name index too
     elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
         t = time.perf_counter()
         log.info("reading the precomputed answers and name index back from beside the store")
         answers, entities = ws.load_answers(), ws.prepare_search()
+        context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
     app.layout = layout.page(context)
     app.validation_layout = layout.page(context, everything=True)

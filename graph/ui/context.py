@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from typing import Generic, TypeVar
 
 from flask import current_app
 
@@ -14,6 +16,29 @@ from graph.ui.view.subgraph import Node, Subgraph, subgraph_from_triples
 
 CACHE_VIEWS, CACHE_TRIPLES = 64, 50_000
 DEFAULT_SEED_ABOVE = 20_000  # entities: above this, a view without seeds starts from the curated roles
+
+T = TypeVar("T")
+
+
+class Lru(Generic[T]):
+    """A bounded, thread-safe memo: the store is read-only, so an answer stays right until evicted."""
+
+    def __init__(self, size: int):
+        self.size, self._items, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key: Hashable, make: Callable[[], T], keep: Callable[[T], bool] = lambda _v: True) -> T:
+        """The remembered value for `key`, else `make()` (remembered when `keep` says so)."""
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()  # outside the lock: two first calls may both compute, neither waits
+        if keep(value):
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+        return value
 
 
 @dataclass
@@ -27,15 +52,19 @@ class Context:
     ws: object
     sandbox: object
     default_seed_above: int = DEFAULT_SEED_ABOVE
-    _views: OrderedDict = field(default_factory=OrderedDict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _subgraphs: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS))
+    _neighbours: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS * 4))
+    _views: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS))
     _labels: dict | None = None
-    _neighbours: OrderedDict = field(default_factory=OrderedDict)
 
     def labels(self) -> dict[str, Node]:
         """(label, kind name) of every entity, built once from the index (not per click)."""
         if self._labels is None:
-            self._labels = {iri: Node(e.label, kind_name(e.kind)) for iri, e in self.ws.index.entries.items()}
+            names: dict = {}  # a few kinds for 64k entities: name each kind once
+            self._labels = {
+                iri: Node(e.label, names.get(e.kind) or names.setdefault(e.kind, kind_name(e.kind)))
+                for iri, e in self.ws.index.entries.items()
+            }
         return self._labels
 
     def big(self) -> bool:
@@ -44,35 +73,22 @@ class Context:
 
     def subgraph(self, params: dict) -> Subgraph:
         """construct_subgraph for these parameters, parsed; a copy, so callers may change it."""
-        key = json.dumps(params, sort_keys=True)
-        with self._lock:
-            hit = self._views.get(key)
-            if hit is not None:
-                self._views.move_to_end(key)
-        if hit is None:
+
+        def make() -> tuple[Subgraph, bool]:
             result = self.ws.run("construct_subgraph", params)
-            hit = subgraph_from_triples(result.triples)
-            if len(result.triples) <= CACHE_TRIPLES:
-                with self._lock:
-                    self._views[key] = hit
-                    while len(self._views) > CACHE_VIEWS:
-                        self._views.popitem(last=False)
+            return subgraph_from_triples(result.triples), len(result.triples) <= CACHE_TRIPLES
+
+        hit, _ = self._subgraphs.get(json.dumps(params, sort_keys=True), make, keep=lambda v: v[1])
         return hit.copy()
 
     def neighbours(self, iris: list[str]) -> list[dict]:
         """neighbours.rq rows for some nodes, cached: expand and focus ask for the same ones again."""
         key = tuple(sorted(iris))
-        with self._lock:
-            hit = self._neighbours.get(key)
-            if hit is not None:
-                self._neighbours.move_to_end(key)
-                return hit
-        rows = self.ws.run("neighbours", {"node": list(key)}).dicts()
-        with self._lock:
-            self._neighbours[key] = rows
-            while len(self._neighbours) > CACHE_VIEWS * 4:
-                self._neighbours.popitem(last=False)
-        return rows
+        return self._neighbours.get(key, lambda: self.ws.run("neighbours", {"node": list(key)}).dicts())
+
+    def view(self, key: Hashable, make: Callable[[], T]) -> T:
+        """A drawn view, by its whole state: a Back, a reload or a second visitor is not laid out again."""
+        return self._views.get(key, make)
 
 
 def app_context() -> Context:

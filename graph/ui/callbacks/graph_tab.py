@@ -35,7 +35,7 @@ def draw(view: dict, node: str | None) -> dict:
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""
     st = from_controls({**view, "node": node})
     c = app_context()
-    drawn, sparql = compose(c, st)
+    drawn, sparql = c.view(repr(st), lambda: compose(c, st))
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {
         "elements": drawn.elements,
