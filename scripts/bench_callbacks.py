@@ -8,7 +8,7 @@ the round trip per callback (loopback HTTP included), and the slowest first call
 It also reports the first page (process start until GET /, the layout and every initial callback
 have answered) and the largest cytoscape `elements` sent (count and JSON bytes).
 
-    .venv/bin/python scripts/bench_callbacks.py [--reps 15] [--data FILE…] [--store …]
+    .venv/bin/python scripts/bench_callbacks.py [--reps 15] [--data FILE…] [--store …] [--role IRI…]
 """
 
 from __future__ import annotations
@@ -198,8 +198,11 @@ def payload(dep: dict, values: dict, changed: list[str]) -> dict:
     }
 
 
-def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
-    """Per callback (named by an output it writes), the input changes to replay."""
+def scenarios(more: list[str] = ()) -> dict[str, list[dict[tuple[str, str], object]]]:
+    """Per callback (named by an output it writes), the input changes to replay.
+
+    `more`: further roles (imported ones, say) each drawn, expanded and focused at depth 2.
+    """
     filters = [
         {(picker("f-role"), "value"): [ROLES[0]]},
         {(picker("f-role"), "value"): ROLES[:3]},
@@ -212,6 +215,15 @@ def scenarios() -> dict[str, list[dict[tuple[str, str], object]]]:
         {("focus", "data"): ROLES[2], ("focus-depth", "value"): 2},
         {},  # the first screen
         {("f-everything", "value"): ["on"]},  # everything
+        *(
+            change
+            for r in more
+            for change in (
+                {(picker("f-role"), "value"): [r]},
+                {(picker("f-role"), "value"): [r], ("expanded", "data"): [r]},
+                {("focus", "data"): r, ("focus-depth", "value"): 2},
+            )
+        ),
     ]
     return {
         "cy.elements": filters,
@@ -238,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, default=15)
     ap.add_argument("--data", nargs="+", default=[])
     ap.add_argument("--store", default="oxigraph")
+    ap.add_argument(
+        "--role", nargs="+", default=[], metavar="IRI", help="more roles to draw, expand and focus at depth 2"
+    )
     args = ap.parse_args(argv)
     started = time.perf_counter()
     port, server = start_app(args.data, args.store)
@@ -254,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
             f"{'callback (output)':34} {'changes':>7} {'calls':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'1st-call max':>13}"
         )
         biggest = (0, 0)
-        for name, changes in scenarios().items():
+        for name, changes in scenarios(args.role).items():
             dep = find(deps, name)
             times, firsts = [], []
             for change in changes:
