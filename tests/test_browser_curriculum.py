@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from tests.test_browser import element, pick, shot, type_into, wait
+from tests.test_browser import choose, element, pick, shot, type_into, wait
 
 pytestmark = pytest.mark.browser
 TARGETS = '{"name":"cur-roles","type":"role-picker"}'  # how Dash writes a dict id in the DOM
@@ -20,7 +20,7 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):
     wait(
         driver, lambda: element(driver, "cur-text") is not None and element(driver, "cur-text").is_displayed()
     )
-    wait(driver, lambda: element(driver, TARGETS) is not None)  # dropdowns load after plain inputs
+    wait(driver, lambda: element(driver, TARGETS) is not None)
     pick(driver, TARGETS, "medical aesthetician")
     pick(driver, TARGETS, "aesthetic medical laser technician")
     wait(driver, lambda: "3 every role needs" in driver.find_element(By.ID, "cur-plan-summary").text)
@@ -50,7 +50,7 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):
         lambda: element(driver, "cur-saved") is not None and element(driver, "cur-saved").is_displayed(),
     )
     assert "essential items" not in coverage_text(driver)
-    pick(driver, "cur-saved", "Browser course")
+    choose(driver, "cur-saved", "Browser course")
     driver.find_element(By.ID, "cur-open").click()
     wait(
         driver, lambda: "Opened “Browser course”, version 1" in driver.find_element(By.ID, "cur-message").text

@@ -23,9 +23,14 @@ def entity_picker(name: str) -> dict:
     return {"type": "picker", "name": name}
 
 
-def seed_id(key: str) -> str | dict:
-    """The id of a graph filter's dropdown (the role filter is a role picker)."""
-    return role_picker("f-role") if key == "role" else f"f-{key}"
+def filter_picker(name: str) -> dict:
+    """The id of a picker over a fixed list (a graph filter): the browser filters its list (MATCH)."""
+    return {"type": "filter-picker", "name": name}
+
+
+def seed_id(key: str) -> dict:
+    """The id of a graph filter's picker (the role filter is a role picker)."""
+    return role_picker("f-role") if key == "role" else filter_picker(f"f-{key}")
 
 
 # State field -> (component id, property)
@@ -61,8 +66,8 @@ VIEW_FIELDS = (
     "path_from",
     "path_to",
 )
-# Pickers whose options follow a search: a value set from the URL brings its own option, or the
-# dropdown drops it (Dash's Dropdown removes values missing from its options).
+# Pickers whose options follow a search: a value set from the URL brings its own option, so the
+# list shows it chosen.
 SEARCHED = {"role": seed_id("role"), "path_from": entity_picker("path-a"), "path_to": entity_picker("path-b")}
 
 

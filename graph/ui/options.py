@@ -31,6 +31,18 @@ def role_options(ws, text: str | None = None, chosen: list[str] | None = None) -
     return [{"label": f"{shorten(names[r])} · {framework(r)}", "value": r} for r in order]
 
 
+def role_choices(ws, text: str | None, chosen: list[str] | None = None) -> list[dict]:
+    """What a role picker lists as someone types: the chosen roles, then the ranked matches of the text
+    (under two characters: every role on a small store, the curated ones on a big one).
+    """
+    if not text or len(text.strip()) < 2:
+        return role_options(ws, None, chosen)
+    names = ws.role_names
+    kept = [c for c in chosen or () if c in names]
+    order = list(dict.fromkeys([*kept, *ws.search_roles(text.strip(), limit=MATCHES)]))
+    return [{"label": f"{shorten(names[r])} · {framework(r)}", "value": r} for r in order if r in names]
+
+
 def filter_options(ws) -> dict[str, list[dict]]:
     """The options of each graph filter, from filter_options.rq (roles: see role_options)."""
     out = {"role": role_options(ws)}

@@ -11,7 +11,8 @@ import csv
 import io
 import threading
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from flask import current_app
 
 from graph import curricula as K
@@ -19,6 +20,7 @@ from graph import curriculum as P
 from graph.errors import GraphError
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
+from graph.ui.layout.common import choices
 from graph.uploads import MAX_BYTES, Line, UploadError, decode
 from graph.uploads import parse as parse_outcomes
 
@@ -150,19 +152,19 @@ def proposals_view(c: K.Curriculum) -> list:
     for n, o in enumerate(c.outcomes):
         options = [
             {
-                "label": f" {m.label} — {m.decision}, holds {round(m.score * 100)} % of the outcome's words",
+                "label": f"{m.label} — {m.decision}, holds {round(m.score * 100)} % of the outcome's words",
                 "value": m.item,
             }
             for m in o.matches
         ]
         head = f"{o.module}: {o.text}" if o.module else o.text
         blocks.append(
-            html.Div(
+            html.Fieldset(
                 [
-                    html.Div(head, className="outcome-text"),
-                    dcc.Checklist(
+                    html.Legend(head, className="outcome-text"),
+                    dbc.Checklist(
                         id={"type": "cur-accept", "outcome": n},
-                        options=options,
+                        options=choices(options, {"type": "cur-accept", "outcome": n}),
                         value=list(o.accepted()),
                         className="proposals",
                     )

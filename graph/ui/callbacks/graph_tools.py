@@ -7,23 +7,9 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 from graph.results import write_graph
 from graph.ui.context import app_context
 from graph.ui.controls import entity_picker
-from graph.ui.options import search_options
 from graph.ui.view.compose import path_steps
 from graph.ui.view.subgraph import Subgraph
 from graph.ui.view.tables import subgraph_csv, subgraph_rdf
-
-
-@callback(
-    Output("search", "options"),
-    Input("search", "search_value"),
-    State("search", "value"),
-    prevent_initial_call=True,
-)
-def suggest(text: str | None, current: str | None):
-    """Suggestions as people type."""
-    if not text:
-        return no_update
-    return search_options(app_context().ws, text)
 
 
 @callback(
@@ -32,7 +18,7 @@ def suggest(text: str | None, current: str | None):
         "add": Output("added", "data", allow_duplicate=True),
         "zoom": Output("zoom-to", "data"),
     },
-    inputs={"iri": Input("search", "value")},
+    inputs={"iri": Input(entity_picker("search"), "value")},
     state={"added": State("added", "data")},
     prevent_initial_call=True,
 )

@@ -1,35 +1,72 @@
-"""Search-driven pickers shared by the tabs: role pickers (one MATCH callback for all) and entity pickers."""
+"""Search-driven pickers shared by the tabs (layout/common.py's `picker`): one MATCH callback per kind.
+
+Role and entity pickers ask the server as people type; a graph filter's fixed list is filtered in
+the browser. Each list keeps its chosen options, so a tick stays visible while the search changes.
+"""
 
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, callback, no_update
+from dash import MATCH, Input, Output, State, callback, clientside_callback, no_update
 
-from graph.ui import options
 from graph.ui.context import app_context
-from graph.ui.controls import entity_picker, role_picker
-from graph.ui.options import role_options, search_options
+from graph.ui.controls import entity_picker, filter_picker, role_picker
+from graph.ui.layout.common import SHOWN, choices, part
+from graph.ui.options import role_choices, search_options
+
+
+def _chosen(value) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else [value] if value else []
 
 
 @callback(
     Output(role_picker(MATCH), "options"),
-    Input(role_picker(MATCH), "search_value"),
-    Input(role_picker(MATCH), "value"),
+    Input(part(role_picker(MATCH), "search"), "value"),
+    State(role_picker(MATCH), "value"),
+    State(role_picker(MATCH), "id"),
     prevent_initial_call=True,  # the layout holds the first options
 )
-def suggest_roles(text: str | None, value):
-    """Role options as people type (only a big store's pickers change: a small one lists every role)."""
-    ws = app_context().ws
-    if len(ws.role_names) <= options.OPTIONS_CAP:
-        return no_update
-    chosen = value if isinstance(value, list) else [value] if value else []
-    return role_options(ws, text, chosen)
+def suggest_roles(text: str | None, value, id_: dict):
+    """The chosen roles, then those the text finds (every role on a small store when nothing is typed)."""
+    return choices(
+        role_choices(app_context().ws, text if isinstance(text, str) else None, _chosen(value)), id_
+    )
 
 
 @callback(
     Output(entity_picker(MATCH), "options"),
-    Input(entity_picker(MATCH), "search_value"),
+    Input(part(entity_picker(MATCH), "search"), "value"),
+    State(entity_picker(MATCH), "value"),
+    State(entity_picker(MATCH), "options"),
+    State(entity_picker(MATCH), "id"),
     prevent_initial_call=True,
 )
-def suggest_entities(text: str | None):
-    """Suggestions for the path finder's entity pickers."""
-    return search_options(app_context().ws, text) if text else no_update
+def suggest_entities(text: str | None, value, shown, id_: dict):
+    """Search results for an entity picker (the path finder's ends, Find), its chosen one first."""
+    if not isinstance(text, str) or len(text.strip()) < 2:
+        return no_update
+    kept = [o for o in shown or [] if isinstance(o, dict) and o.get("value") == value and value]
+    found = [o for o in search_options(app_context().ws, text) if o["value"] != value]
+    return choices([*kept, *found], id_)
+
+
+clientside_callback(
+    f"""function (text, value, all) {{
+        const t = (text || '').trim().toLowerCase(), on = new Set(value || []);
+        let room = {SHOWN};
+        return (all || []).filter(o => on.has(o.value) ||
+            ((!t || String(o.label).toLowerCase().includes(t)) && room-- > 0));
+    }}""",
+    Output(filter_picker(MATCH), "options"),
+    Input(part(filter_picker(MATCH), "search"), "value"),
+    Input(filter_picker(MATCH), "value"),
+    State(part(filter_picker(MATCH), "all"), "data"),
+    prevent_initial_call=True,
+)
+
+for _picker in (role_picker, entity_picker):  # a single-choice picker's Clear button
+    clientside_callback(
+        "function (n) { return n ? null : window.dash_clientside.no_update; }",
+        Output(_picker(MATCH), "value", allow_duplicate=True),
+        Input(part(_picker(MATCH), "clear"), "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -23,16 +23,20 @@ def param_inputs(name: str) -> list:
             html.Div(
                 [
                     html.Label(
-                        f"{p.name} ({p.type}{'*' if p.many else ''}{', required' if p.required else ''})",
-                        className="field-label",
-                    ),
-                    dcc.Input(
-                        id={"type": "param", "name": p.name},
-                        type="text",
-                        placeholder=hint,
-                        debounce=True,
-                        className="param-input",
-                    ),
+                        [
+                            html.Span(
+                                f"{p.name} ({p.type}{'*' if p.many else ''}{', required' if p.required else ''})",
+                                className="field-label",
+                            ),
+                            dcc.Input(
+                                id={"type": "param", "name": p.name},
+                                type="text",
+                                placeholder=hint,
+                                debounce=True,
+                                className="param-input",
+                            ),
+                        ]
+                    )
                 ]
             )
         )

@@ -9,6 +9,7 @@ from graph.ui import state as S
 from graph.ui.context import app_context
 from graph.ui.controls import SEARCHED, from_controls, to_controls
 from graph.ui.controls import controls as dependencies
+from graph.ui.layout.common import choices
 from graph.ui.options import restored_options
 from graph.ui.tabs import TAB_NAMES, TABS
 
@@ -51,7 +52,7 @@ def sync_url(search: str | None, controls: dict) -> dict:
             "search": no_update,
             "controls": _changed(to_controls(st), controls),
             "note": S.ignored_note(st.ignored),
-            "options": {k: no_update if v is None else v for k, v in found.items()},
+            "options": {k: no_update if v is None else choices(v, SEARCHED[k]) for k, v in found.items()},
         }
     new = S.encode(from_controls(controls))
     return {

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from graph.ui import options
 from graph.ui.controls import role_picker
-from graph.ui.layout.common import dropdown
+from graph.ui.layout.common import picker, select
 
 PLAN_COLUMNS = ("step", "module", "category", "item", "need", "comes_after", "source")
 EXAMPLE = "Module,Outcome\nLasers,Perform laser hair removal safely\nSkin,Apply chemical peels\n"
@@ -26,7 +26,7 @@ def panel(c) -> list:
                     "must come first before what needs it.",
                     className="hint",
                 ),
-                dropdown(role_picker("cur-roles"), roles, "target roles…"),
+                picker(role_picker("cur-roles"), "Target roles", roles),
                 html.Div(id="cur-plan-summary", className="hint"),
                 dag.AgGrid(
                     id="cur-plan-grid",
@@ -67,20 +67,29 @@ def panel(c) -> list:
                 ),
                 html.Div(
                     [
-                        dcc.Input(id="cur-title", placeholder="curriculum title", debounce=True),
-                        dcc.Dropdown(id="cur-saved", placeholder="open a saved curriculum…", options=[]),
+                        html.Div(
+                            [
+                                html.Label("Title", htmlFor="cur-title", className="field-label"),
+                                dcc.Input(id="cur-title", placeholder="curriculum title", debounce=True),
+                            ]
+                        ),
+                        select("cur-saved", "Saved curricula", [], placeholder="open a saved curriculum…"),
                         html.Button("Open", id="cur-open", className="small"),
                     ],
                     className="controls",
                 ),
+                html.Label("Learning outcomes", htmlFor="cur-text", className="field-label"),
                 dcc.Textarea(id="cur-text", placeholder=EXAMPLE, style={"width": "100%", "height": "120px"}),
                 html.Div(
                     [
                         html.Button("Propose matches", id="cur-propose"),
-                        dcc.Upload(
-                            html.Button("Upload a file…", className="small"),
-                            id="cur-upload",
-                            max_size=-1,  # checked server-side, so a too big file gets a clear message
+                        html.Label(  # names dcc.Upload's file input, which takes no label of its own
+                            dcc.Upload(
+                                html.Span("Upload a file…", className="upload-button"),
+                                id="cur-upload",
+                                max_size=-1,  # checked server-side, so a too big file gets a clear message
+                            ),
+                            className="upload",
                         ),
                         html.Button("Save", id="cur-save"),
                         html.Button("Export TriG", id="cur-export-trig", className="small"),

@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from graph.ui import options
 from graph.ui.controls import entity_picker, seed_id
-from graph.ui.layout.common import dropdown, section
+from graph.ui.layout.common import checklist, picker, radios, section
 from graph.ui.view.compose import kinds_present
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 from graph.ui.view.style import legend, stylesheet
@@ -56,11 +56,13 @@ def panel(c) -> list:
     """The graph view: filters and tools on the left, the drawing in the middle, details on the right."""
     filter_options, kinds = options.filter_options(c.ws), kinds_present(c.ws)
     filters = [
-        html.Div(
-            [
-                html.Label(label, className="field-label"),
-                dropdown(seed_id(key), filter_options.get(key, []), f"any {label.lower()}"),
-            ]
+        picker(
+            seed_id(key),
+            label,
+            filter_options.get(key, []),
+            search=f"filter {label.lower()}…",
+            full=None if key == "role" else filter_options.get(key, []),
+            debounce=0.25 if key == "role" else False,
         )
         for key, (label, _) in FILTERS.items()
     ]
@@ -68,8 +70,12 @@ def panel(c) -> list:
         [
             section(
                 "Find",
-                dcc.Dropdown(
-                    id="search", placeholder="search labels and synonyms…", options=[], clearable=True
+                picker(
+                    entity_picker("search"),
+                    "Search labels and synonyms",
+                    [],
+                    multi=False,
+                    search="search labels and synonyms…",
                 ),
             ),
             section(
@@ -80,40 +86,43 @@ def panel(c) -> list:
                     className="hint",
                 ),
                 *filters,
-                html.Label("Kinds at both ends of a link", className="field-label"),
-                dcc.Checklist(
-                    id="f-kinds",
-                    options=[{"label": KINDS[k].label, "value": k} for k in kinds],
-                    value=list(KINDS),
+                checklist(
+                    "f-kinds",
+                    "Kinds at both ends of a link",
+                    [{"label": KINDS[k].label, "value": k} for k in kinds],
+                    list(KINDS),
                     className="kinds",
-                    inputClassName="check",
                 ),
-                dcc.Checklist(
-                    id="f-essential",
-                    options=[{"label": " essential links only", "value": "on"}],
-                    value=[],
+                checklist(
+                    "f-essential",
+                    None,
+                    [{"label": "essential links only", "value": "on"}],
+                    [],
                     className="switch",
                 ),
-                dcc.Checklist(
-                    id="f-everything",
-                    options=[{"label": " no seeds: show everything", "value": "on"}],
-                    value=[],
+                checklist(
+                    "f-everything",
+                    None,
+                    [{"label": "no seeds: show everything", "value": "on"}],
+                    [],
                     className="switch",
                 ),
             ),
             section(
                 "Layout",
-                dcc.RadioItems(
-                    id="layout-choice",
-                    options=[{"label": v, "value": k} for k, v in LAYOUTS.items()],
-                    value="force",
+                radios(
+                    "layout-choice",
+                    "Layout",
+                    [{"label": v, "value": k} for k, v in LAYOUTS.items()],
+                    "force",
+                    hidden_label=True,
                     className="radios",
                 ),
             ),
             section(
                 "Path finder",
-                dcc.Dropdown(id=entity_picker("path-a"), placeholder="from…", options=[]),
-                dcc.Dropdown(id=entity_picker("path-b"), placeholder="to…", options=[]),
+                picker(entity_picker("path-a"), "From", [], multi=False, search="search…", clearable=True),
+                picker(entity_picker("path-b"), "To", [], multi=False, search="search…", clearable=True),
                 html.Div(id="path-text", className="path-text"),
             ),
             section(
@@ -179,11 +188,11 @@ def panel(c) -> list:
                 [
                     html.Button("Expand", id="act-expand", className="small", title="add its neighbours"),
                     html.Button("Focus", id="act-focus", className="small", title="only its neighbourhood"),
-                    html.Span("depth", className="hint"),
-                    dcc.RadioItems(
-                        id="focus-depth",
-                        options=[{"label": str(d), "value": d} for d in (1, 2, 3)],
-                        value=1,
+                    radios(
+                        "focus-depth",
+                        "depth",
+                        [{"label": str(d), "value": d} for d in (1, 2, 3)],
+                        1,
                         className="depth",
                     ),
                     html.Button("Hide", id="act-hide", className="small"),

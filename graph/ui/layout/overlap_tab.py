@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from graph.ui import options
 from graph.ui.controls import role_picker
-from graph.ui.layout.common import dropdown
+from graph.ui.layout.common import checklist, picker, select
 
 
 def panel(c) -> list:
@@ -19,18 +19,20 @@ def panel(c) -> list:
                 html.H3("Role overlap"),
                 html.Div(
                     [
-                        dropdown(role_picker("ov-roles"), roles, "roles…", value=list(default_roles)),
-                        dcc.Dropdown(
-                            id="ov-category",
-                            options=[{"label": "all categories", "value": "all"}]
+                        picker(role_picker("ov-roles"), "Roles", roles, value=list(default_roles)),
+                        select(
+                            "ov-category",
+                            "Category",
+                            [{"label": "all categories", "value": "all"}]
                             + [{"label": c, "value": c} for c in categories],
                             value="all",
-                            clearable=False,
                         ),
-                        dcc.Checklist(
-                            id="ov-weighted",
-                            options=[{"label": " weight essential links double", "value": "on"}],
-                            value=[],
+                        checklist(
+                            "ov-weighted",
+                            None,
+                            [{"label": "weight essential links double", "value": "on"}],
+                            [],
+                            className="switch",
                         ),
                     ],
                     className="controls",
@@ -45,8 +47,8 @@ def panel(c) -> list:
                 html.H3("Gap: from one role to another"),
                 html.Div(
                     [
-                        dcc.Dropdown(id=role_picker("gap-a"), options=list(roles), placeholder="from role…"),
-                        dcc.Dropdown(id=role_picker("gap-b"), options=list(roles), placeholder="to role…"),
+                        picker(role_picker("gap-a"), "From role", roles, multi=False, clearable=True),
+                        picker(role_picker("gap-b"), "To role", roles, multi=False, clearable=True),
                     ],
                     className="controls",
                 ),

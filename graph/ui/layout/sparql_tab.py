@@ -7,6 +7,7 @@ import dash_cytoscape as cyto
 from dash import dcc, html
 
 from graph.ui import options
+from graph.ui.layout.common import select
 from graph.ui.view.style import stylesheet
 
 
@@ -15,9 +16,10 @@ def panel(c) -> list:
     return [
         html.Div(
             [
-                dcc.Dropdown(
-                    id="q-catalogue",
-                    options=options.catalogue_options(),
+                select(
+                    "q-catalogue",
+                    "Named queries",
+                    options.catalogue_options(),
                     placeholder="load a named query…",
                 ),
                 html.Div(id="q-summary", className="hint"),
