@@ -35,6 +35,7 @@ def dict_id(**parts: str) -> str:
 ROLE = dict_id(type="role-picker", name="f-role")
 GAP_A, GAP_B = dict_id(type="role-picker", name="gap-a"), dict_id(type="role-picker", name="gap-b")
 CUR = dict_id(type="role-picker", name="cur-roles")
+SEARCH, SEARCH_BOX = dict_id(type="picker", name="search"), dict_id(type="picker-search", name="search")
 ROLES = [
     "https://w3id.org/aesthetics-kg/resource/" + r
     for r in (
@@ -47,9 +48,9 @@ ROLES = [
 ]
 
 
-def picker(name: str) -> str:
-    """A role picker's id as Dash writes a dict id in the dependencies (compact JSON, sorted keys)."""
-    return dom_id({"name": name, "type": "role-picker"})
+def picker(name: str, kind: str = "role-picker") -> str:
+    """A picker's id (or its search box's) as Dash writes a dict id in the dependencies (compact JSON, sorted keys)."""
+    return dom_id({"name": name, "type": kind})
 
 
 def dom_id(value: object) -> str:
@@ -229,9 +230,9 @@ def scenarios(more: list[str] = ()) -> dict[str, list[dict[tuple[str, str], obje
         "cy.elements": filters,
         "url.search": filters,
         "detail.children": [{("selected", "data"): r} for r in ROLES],
-        "search.options": [{("search", "search_value"): t} for t in ("laser", "skin peel", "derm", "inj")],
+        SEARCH + ".options": [{(SEARCH_BOX, "value"): t} for t in ("laser", "skin peel", "derm", "inj")],
         picker("f-role") + ".options": [
-            {(picker("f-role"), "search_value"): t} for t in ("nurse", "derm", "laser", "te")
+            {(picker("f-role", "role-picker-search"), "value"): t} for t in ("nurse", "derm", "laser", "te")
         ],
         "ov-heatmap.figure": [
             {("ov-category", "value"): c, ("ov-weighted", "value"): w}

@@ -562,6 +562,25 @@ def test_no_serious_or_critical_axe_violations(driver, base_url, tab):
     assert at_rest == [] and typed == [], (at_rest, typed)
 
 
+def test_a_picker_works_by_keyboard_and_unticks_in_one_click(driver, base_url):
+    """Tab to a picker's search, type, Tab to the first match, Space; at rest one click on it unticks it."""
+    open_page(driver, base_url)
+    box = element(driver, dom_id({"name": "f-role", "type": "role-picker-search"}))
+    box.click()
+    box.send_keys("dermatologist")
+    wait(driver, lambda: (labels := picker_labels(driver, ROLE_FILTER)) and "dermatologist" in labels[0][1])
+    ActionChains(driver).send_keys(Keys.TAB).send_keys(Keys.SPACE).perform()
+    wait(driver, lambda: "role=akgr%3Adermatologist" in driver.current_url)
+    driver.find_element(By.ID, "view-count").click()  # focus leaves: the list shows its chosen option only
+    shown = wait(
+        driver, lambda: [lab for lab, _, _ in picker_labels(driver, ROLE_FILTER) if lab.is_displayed()]
+    )
+    assert [lab.text for lab in shown] == ["dermatologist · curated"]
+    shown[0].click()
+    wait(driver, lambda: "role=" not in driver.current_url)
+    assert chosen(driver, ROLE_FILTER) == []
+
+
 def test_legend_hides_and_shows_a_kind_with_counts(driver, base_url, ui_app):
     driver.get(base_url + "?role=akgr:dermatologist")
     before = drawn(driver)

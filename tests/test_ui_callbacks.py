@@ -10,7 +10,7 @@ from dash import html, no_update
 from graph.terms import AKGR
 from graph.ui import options as O
 from graph.ui import state as S
-from graph.ui.callbacks import graph_details, graph_tab, graph_tools, overlap_tab, sparql_tab, url
+from graph.ui.callbacks import graph_details, graph_tab, graph_tools, overlap_tab, pickers, sparql_tab, url
 from graph.ui.context import app_context
 from graph.ui.controls import from_controls, to_controls
 from graph.ui.view import compose as C
@@ -144,7 +144,18 @@ def test_search_suggests_by_synonym(ws):
     options = O.search_options(ws, "skin peel")
     assert options[0]["value"] == str(AKGR["chemical-peel"])
     assert graph_tools.choose(DERM, []) == {"node": DERM, "add": [DERM], "zoom": DERM}
-    assert graph_tools.suggest("", None) is no_update
+    assert pickers.suggest_entities("", None, []) is no_update
+    found = pickers.suggest_entities("skin peel", None, [])
+    assert found[0]["value"] == str(AKGR["chemical-peel"]) and "skin peel" in found[0]["label"]
+    kept = pickers.suggest_entities("dermatologist", EVIL, [{"label": "x", "value": EVIL}])
+    assert kept[0]["value"] == EVIL and [o["value"] for o in kept].count(EVIL) == 1
+
+
+def test_role_picker_lists_the_chosen_roles_then_the_matches(ws):
+    every = pickers.suggest_roles("", [])
+    assert {o["value"] for o in every} == set(ws.role_names)
+    found = pickers.suggest_roles("dermat", [ESTH])
+    assert [o["value"] for o in found][:2] == [ESTH, DERM]
 
 
 def test_path_finder(ws):

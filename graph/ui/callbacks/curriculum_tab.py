@@ -164,7 +164,7 @@ def proposals_view(c: K.Curriculum) -> list:
                     html.Legend(head, className="outcome-text"),
                     dbc.Checklist(
                         id={"type": "cur-accept", "outcome": n},
-                        options=choices(options, {"type": "cur-accept", "outcome": n}),
+                        options=choices(options),
                         value=list(o.accepted()),
                         className="proposals",
                     )

@@ -22,14 +22,11 @@ def _chosen(value) -> list[str]:
     Output(role_picker(MATCH), "options"),
     Input(part(role_picker(MATCH), "search"), "value"),
     State(role_picker(MATCH), "value"),
-    State(role_picker(MATCH), "id"),
     prevent_initial_call=True,  # the layout holds the first options
 )
-def suggest_roles(text: str | None, value, id_: dict):
+def suggest_roles(text: str | None, value):
     """The chosen roles, then those the text finds (every role on a small store when nothing is typed)."""
-    return choices(
-        role_choices(app_context().ws, text if isinstance(text, str) else None, _chosen(value)), id_
-    )
+    return choices(role_choices(app_context().ws, text if isinstance(text, str) else None, _chosen(value)))
 
 
 @callback(
@@ -37,16 +34,15 @@ def suggest_roles(text: str | None, value, id_: dict):
     Input(part(entity_picker(MATCH), "search"), "value"),
     State(entity_picker(MATCH), "value"),
     State(entity_picker(MATCH), "options"),
-    State(entity_picker(MATCH), "id"),
     prevent_initial_call=True,
 )
-def suggest_entities(text: str | None, value, shown, id_: dict):
+def suggest_entities(text: str | None, value, shown):
     """Search results for an entity picker (the path finder's ends, Find), its chosen one first."""
     if not isinstance(text, str) or len(text.strip()) < 2:
         return no_update
     kept = [o for o in shown or [] if isinstance(o, dict) and o.get("value") == value and value]
     found = [o for o in search_options(app_context().ws, text) if o["value"] != value]
-    return choices([*kept, *found], id_)
+    return choices([*kept, *found])
 
 
 clientside_callback(

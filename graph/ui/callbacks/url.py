@@ -52,7 +52,7 @@ def sync_url(search: str | None, controls: dict) -> dict:
             "search": no_update,
             "controls": _changed(to_controls(st), controls),
             "note": S.ignored_note(st.ignored),
-            "options": {k: no_update if v is None else choices(v, SEARCHED[k]) for k, v in found.items()},
+            "options": {k: no_update if v is None else choices(v) for k, v in found.items()},
         }
     new = S.encode(from_controls(controls))
     return {

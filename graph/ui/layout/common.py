@@ -21,14 +21,9 @@ def part(id_: dict, role: str) -> dict:
     return {**id_, "type": f"{id_['type']}-{role}"}
 
 
-def choices(options: Sequence[dict], id_: dict | str) -> list[dict]:
-    """Options as the native lists take them: label, value and an input id unique in the page.
-
-    dash-bootstrap-components derives each input's id from the component's id, which it cannot
-    write for a dict id, so two pickers holding one IRI would share an id and a <label for>.
-    """
-    name = "-".join(str(id_[k]) for k in sorted(id_)) if isinstance(id_, dict) else id_
-    return [{"label": o["label"], "value": o["value"], "input_id": f"{name}:{o['value']}"} for o in options]
+def choices(options: Sequence[dict]) -> list[dict]:
+    """Options as the native lists take them: label and value (a dropdown's `search`/`title` dropped)."""
+    return [{"label": o["label"], "value": o["value"]} for o in options]
 
 
 def picker(
@@ -50,7 +45,7 @@ def picker(
     """
     listing = (dbc.Checklist if multi else dbc.RadioItems)(
         id=id_,
-        options=choices(list(options)[:SHOWN], id_),
+        options=choices(list(options)[:SHOWN]),
         value=(list(value or []) if multi else value),
         className="picker-list",
     )
@@ -69,7 +64,7 @@ def picker(
                 ),
             ]
         ),
-        html.Div(listing, className="picker-scroll"),
+        html.Div(listing, className="picker-scroll", tabIndex="-1"),  # a click inside keeps the list open
     ]
     if clearable:
         parts.append(
@@ -81,7 +76,7 @@ def picker(
             )
         )
     if full is not None:
-        parts.append(dcc.Store(id=part(id_, "all"), data=choices(full, id_)))
+        parts.append(dcc.Store(id=part(id_, "all"), data=choices(full)))
     return html.Fieldset(parts, className="picker")
 
 
@@ -106,7 +101,7 @@ def select(
 
 def checklist(id_: str | dict, label: str | None, options: Sequence[dict], value: Sequence, **kw):
     """Native checkboxes; with a label, grouped in a fieldset named by it."""
-    box = dbc.Checklist(id=id_, options=choices(options, id_), value=list(value), **kw)
+    box = dbc.Checklist(id=id_, options=choices(options), value=list(value), **kw)
     return (
         html.Fieldset([html.Legend(label, className="field-label"), box], className="group") if label else box
     )
@@ -116,7 +111,7 @@ def radios(id_: str, label: str, options: Sequence[dict], value, *, hidden_label
     """Native radio buttons in a fieldset named by its legend."""
     legend = html.Legend(label, className="sr-only" if hidden_label else "field-label")
     return html.Fieldset(
-        [legend, dbc.RadioItems(id=id_, options=choices(options, id_), value=value, **kw)], className="group"
+        [legend, dbc.RadioItems(id=id_, options=choices(options), value=value, **kw)], className="group"
     )
 
 
