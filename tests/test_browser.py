@@ -360,6 +360,9 @@ def test_every_in_page_change_draws_what_a_fresh_load_draws(driver, base_url, ui
     path = assert_true_view(driver, ui_app, base_url, "path")
     assert ncle in path["nodes"]
     shot(driver, "graph-path")
+    click(driver, dom_id({"name": "path-b", "type": "picker-clear"}))
+    wait(driver, lambda: "to=" not in driver.current_url)
+    assert_true_view(driver, ui_app, base_url, "path end cleared")
     history = []
     for value in ([ESTH], [DERM]):
         set_props(driver, ROLE_FILTER_ID, {"value": value})
