@@ -303,3 +303,24 @@ def test_focus_and_path_keep_the_role_views_positions(ws):
     assert_kept(base, positions(draw(seeds=role, focus=DERM, depth=2)[0]), "focus on a seed at depth 2")
     ncle = str(AKGR.ncle)
     assert_kept(base, positions(draw(seeds=role, path=(DERM, ncle))[0]), "path")
+
+
+def test_regression_dash_dropdowns_and_checklists_failed_axe(ws):
+    """Dash 4's dcc.Dropdown/Checklist/RadioItems markup broke axe rules; every choice is a native, named control."""
+    from dash import dcc
+
+    from graph.ui import layout
+
+    page = list(layout.page(app_context(), everything=True)._traverse())
+    assert not [c for c in page if isinstance(c, dcc.Dropdown | dcc.Checklist | dcc.RadioItems)]
+    pickers_ = [c for c in page if isinstance(c, html.Fieldset) and c.className == "picker"]
+    assert len(pickers_) >= 13  # 7 filters, search, path ends, overlap roles, gap ends, target roles
+    for p in pickers_:
+        legend, label = p.children[0], p.children[1]
+        assert isinstance(legend, html.Legend) and legend.children
+        assert isinstance(label, html.Label) and label.children[0].children.startswith("Search ")
+    selects = [c for c in page if type(c).__name__ == "Select"]
+    labels = {c.htmlFor for c in page if isinstance(c, html.Label) and getattr(c, "htmlFor", None)}
+    assert {s.id for s in selects} == {"ov-category", "q-catalogue", "cur-saved"} and {
+        s.id for s in selects
+    } <= labels

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-SHOWN = 100  # options a picker's list shows at most (besides the chosen ones); the search finds the rest
+SHOWN = 100  # options a fixed list shows at most (besides the chosen ones); its search finds the rest
 
 
 def part(id_: dict, role: str) -> dict:
@@ -45,7 +45,7 @@ def picker(
     """
     listing = (dbc.Checklist if multi else dbc.RadioItems)(
         id=id_,
-        options=choices(list(options)[:SHOWN]),
+        options=choices(list(options)[:SHOWN] if full is not None else options),
         value=(list(value or []) if multi else value),
         className="picker-list",
     )
