@@ -38,8 +38,9 @@ def role_choices(ws, text: str | None, chosen: list[str] | None = None) -> list[
     if not text or len(text.strip()) < 2:
         return role_options(ws, None, chosen)
     names = ws.role_names
-    kept = [c for c in chosen or () if c in names]
-    order = list(dict.fromkeys([*kept, *ws.search_roles(text.strip(), limit=MATCHES)]))
+    found = ws.search_roles(text.strip(), limit=MATCHES)
+    kept = [c for c in chosen or () if c in names and c not in found]  # a match ticked keeps its place
+    order = list(dict.fromkeys([*kept, *found]))
     return [{"label": f"{shorten(names[r])} · {framework(r)}", "value": r} for r in order if r in names]
 
 
