@@ -75,8 +75,9 @@ def picker_labels(driver, picker_id):
     )
 
 
-def pick(driver, picker_id, text):
-    """Choose an option of a picker as a person does: type into its search box, click the option."""
+def pick(driver, picker_id, text, *, label=None, untick=False):
+    """Choose (or untick) an option of a picker as a person does: type into its search box, click the
+    option whose label holds the text (or starts with `label`)."""
     parts = json.loads(picker_id)
     box = element(driver, dom_id({**parts, "type": parts["type"] + "-search"}))
     box.click()
@@ -85,7 +86,11 @@ def pick(driver, picker_id, text):
     label = wait(
         driver,
         lambda: next(
-            (lab for lab, t, on in picker_labels(driver, picker_id) if text.lower() in t.lower() and not on),
+            (
+                lab
+                for lab, t, on in picker_labels(driver, picker_id)
+                if (t.startswith(label) if label else text.lower() in t.lower()) and on == untick
+            ),
             None,
         ),
     )
@@ -290,16 +295,10 @@ def assert_true_view(driver, app, base_url, what: str):
     return now
 
 
-def set_props(driver, id_, props: dict):
-    """Change a component's props the way a user's input does (callbacks fire)."""
-    driver.execute_script("window.dash_clientside.set_props(arguments[0], arguments[1]);", id_, props)
-
-
 def click(driver, id_):
     element(driver, id_).click()
 
 
-ROLE_FILTER_ID = {"type": "role-picker", "name": "f-role"}
 PATH_A, PATH_B = {"type": "picker", "name": "path-a"}, {"type": "picker", "name": "path-b"}
 ESTH = "https://w3id.org/aesthetics-kg/resource/esthetician"
 SPA = "https://w3id.org/aesthetics-kg/resource/medical-spa"
@@ -308,19 +307,22 @@ SPA = "https://w3id.org/aesthetics-kg/resource/medical-spa"
 def test_regression_positional_edge_ids_left_stale_links(driver, base_url, ui_app):
     """Picking a role, then another, drew 2 of 11 links, then 0 of 7: reused positional edge ids."""
     open_page(driver, base_url)
-    pick(driver, ROLE_FILTER, "esthetician")
+    pick(driver, ROLE_FILTER, "esthetician", label="esthetician ·")
     wait(driver, lambda: "role=" in driver.current_url)
     first = assert_true_view(driver, ui_app, base_url, "one role")
     assert first["edges"], "a role view draws links"
-    set_props(driver, ROLE_FILTER_ID, {"value": [DERM]})
-    wait(driver, lambda: "dermatologist" in driver.current_url)
+    pick(driver, ROLE_FILTER, "dermatologist")
+    pick(driver, ROLE_FILTER, "esthetician", label="esthetician ·", untick=True)
+    wait(driver, lambda: "dermatologist" in driver.current_url and "esthetician" not in driver.current_url)
     assert_true_view(driver, ui_app, base_url, "role switched")
 
 
 def test_every_in_page_change_draws_what_a_fresh_load_draws(driver, base_url, ui_app):
     open_page(driver, base_url)
     assert_true_view(driver, ui_app, base_url, "first screen")
-    set_props(driver, ROLE_FILTER_ID, {"value": [DERM, ESTH]})
+    pick(driver, ROLE_FILTER, "dermatologist")
+    pick(driver, ROLE_FILTER, "esthetician", label="esthetician ·")
+    wait(driver, lambda: driver.current_url.count("role=") == 2)
     assert_true_view(driver, ui_app, base_url, "two roles")
     pick(driver, '{"name":"f-workplace","type":"filter-picker"}', "medical spa")
     assert_true_view(driver, ui_app, base_url, "roles and a workplace")
@@ -364,10 +366,12 @@ def test_every_in_page_change_draws_what_a_fresh_load_draws(driver, base_url, ui
     wait(driver, lambda: "to=" not in driver.current_url)
     assert_true_view(driver, ui_app, base_url, "path end cleared")
     history = []
-    for value in ([ESTH], [DERM]):
-        set_props(driver, ROLE_FILTER_ID, {"value": value})
-        wait(driver, lambda v=value: v[0].rsplit("/", 1)[1] in driver.current_url)
-        history.append(drawn(driver))
+    pick(driver, ROLE_FILTER, "dermatologist", untick=True)  # esthetician alone
+    wait(driver, lambda: driver.current_url.count("role=") == 1 and "esthetician" in driver.current_url)
+    history.append(drawn(driver))
+    pick(driver, ROLE_FILTER, "plastic surgeon")
+    wait(driver, lambda: "plastic-surgeon" in driver.current_url)
+    history.append(drawn(driver))
     driver.back()
     back = assert_true_view(driver, ui_app, base_url, "back")
     assert back["search"] == history[0]["search"] and back["edges"] == history[0]["edges"]
@@ -448,8 +452,8 @@ def test_imported_roles_restore_from_the_url_and_draw_true(driver, imported_app,
     assert "role=escoocc" in view["search"]
     assert_true_view(driver, imported_app, imported_url, "imported role")
     shot(driver, "graph-imported")
-    set_props(driver, ROLE_FILTER_ID, {"value": [HAIR_REMOVAL, AESTHETICIAN]})
-    wait(driver, lambda: driver.current_url.count("role=") == 2)
+    pick(driver, ROLE_FILTER, "aesthetician", label="aesthetician · ESCO")
+    wait(driver, lambda: driver.current_url.count("role=") == 2 and "a1e1a788" in driver.current_url)
     assert_true_view(driver, imported_app, imported_url, "two imported roles")
     cy(driver, f"cy.getElementById('{AESTHETICIAN}').emit('tap');")
     wait(driver, lambda: "node=" in driver.current_url)
