@@ -225,6 +225,23 @@ def test_overlap_cell_detail(driver, base_url):
     shot(driver, "overlap")
 
 
+def test_gap_between_two_roles_picked_and_cleared(driver, base_url):
+    open_page(driver, base_url + "?tab=overlap")
+    gap_a, gap_b = (
+        dom_id({"name": "gap-a", "type": "role-picker"}),
+        dom_id({"name": "gap-b", "type": "role-picker"}),
+    )
+    wait(driver, lambda: element(driver, gap_a) is not None)
+    pick(driver, gap_a, "esthetician", label="esthetician ·")
+    pick(driver, gap_b, "dermatologist")
+    summary = wait(driver, lambda: "→" in (t := driver.find_element(By.ID, "gap-summary").text) and t)
+    assert summary.startswith("esthetician → dermatologist: ") and "items to add" in summary
+    assert chosen(driver, gap_a) == ["esthetician · curated"]
+    click(driver, dom_id({"name": "gap-b", "type": "role-picker-clear"}))
+    wait(driver, lambda: driver.find_element(By.ID, "gap-summary").text == "Choose two roles.")
+    assert chosen(driver, gap_b) == []
+
+
 # ---------------------------------------------------------------- what Cytoscape draws is the truth
 
 
