@@ -210,6 +210,8 @@ def test_sparql_tab_runs_a_query_and_draws(driver, base_url):
 
 def test_overlap_cell_detail(driver, base_url):
     open_page(driver, base_url + "?tab=overlap")
+    # the heatmap's cells drawn (under load the plot's frame came first and a click on it did nothing)
+    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#ov-heatmap .hm image"), timeout=30)
     plot = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#ov-heatmap .nsewdrag"))[0]
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
     r = driver.execute_script(
