@@ -80,7 +80,7 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     text = str(cov)
     # laser hair removal is optional for both roles: no essential item covered, one optional one
     assert "covers 0 of 5 essential items (0 %)" in text and "covers 0 of 7 essential items (0 %)" in text
-    assert "missing 7, in learning order" in text and "also covers 1 optional items" in text
+    assert "missing 7, in learning order" in text and "also covers 1 optional item" in text
 
 
 def test_bad_upload_is_one_line_and_changes_nothing(ws):

@@ -373,7 +373,8 @@ def coverage_view(ws, roles: list[str], taught: tuple[str, ...]) -> list:
                         f"missing {len(cov.missing)}, in learning order", cov.missing, labels, ordered=True
                     ),
                     count(
-                        f"also covers {len(cov.optional_covered)} optional items",
+                        f"also covers {len(cov.optional_covered)} optional "
+                        + ("item" if len(cov.optional_covered) == 1 else "items"),
                         cov.optional_covered,
                         labels,
                     ),
