@@ -48,6 +48,7 @@ FIELDS: dict[str, tuple[str | dict, str]] = {
     "add": ("added", "data"),
     "path_from": (entity_picker("path-a"), "value"),
     "path_to": (entity_picker("path-b"), "value"),
+    "path_only": ("path-only", "value"),
 }
 
 
@@ -65,6 +66,7 @@ VIEW_FIELDS = (
     "add",
     "path_from",
     "path_to",
+    "path_only",
 )
 # Pickers whose options follow a search: a value set from the URL brings its own option, so the
 # list shows it chosen.
@@ -101,6 +103,7 @@ def to_controls(st: State) -> dict:
         "add": list(st.add),
         "path_from": st.path_from,
         "path_to": st.path_to,
+        "path_only": ["on"] if st.path_only else [],
     }
 
 
@@ -128,6 +131,7 @@ def from_controls(values: Mapping) -> State:
         add=_iris(values.get("add")),
         path_from=_iri(values.get("path_from")),
         path_to=_iri(values.get("path_to")),
+        path_only=bool(values.get("path_only")),
     )
 
 

@@ -21,6 +21,7 @@ from graph.ui.tabs import TAB_NAMES as TABS
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
 _LISTS = ("expand", "hide", "add")
+_FLAGS = {"essential": "essential", "all": "everything", "pathonly": "path_only"}  # URL key -> field
 # An absolute IRI: a scheme, then no space, control character or character IRIs forbid; bounded length.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f<>\"{}|\\^`]+")
 _MAX_IRI = 2_000
@@ -45,6 +46,7 @@ class State:
     ignored: tuple[str, ...] = ()  # link parameters that named no IRI (`focus=x`), said in a note
     path_from: str | None = None  # the path finder's two ends
     path_to: str | None = None
+    path_only: bool = False  # draw only the path's nodes and links
 
     def with_(self, **changes) -> State:
         """A copy with some fields changed."""
@@ -100,8 +102,8 @@ def decode(search: str | None) -> State:
             out["tab"] = value
         elif key == "layout" and value in LAYOUTS:
             out["layout"] = value
-        elif key in ("essential", "all"):
-            out["everything" if key == "all" else key] = value.lower() in ("1", "true", "yes", "on")
+        elif key in _FLAGS:
+            out[_FLAGS[key]] = value.lower() in ("1", "true", "yes", "on")
         elif key in ("node", "focus"):
             out[key] = _iri(value)
         elif key in ("from", "to"):
@@ -144,4 +146,6 @@ def encode(state: State) -> str:
     for key in ("from", "to"):
         if getattr(state, f"path_{key}"):
             pairs.append((key, _short(getattr(state, f"path_{key}"))))
+    if state.path_only:
+        pairs.append(("pathonly", "1"))
     return "?" + urlencode(pairs) if pairs else ""

@@ -123,6 +123,13 @@ def panel(c) -> list:
                 "Path finder",
                 picker(entity_picker("path-a"), "From", [], multi=False, search="search…", clearable=True),
                 picker(entity_picker("path-b"), "To", [], multi=False, search="search…", clearable=True),
+                checklist(
+                    "path-only",
+                    None,
+                    [{"label": "path only (hide everything else)", "value": "on"}],
+                    [],
+                    className="switch",
+                ),
                 html.Div(id="path-text", className="path-text"),
             ),
             section(

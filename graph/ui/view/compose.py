@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from graph import analysis, queries
 from graph.ui.state import State
-from graph.ui.view.draw import View, cap, positions, to_view
+from graph.ui.view.draw import View, cap, positions, seeded_positions, to_view
 from graph.ui.view.kinds import FILTERS, KINDS, kind_name
-from graph.ui.view.place import grow
+from graph.ui.view.place import extend
 from graph.ui.view.subgraph import Node, Subgraph, add_neighbours, add_path, neighbourhood
 
 
@@ -111,7 +111,8 @@ def _subgraph(c, st: State, params: dict, path: Path) -> tuple[Subgraph, set]:
     if missing:
         add_neighbours(sub, c.neighbours(missing), only_present=True)
     marked = add_path(sub, path.steps, labels)
-    return sub.without(st.hide), marked
+    sub = sub.without(st.hide)
+    return (sub.only(marked) if st.path_only and marked else sub), marked
 
 
 def _params(c, st: State) -> tuple[dict, str]:
@@ -123,26 +124,39 @@ def _params(c, st: State) -> tuple[dict, str]:
     return params, default_note
 
 
-def stable_positions(c, st: State, path: Path) -> dict[str, tuple[float, float]] | None:
+def stable_positions(c, st: State, path: Path) -> dict[str, tuple[float, float]]:
     """Where every node of a state's view goes: its base view's layout, grown by its steps.
 
     The base is the state without its steps and without what only removes (focus, expand, add,
-    path; hide, kinds, essential only): those change which nodes show, never where a node stands.
-    So the positions are a function of the URL (a fresh load draws the same picture) and stay put
-    while the view grows or shrinks. A change of seeds is a new base, laid out afresh.
+    path; hide, kinds, essential only, path only): those change which nodes show, never where a
+    node stands. The base itself grows seed by seed in the URL's order (seeded_positions), so
+    adding a seed, or removing the last one, leaves every other node in place. So the positions are
+    a function of the URL (a fresh load draws the same picture) and stay put while the view grows
+    or shrinks.
     """
-    if st.layout == "concentric":
-        return None
     base = st.with_(
-        focus=None, expand=(), add=(), hide=(), kinds=(), essential=False, path_from=None, path_to=None
+        focus=None,
+        expand=(),
+        add=(),
+        hide=(),
+        kinds=(),
+        essential=False,
+        path_from=None,
+        path_to=None,
+        path_only=False,
     )
     params, _ = _params(c, base)
     sub, _ = _subgraph(c, base, params, Path([], []))
-    placed = positions(cap(sub, first=params["seed"]).sub, st.layout, params["seed"]) or {}
+    shown = cap(sub, first=params["seed"]).sub
+    chosen = view_params(base)["seed"]  # the URL's own seeds, in order; none: the default view
+    placed = (
+        seeded_positions(shown, st.layout, chosen) if chosen else positions(shown, st.layout, params["seed"])
+    ) or {}
     if base == st:
         return placed
-    whole, _ = _subgraph(c, st.with_(hide=(), kinds=()), _params(c, st.with_(kinds=()))[0], path)
-    return grow(whole, placed, [*st.expand, *st.add, *([st.focus] if st.focus else [])])
+    grown = st.with_(hide=(), kinds=(), essential=False, path_only=False)  # every node the steps may show
+    whole, _ = _subgraph(c, grown, _params(c, grown)[0], path)
+    return extend(whole, placed, [*st.expand, *st.add, *([st.focus] if st.focus else [])], st.layout)
 
 
 def compose(c, st: State) -> tuple[View, str]:

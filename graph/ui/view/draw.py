@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.labels import shorten
-from graph.ui.view.place import grow
+from graph.ui.view.place import ROLE_GAP, extend, new_seed_at
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
 EDGE_LABELS_UP_TO = 60  # edges: small views show every link label, larger ones on hover/selection
@@ -78,16 +78,65 @@ def cap(sub: Subgraph, limit: int = MAX_ELEMENTS, *, first: Iterable[str] = ()) 
 def positions(
     sub: Subgraph, layout: str, anchors: Sequence[str] = ()
 ) -> dict[str, tuple[float, float]] | None:
-    """Positions computed here, the same for the same view (seeded), or None for the browser's
-    concentric layout (deterministic too, and cheap)."""
-    n = len(sub.nodes)
-    if n == 0 or layout == "concentric":
+    """Positions computed here, the same for the same view; None for an empty view."""
+    if not sub.nodes:
         return None
     if layout == "hierarchy":
         return _by_kind(sub, rows=False)
     if layout == "grouped":
         return _by_kind(sub, rows=True)
+    if layout == "concentric":
+        return _concentric(sub)
     return _force(sub, anchors)
+
+
+def seeded_positions(
+    sub: Subgraph, layout: str, seeds: Sequence[str]
+) -> dict[str, tuple[float, float]] | None:
+    """A seeded view's layout, grown seed by seed in the URL's order, so adding a seed moves nothing.
+
+    The first seed's links are laid out (positions); each further seed's new neighbours are then
+    placed as a step places them (place.extend), the seed itself, when nothing drawn links to it,
+    to the right of the picture. The view of the first k seeds is exactly the links touching them
+    (construct_subgraph draws the seeds' own links), so removing the last seed only removes nodes.
+    """
+    chosen = [s for s in dict.fromkeys(seeds) if s in sub.nodes]
+    if len(chosen) <= 1:
+        return positions(sub, layout, chosen)
+    placed = positions(sub.touching(chosen[:1]), layout, chosen[:1]) or {}
+    for k, seed in enumerate(chosen[1:], start=2):
+        step = sub.touching(chosen[:k])
+        if layout == "force" and seed not in placed:
+            new = {m for t in step.edges for m in (t.s, t.o) if seed in (t.s, t.o)} - placed.keys() - {seed}
+            placed = {**placed, seed: new_seed_at(placed, placed[chosen[0]], len(new))}
+        placed = extend(step, placed, [seed], layout)
+    return placed
+
+
+def _concentric(sub: Subgraph) -> dict[str, tuple[float, float]]:
+    """Concentric by degree: the best-connected node in the centre, then rings outward, computed
+    here (Cytoscape's own concentric layout moved every node when the view changed)."""
+    degree: dict[str, int] = defaultdict(int)
+    for t in sub.edges:
+        degree[t.s] += 1
+        degree[t.o] += 1
+    order = sorted(
+        sub.nodes, key=lambda n: (-degree[n], _kind_order(sub.nodes[n].kind), sub.nodes[n].label.lower(), n)
+    )
+    pos = {order[0]: (0.0, 0.0)}
+    for n, p in zip(order[1:], _ring_points(len(order) - 1), strict=True):
+        pos[n] = p
+    return pos
+
+
+def _ring_points(count: int) -> list[tuple[float, float]]:
+    """`count` points on rings around the origin, as place.extend fills them (innermost first)."""
+    out: list[tuple[float, float]] = []
+    for r, room in _rings(count):
+        for k in range(room):
+            angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / room
+            out.append((round(r * math.cos(angle), 1), round(r * math.sin(angle), 1)))
+    return out
 
 
 RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
@@ -132,7 +181,9 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     for n in sorted(sub.nodes, key=order):
         if n not in chosen:
             groups[owner[n]].append(n)
-    rings = {a: _rings(len(groups.get(frozenset([a]), []))) for a in chosen}
+    if 2 <= len(chosen) <= 6 and all(len(g) > 1 for g in groups):
+        return _shared_polygon(chosen, groups)
+    rings = {a: _anchor_rings(sub, groups.get(frozenset([a]), [])) for a in chosen}
     reach = {a: max((r[-1][0] if r else 0.0) + SLOT, 2 * SLOT) for a, r in rings.items()}  # room for labels
     radius = max(reach.values())
     cols = max(1, math.ceil(math.sqrt(len(chosen) * 1.8)))
@@ -170,11 +221,51 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     return pos
 
 
-def _rings(count: int) -> list[tuple[float, int]]:
-    """(radius, nodes on it) of the rings that hold `count` nodes around an anchor."""
-    out, r = [], 0.0
+STACK = 86.0  # px between the members of a shared group, along the line from the centre
+
+
+def _shared_polygon(
+    chosen: Sequence[str], groups: Mapping[frozenset, list[str]]
+) -> dict[str, tuple[float, float]]:
+    """A few anchors that share every other node (the first screen): anchors on a regular polygon,
+    each shared group at the middle of its anchors, stacked along the line from the centre, so each
+    node's links fan out to its anchors and hardly cross another group's."""
+    n = len(chosen)
+    middle = any(len(g) == n for g in groups)
+    radius = max(3 * SLOT, (STACK * (1.5 if middle else 1.0)) / math.cos(math.pi / n))
+    pos: dict[str, tuple[float, float]] = {}
+    for i, a in enumerate(chosen):
+        angle = -math.pi / 2 - math.pi / n + 2 * math.pi * i / n  # a flat top: two anchors level
+        pos[a] = (radius * math.cos(angle), radius * math.sin(angle))
+    for g in sorted(groups, key=lambda g: (-len(g), sorted(g))):
+        members = groups[g]
+        cx = sum(pos[a][0] for a in g) / len(g)
+        cy = sum(pos[a][1] for a in g) / len(g)
+        d = math.hypot(cx, cy)
+        if d < 1:  # shared by all (or by opposite corners): side by side across the centre, or a ring
+            points = [(-0.75 * STACK, 0.0), (0.75 * STACK, 0.0)] if len(members) == 2 else None
+            points = points or ([(0.0, 0.0)] if len(members) == 1 else _ring_points(len(members)))
+            pos.update(zip(members, points, strict=True))
+            continue
+        ux, uy = cx / d, cy / d
+        for k, m in enumerate(members):  # outward from the middle of its anchors
+            pos[m] = (cx + ux * k * STACK, cy + uy * k * STACK)
+    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in pos.items()}
+
+
+def _anchor_rings(sub: Subgraph, members: list[str]) -> list[tuple[float, int]]:
+    """Rings around an anchor for its members (roles last): other roles on rings of their own, further
+    out, so that a role picked as the next seed has room for its own neighbours around it."""
+    roles = sum(1 for m in members if sub.nodes[m].kind == "Role")
+    inner = _rings(len(members) - roles)
+    return inner + _rings(roles, (inner[-1][0] if inner else 0.0) + ROLE_GAP)
+
+
+def _rings(count: int, first: float = RING_GAP * 1.5) -> list[tuple[float, int]]:
+    """(radius, nodes on it) of the rings that hold `count` nodes around an anchor, the first at `first`."""
+    out, r = [], first - RING_GAP
     while count > 0:
-        r += RING_GAP if out else RING_GAP * 1.5
+        r += RING_GAP
         room = max(6, int(2 * math.pi * r / SLOT))
         out.append((r, min(room, count)))
         count -= room
@@ -216,11 +307,34 @@ def _by_kind(sub: Subgraph, *, rows: bool) -> dict[str, tuple[float, float]]:
     return pos
 
 
-def layout_options(layout: str, preset: bool) -> dict:
-    """The Cytoscape layout object for a view (no randomness: the same view, the same picture)."""
-    if preset:
-        return {"name": "preset", "fit": True, "padding": 30, "animate": False}
-    return {"name": "concentric", "fit": True, "padding": 30, "animate": False, "minNodeSpacing": 30}
+def layout_options() -> dict:
+    """The Cytoscape layout object: every layout's positions come from here (no randomness, no
+    browser layout), so the same view draws the same picture."""
+    return {"name": "preset", "fit": True, "padding": 30, "animate": False}
+
+
+def label_sides(sub: Subgraph, pos: Mapping[str, tuple[float, float]]) -> dict[str, str]:
+    """The side of each node its label goes on: away from where its links go (below by default), so
+    a node's links leave it without crossing its own label ('lbl-t' above, 'lbl-l' left, 'lbl-r' right).
+    """
+    pull: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for t in sub.edges:
+        if t.s == t.o:
+            continue
+        for a, b in ((t.s, t.o), (t.o, t.s)):
+            dx, dy = pos[b][0] - pos[a][0], pos[b][1] - pos[a][1]
+            d = math.hypot(dx, dy) or 1.0
+            pull[a][0] += dx / d
+            pull[a][1] += dy / d
+    out: dict[str, str] = {}
+    for n, (dx, dy) in pull.items():
+        if math.hypot(dx, dy) < 0.5:  # links every way: the default, below
+            continue
+        if dy > abs(dx) * 0.6:  # links mostly go down: label above
+            out[n] = "lbl-t"
+        elif abs(dx) > abs(dy) * 1.2:
+            out[n] = "lbl-l" if dx > 0 else "lbl-r"
+    return out
 
 
 def _essential_class(essential: bool | None) -> str:
@@ -245,8 +359,8 @@ def to_view(
     With `placed` positions (a stable view), those are kept and only new nodes are placed (place.grow).
     """
     kept, drawn, total = cap(sub, limit, first=[*([selected] if selected else []), *first])
-    if placed is not None and layout != "concentric" and kept.nodes:
-        pos = grow(kept, placed, hubs)
+    if placed is not None and kept.nodes:
+        pos = extend(kept, placed, hubs, layout)
     else:
         pos = positions(kept, layout, anchors)
     marked = set(marked)
@@ -254,10 +368,13 @@ def to_view(
     for t in kept.edges:
         degree[t.s] += 1
         degree[t.o] += 1
+    sides = label_sides(kept, pos) if pos is not None else {}
     near = {n for t in kept.edges for n in (t.s, t.o) if selected in (t.s, t.o)} | {selected}
     elements: list[dict] = []
     for iri, node in kept.nodes.items():
         classes = [f"k-{node.kind or 'Other'}"]
+        if pos is not None and sides.get(iri):
+            classes.append(sides[iri])
         if iri in near:
             classes.append("near")
         if iri in marked:
@@ -296,4 +413,4 @@ def to_view(
             data["src"] = link.source
         elements.append({"data": data, "classes": " ".join(classes)})
     note = f"showing {drawn} of {total} elements — narrow the filters" if drawn < total else ""
-    return View(elements, layout_options(layout, pos is not None), note, kept)
+    return View(elements, layout_options(), note, kept)

@@ -17,6 +17,8 @@ from graph.ui.view.kinds import KINDS
 from graph.ui.view.subgraph import Subgraph
 
 SLOT, RING_GAP = 84.0, 72.0  # px between placed nodes, and between rings around a hub
+ROLE_GAP = 2.5 * RING_GAP  # px from a hub's last ring to the ring of the roles it brings
+LAYER, LAYER_SLOT = 180.0, 140.0  # hierarchy: px between layers, and between nodes in a layer
 _NAMES = list(KINDS)
 
 Point = tuple[float, float]
@@ -37,24 +39,37 @@ class _Free:
         self.cells[self._cell(p)].append(p)
 
     def clear(self, p: Point) -> bool:
+        """Whether `p` keeps clear of every point: an ellipse wider than tall, as a wrapped label is."""
         cx, cy = self._cell(p)
-        near = SLOT * 0.8
+        wide, tall = SLOT * 1.3, SLOT * 0.75
         return all(
-            math.hypot(p[0] - q[0], p[1] - q[1]) >= near
-            for dx in (-1, 0, 1)
+            ((p[0] - q[0]) / wide) ** 2 + ((p[1] - q[1]) / tall) ** 2 >= 1
+            for dx in (-2, -1, 0, 1, 2)
             for dy in (-1, 0, 1)
             for q in self.cells.get((cx + dx, cy + dy), ())
         )
 
 
-def _around(centre: Point, count: int, free: _Free) -> list[Point]:
-    """`count` free points on rings around `centre`, nearest ring first, clockwise from the top."""
+def _around(
+    centre: Point,
+    count: int,
+    free: _Free,
+    away: Point | None = None,
+    first: float = RING_GAP * 1.5,
+    turn: float = 0.0,
+) -> list[Point]:
+    """`count` free points on rings around `centre` from radius `first`, nearest ring first; on each
+    ring clockwise from the top, or, given `away` (where the rest of the picture is), from the side
+    facing away from it, alternately either side; `turn` shifts the slots by a fraction of one."""
     out: list[Point] = []
-    r = RING_GAP * 1.5
+    r = first
+    start = -math.pi / 2 if away is None else math.atan2(centre[1] - away[1], centre[0] - away[0])
+    shift = 0.5 if away is None else turn
     while len(out) < count:
         room = max(6, int(2 * math.pi * r / SLOT))
-        for k in range(room):
-            angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / room
+        steps = range(room) if away is None else sorted(range(room), key=lambda k: (min(k, room - k), k))
+        for k in steps:
+            angle = start + 2 * math.pi * (k + shift) / room
             p = (round(centre[0] + r * math.cos(angle), 1), round(centre[1] + r * math.sin(angle), 1))
             if free.clear(p):
                 free.add(p)
@@ -86,7 +101,18 @@ def grow(sub: Subgraph, placed: Mapping[str, Point], hubs: Sequence[str] = ()) -
         return (_NAMES.index(kind) if kind in _NAMES else len(_NAMES), sub.nodes[n].label.lower(), n)
 
     def put(hub: str, members: list[str]) -> None:
-        for n, p in zip(sorted(members, key=order), _around(pos[hub], len(members), free), strict=True):
+        others = [p for n, p in {**placed, **pos}.items() if n != hub]  # hidden ones too: stable
+        away = (
+            (sum(p[0] for p in others) / len(others), sum(p[1] for p in others) / len(others))
+            if others
+            else None
+        )
+        roles = sorted((m for m in members if sub.nodes[m].kind == "Role"), key=order)
+        rest = sorted((m for m in members if sub.nodes[m].kind != "Role"), key=order)
+        points = _around(pos[hub], len(rest), free, away)
+        reach = max((math.dist(p, pos[hub]) for p in points), default=0.0)
+        points += _around(pos[hub], len(roles), free, away, max(reach, RING_GAP * 0.5) + ROLE_GAP, 0.5)
+        for n, p in zip([*rest, *roles], points, strict=True):  # roles further out: room for their own
             pos[n] = p
 
     waiting = list(dict.fromkeys(hubs))
@@ -113,3 +139,104 @@ def grow(sub: Subgraph, placed: Mapping[str, Point], hubs: Sequence[str] = ()) -
         for i, n in enumerate(rest):
             pos[n] = (left + (i % per_row) * SLOT, bottom + (i // per_row) * RING_GAP)
     return pos
+
+
+def _by_layer(sub: Subgraph, placed: Mapping[str, Point], new: list[str]) -> dict[str, Point]:
+    """Hierarchy: each new node at the right end of its kind's layer (a new kind: a new layer below)."""
+    pos: dict[str, Point] = {}
+    kind_of = {n: v.kind for n, v in sub.nodes.items()}
+    layer_y: dict[str, float] = {}
+    right: dict[float, float] = {}
+    for n, p in placed.items():
+        if n in kind_of:
+            layer_y.setdefault(kind_of[n], p[1])
+        right[p[1]] = max(right.get(p[1], -math.inf), p[0])
+    bottom = max((p[1] for p in placed.values()), default=-LAYER)
+    for n in new:
+        kind = kind_of[n]
+        if kind not in layer_y:
+            bottom += LAYER
+            layer_y[kind] = bottom
+        y = layer_y[kind]
+        x = right[y] + LAYER_SLOT if y in right else 0.0
+        right[y] = x
+        pos[n] = (x, y)
+    return pos
+
+
+def _by_block(sub: Subgraph, placed: Mapping[str, Point], new: list[str], free: _Free) -> dict[str, Point]:
+    """Grouped: each new node on the free slot nearest its kind's block (a new kind: a block to the right)."""
+    pos: dict[str, Point] = {}
+    members: dict[str, list[Point]] = defaultdict(list)
+    for n, p in placed.items():
+        if n in sub.nodes:
+            members[sub.nodes[n].kind].append(p)
+    right = max((p[0] for p in placed.values()), default=-2 * SLOT)
+    top = min((p[1] for p in placed.values()), default=0.0)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for n in new:
+        by_kind[sub.nodes[n].kind].append(n)
+    for kind in sorted(by_kind, key=lambda k: (_NAMES.index(k) if k in _NAMES else len(_NAMES), k)):
+        if members[kind]:
+            xs, ys = zip(*members[kind], strict=True)
+            centre = (sum(xs) / len(xs), sum(ys) / len(ys))
+        else:
+            right += 3 * SLOT
+            centre = (right, top)
+            free.add(centre)
+            pos[by_kind[kind][0]] = centre
+            by_kind[kind] = by_kind[kind][1:]
+        for n, p in zip(by_kind[kind], _around(centre, len(by_kind[kind]), free), strict=True):
+            pos[n] = p
+            members[kind].append(p)
+            right = max(right, p[0])
+    return pos
+
+
+def _ring_reach(count: int) -> float:
+    """The radius of the outermost ring that `_around` fills with `count` nodes on an empty canvas."""
+    r, left = RING_GAP * 1.5, count
+    while left > max(6, int(2 * math.pi * r / SLOT)):
+        left -= max(6, int(2 * math.pi * r / SLOT))
+        r += RING_GAP
+    return r
+
+
+def extend(
+    sub: Subgraph, placed: Mapping[str, Point], hubs: Sequence[str] = (), layout: str = "force"
+) -> dict[str, Point]:
+    """Positions for every node of `sub`: `placed` ones keep theirs, new ones go where `layout` puts them.
+
+    Force: around the hub or neighbour that brought them (grow). Hierarchy: at the end of their kind's
+    layer. Grouped: beside their kind's block. Concentric: on the innermost free ring around the
+    centre. So every layout grows without moving what is on screen.
+    """
+    if layout == "force":
+        return grow(sub, placed, hubs)
+    order = sorted(
+        (n for n in sub.nodes if n not in placed),
+        key=lambda n: (
+            _NAMES.index(sub.nodes[n].kind) if sub.nodes[n].kind in _NAMES else len(_NAMES),
+            sub.nodes[n].label.lower(),
+            n,
+        ),
+    )
+    pos = {n: placed[n] for n in sub.nodes if n in placed}
+    if layout == "hierarchy":
+        return {**pos, **_by_layer(sub, placed, order)}
+    free = _Free(placed.values())
+    if layout == "grouped":
+        return {**pos, **_by_block(sub, placed, order, free)}
+    centre = (0.0, 0.0)
+    if centre not in placed.values() and order:  # an empty canvas: the first node takes the centre
+        pos[order[0]] = centre
+        free.add(centre)
+        order = order[1:]
+    return {**pos, **dict(zip(order, _around(centre, len(order), free), strict=True))}
+
+
+def new_seed_at(placed: Mapping[str, Point], first: Point, count: int) -> Point:
+    """Where a seed linked to nothing on screen goes: right of the picture, level with the first seed,
+    with room for `count` neighbours on rings around it."""
+    right = max(p[0] for p in placed.values())
+    return (round(right + 2 * SLOT + _ring_reach(count), 1), first[1])

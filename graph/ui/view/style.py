@@ -41,6 +41,25 @@ def stylesheet() -> list[dict]:
                 "text-max-width": 170,
             },
         },
+        {"selector": "node.lbl-t", "style": {"text-valign": "top", "text-margin-y": -4}},
+        {
+            "selector": "node.lbl-l",
+            "style": {
+                "text-halign": "left",
+                "text-valign": "center",
+                "text-margin-x": -6,
+                "text-margin-y": 0,
+            },
+        },
+        {
+            "selector": "node.lbl-r",
+            "style": {
+                "text-halign": "right",
+                "text-valign": "center",
+                "text-margin-x": 6,
+                "text-margin-y": 0,
+            },
+        },
         {"selector": "node.near", "style": {"font-size": 16, "z-index": 5}},
         {
             "selector": "edge",

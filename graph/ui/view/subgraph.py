@@ -84,6 +84,20 @@ class Subgraph:
         keep = set(kept)
         return self.without(n for n in self.nodes if n not in keep)
 
+    def only(self, marked: Iterable) -> Subgraph:
+        """Only the marked nodes and links (a path on its own); a marked link needs both ends."""
+        keys = set(marked)
+        nodes = {n: v for n, v in self.nodes.items() if n in keys}
+        edges = {k: v for k, v in self.edges.items() if k in keys and k.s in nodes and k.o in nodes}
+        return Subgraph(nodes, edges, {})
+
+    def touching(self, seeds: Iterable[str]) -> Subgraph:
+        """Only the links touching some seeds, and their ends: the view of those seeds alone."""
+        chosen = set(seeds)
+        edges = {k: v for k, v in self.edges.items() if k.s in chosen or k.o in chosen}
+        ends = {n for k in edges for n in (k.s, k.o)} | (chosen & self.nodes.keys())
+        return Subgraph({n: v for n, v in self.nodes.items() if n in ends}, edges, dict(self.more))
+
     def of_kinds(self, kinds: Iterable[str]) -> Subgraph:
         """Only the links whose both ends are of these kinds (local names), and their nodes."""
         wanted = set(kinds)
