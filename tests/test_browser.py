@@ -709,3 +709,46 @@ def test_nodes_on_screen_keep_their_positions_on_expand_focus_hide_and_filters(d
         drawn(driver)
         assert_stayed(after, cy(driver, DRAWN_AT_JS), f"{what}, fresh load")
         assert set(cy(driver, DRAWN_AT_JS)) == set(after)
+
+
+def test_nodes_on_screen_keep_their_positions_when_seeds_change(driver, base_url, ui_app):
+    """Adding a role or a workplace laid the whole view out afresh: every node on screen jumped."""
+    plastic = "https://w3id.org/aesthetics-kg/resource/plastic-surgeon"
+    clinic = "https://w3id.org/aesthetics-kg/resource/dermatology-clinic"
+    driver.get(base_url + "?role=akgr:dermatologist")
+    assert_true_view(driver, ui_app, base_url, "one role")
+    steps = [
+        ("add a role", ROLE_FILTER_ID, [DERM, ESTH]),
+        ("add another", ROLE_FILTER_ID, [DERM, ESTH, plastic]),
+        ("remove one", ROLE_FILTER_ID, [DERM, ESTH]),
+        ("add a workplace", "f-workplace", [SPA]),
+        ("change the workplace", "f-workplace", [clinic]),
+    ]
+    for what, control, value in steps:
+        before, search = cy(driver, DRAWN_AT_JS), driver.current_url
+        set_props(driver, control, {"value": value})
+        wait(driver, lambda s=search: driver.current_url != s)
+        now = assert_true_view(
+            driver, ui_app, base_url, what
+        )  # drawn links = the server's and a fresh load's
+        after = cy(driver, DRAWN_AT_JS)
+        assert set(after) == set(now["nodes"])
+        assert_stayed(before, after, what)
+        driver.get(base_url.rstrip("/") + "/" + now["search"])
+        drawn(driver)
+        assert cy(driver, DRAWN_AT_JS) == after, f"{what}: a fresh load drew another picture"
+    shot(driver, "graph-roles-grown")
+
+
+def test_path_only_draws_the_path_alone(driver, base_url, ui_app):
+    driver.get(base_url + "?role=akgr:dermatologist&from=akgr:dermatologist&to=akgr:ncle")
+    full = assert_true_view(driver, ui_app, base_url, "path, everything else dimmed")
+    before = cy(driver, DRAWN_AT_JS)
+    marked = set(cy(driver, "return cy.elements('.path').map(e => e.id());"))
+    driver.find_element(By.XPATH, "//*[@id='path-only']//label").click()
+    wait(driver, lambda: "pathonly=1" in driver.current_url)
+    alone = assert_true_view(driver, ui_app, base_url, "path only")
+    drawn_ids = set(alone["nodes"]) | {e[0] for e in alone["edges"]}
+    assert drawn_ids == marked and len(alone["nodes"]) < len(full["nodes"])
+    assert_stayed(before, cy(driver, DRAWN_AT_JS), "path only")
+    shot(driver, "graph-path-only")

@@ -42,6 +42,7 @@ def draw(
     hide=(),
     add=(),
     path=(None, None),
+    path_only=False,
     node=None,
     everything=False,
 ):
@@ -58,6 +59,7 @@ def draw(
         "add": list(add),
         "path_from": path[0],
         "path_to": path[1],
+        "path_only": ["on"] if path_only else [],
     }
     out = graph_tab.draw(view, node)
     return [out[k] for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")]
@@ -324,3 +326,54 @@ def test_regression_dash_dropdowns_and_checklists_failed_axe(ws):
     assert {s.id for s in selects} == {"ov-category", "q-catalogue", "cur-saved"} and {
         s.id for s in selects
     } <= labels
+
+
+PLASTIC, SPA = str(AKGR["plastic-surgeon"]), str(AKGR["medical-spa"])
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_adding_a_seed_or_removing_the_last_one_moves_no_node(ws, layout):
+    """Changing the seed filters laid the whole view out afresh: nodes on screen jumped."""
+    steps = [
+        {"role": [DERM]},
+        {"role": [DERM, ESTH]},
+        {"role": [DERM, ESTH, PLASTIC]},
+        {"role": [DERM, ESTH]},
+        {"role": [DERM, ESTH], "workplace": [SPA]},
+        {"role": [DERM, ESTH], "workplace": []},
+    ]
+    before = positions(draw(seeds=steps[0], layout=layout)[0])
+    for seeds in steps[1:]:
+        after = positions(draw(seeds=seeds, layout=layout)[0])
+        assert_kept(before, after, f"{layout}: {seeds}")
+        assert after == positions(draw(seeds=seeds, layout=layout)[0]), "the same URL, the same picture"
+        before = after
+
+
+def test_removing_a_middle_seed_keeps_the_earlier_seeds_nodes(ws):
+    """Positions are a function of the URL: without the middle role, what the first role placed stays."""
+    first = positions(draw(seeds={"role": [DERM]})[0])
+    three = positions(draw(seeds={"role": [DERM, ESTH, PLASTIC]})[0])
+    without = positions(draw(seeds={"role": [DERM, PLASTIC]})[0])
+    assert_kept(first, without, "the first role's nodes")
+    assert set(without) < set(three)
+
+
+def test_every_layout_is_computed_here(ws):
+    for layout in LAYOUTS:
+        elements, spec, *_ = draw(seeds={"role": [DERM, ESTH]}, layout=layout)
+        assert spec["name"] == "preset", layout
+        assert all("position" in e for e in elements if "source" not in e["data"]), layout
+
+
+def test_path_only_draws_the_path_alone_where_the_full_view_put_it(ws):
+    ncle = str(AKGR.ncle)
+    full = draw(seeds={"role": [DERM]}, path=(DERM, ncle))
+    alone = draw(seeds={"role": [DERM]}, path=(DERM, ncle), path_only=True)
+    marked = {e["data"]["id"] for e in full[0] if "path" in e["classes"].split()}
+    assert {e["data"]["id"] for e in alone[0]} == marked and ncle in marked
+    assert all("dim" not in e["classes"].split() for e in alone[0])
+    assert_kept(positions(full[0]), positions(alone[0]), "path only")
+    assert ids(draw(seeds={"role": [DERM]}, path_only=True)[0]) == ids(draw(seeds={"role": [DERM]})[0]), (
+        "no path: path only changes nothing"
+    )

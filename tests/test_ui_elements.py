@@ -82,7 +82,9 @@ def test_large_views_get_python_positions():
     assert all("position" in e for e in view.elements if "source" not in e["data"])
     for layout in ("hierarchy", "grouped", "concentric"):
         view = Dr.to_view(big(10), layout=layout)
-        assert view.layout["name"] == "preset" and all("position" in e for e in view.elements if "source" not in e["data"])
+        assert view.layout["name"] == "preset" and all(
+            "position" in e for e in view.elements if "source" not in e["data"]
+        )
 
 
 def test_neighbours_capped_with_more_count():

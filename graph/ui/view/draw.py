@@ -221,6 +221,7 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     return pos
 
 
+FLATTEN = 0.75  # the polygon squashed to the canvas's shape (a linear map: no new crossings)
 STACK = 86.0  # px between the members of a shared group, along the line from the centre
 
 
@@ -231,8 +232,9 @@ def _shared_polygon(
     each shared group at the middle of its anchors, stacked along the line from the centre, so each
     node's links fan out to its anchors and hardly cross another group's."""
     n = len(chosen)
-    middle = any(len(g) == n for g in groups)
-    radius = max(3 * SLOT, (STACK * (1.5 if middle else 1.0)) / math.cos(math.pi / n))
+    middle = max((len(m) for g, m in groups.items() if len(g) == n), default=0)
+    extent = {0: -0.5 * STACK, 1: 0.0, 2: 0.7 * STACK}.get(middle, RING_GAP * 1.5)  # of the centre group
+    radius = max(3 * SLOT, (extent + 1.5 * STACK) / math.cos(math.pi / n))
     pos: dict[str, tuple[float, float]] = {}
     for i, a in enumerate(chosen):
         angle = -math.pi / 2 - math.pi / n + 2 * math.pi * i / n  # a flat top: two anchors level
@@ -242,15 +244,18 @@ def _shared_polygon(
         cx = sum(pos[a][0] for a in g) / len(g)
         cy = sum(pos[a][1] for a in g) / len(g)
         d = math.hypot(cx, cy)
-        if d < 1:  # shared by all (or by opposite corners): side by side across the centre, or a ring
-            points = [(-0.75 * STACK, 0.0), (0.75 * STACK, 0.0)] if len(members) == 2 else None
+        if d < 1:  # shared by all (or by opposite corners): around the centre
+            # two: on a diagonal, so that no two of their links to the anchors cross
+            points = (
+                [(-0.35 * STACK, -0.7 * STACK), (0.35 * STACK, 0.7 * STACK)] if len(members) == 2 else None
+            )
             points = points or ([(0.0, 0.0)] if len(members) == 1 else _ring_points(len(members)))
             pos.update(zip(members, points, strict=True))
             continue
         ux, uy = cx / d, cy / d
         for k, m in enumerate(members):  # outward from the middle of its anchors
             pos[m] = (cx + ux * k * STACK, cy + uy * k * STACK)
-    return {k: (round(x, 1), round(y, 1)) for k, (x, y) in pos.items()}
+    return {k: (round(x, 1), round(y * FLATTEN, 1)) for k, (x, y) in pos.items()}  # the canvas is wide
 
 
 def _anchor_rings(sub: Subgraph, members: list[str]) -> list[tuple[float, int]]:
