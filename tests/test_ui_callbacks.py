@@ -238,17 +238,6 @@ def test_heatmap_escapes_labels(ws):
     assert overlap_tab._esc(EVIL_SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 
 
-def test_legend_toggles_a_kind(ws):
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
-    prop = '{"kind":"Procedure","type":"legend"}.n_clicks'
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": prop, "value": 1}]))
-    hidden = graph_tab.toggle_kind([1], list(KINDS))
-    assert "Procedure" not in hidden and "Role" in hidden
-    assert "Procedure" in graph_tab.toggle_kind([1], hidden)
-
-
 def positions(elements) -> dict:
     return {e["data"]["id"]: (e["position"]["x"], e["position"]["y"]) for e in elements if "position" in e}
 

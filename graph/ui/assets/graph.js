@@ -1,6 +1,18 @@
 /* The Graph tab's browser side: selection, neighbourhood highlight, zoom to a searched node. */
 window.dash_clientside = window.dash_clientside || {};
 window.dash_clientside.akg = {
+    /* Clicking a kind in the legend hides or shows it (the kinds checklist follows); a redraw that
+       brings new legend buttons (no click) changes nothing. */
+    toggleKind: function (clicks, kinds, options) {
+      const none = window.dash_clientside.no_update;
+      const trig = window.dash_clientside.callback_context.triggered || [];
+      if (!trig.length || !trig.some(t => t.value)) { return none; }
+      let id;
+      try { id = JSON.parse(trig[0].prop_id.split('.n_clicks')[0]); } catch (e) { return none; }
+      const every = (options || []).map(o => (o && o.value !== undefined ? o.value : o));
+      const shown = Array.isArray(kinds) ? kinds : every;
+      return shown.includes(id.kind) ? shown.filter(k => k !== id.kind) : shown.concat([id.kind]);
+    },
     select: function (selected, elements, zoomTo) {
       const el = document.getElementById('cy');
       const cy = el && el._cyreg && el._cyreg.cy;

@@ -116,15 +116,11 @@ clientside_callback(
 )
 
 
-@callback(
+clientside_callback(  # in the browser: a redraw that replaces the legend costs no round trip
+    ClientsideFunction("akg", "toggleKind"),  # assets/graph.js
     Output("f-kinds", "value", allow_duplicate=True),
     Input({"type": "legend", "kind": ALL}, "n_clicks"),
     State("f-kinds", "value"),
+    State("f-kinds", "options"),
     prevent_initial_call=True,
 )
-def toggle_kind(clicks: list, kinds: list | None):
-    """Clicking a kind in the legend hides or shows it (the kinds checklist follows)."""
-    if not isinstance(ctx.triggered_id, dict) or not any(clicks):
-        return no_update
-    kind, shown = ctx.triggered_id["kind"], list(kinds if kinds is not None else KINDS)
-    return [k for k in shown if k != kind] if kind in shown else [*shown, kind]
