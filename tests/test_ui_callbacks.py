@@ -182,11 +182,11 @@ def test_url_sync_both_ways(ui_app, ws):
         context_value.set(AttributeDict(triggered_inputs=[{"prop_id": role, "value": [DERM]}]))
         out = url.sync_url("", new_values)
         assert out["search"] == S.encode(st)
-        assert out["controls"]["tab"] is no_update and out["controls"]["seeds"]["role"] is no_update
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": "url.search", "value": out["search"]}]))
-        back = url.sync_url(out["search"], values)["controls"]
+        back, found, note = url.restored(out["search"], values)
         assert back["tab"] == "overlap" and back["seeds"]["role"] == [DERM]
-        assert back["seeds"]["device"] is no_update
+        assert back["seeds"]["device"] is no_update and note == ""
+        assert found["role"] is None, "a small store's role picker lists every role already"
+        assert url.restored(out["search"], new_values)[0]["layout"] is no_update, "held already: unchanged"
 
 
 def test_layouts_and_exports(ws):

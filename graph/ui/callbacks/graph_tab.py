@@ -30,6 +30,7 @@ from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: 
         "view": controls(Input, only=VIEW_FIELDS),
     },
     state={"node": State("selected", "data")},
+    prevent_initial_call=True,  # the URL's sync sets the view controls on load, which draws the first view
 )
 def draw(view: dict, node: str | None) -> dict:
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""

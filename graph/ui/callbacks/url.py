@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, ctx, no_update, set_props
 
 from graph.ui import layout
 from graph.ui import state as S
 from graph.ui.context import app_context
-from graph.ui.controls import SEARCHED, from_controls, to_controls
+from graph.ui.controls import FIELDS, SEARCHED, VIEW_FIELDS, from_controls, seed_id, to_controls
 from graph.ui.controls import controls as dependencies
 from graph.ui.layout.common import choices
 from graph.ui.options import restored_options
 from graph.ui.tabs import TAB_NAMES, TABS
+from graph.ui.view.kinds import FILTERS
 
 
 def _changed(wanted: dict, values: dict) -> dict:
@@ -24,43 +25,59 @@ def _changed(wanted: dict, values: dict) -> dict:
     }
 
 
-def _unchanged(values: dict) -> dict:
-    return {k: _unchanged(v) if isinstance(v, dict) else no_update for k, v in values.items()}
+def restored(search: str | None, controls: dict) -> tuple[dict, dict, str]:
+    """What a URL restores: the controls' new values (no_update where a control holds it already),
+    the searched pickers' options for the values they are given (so they keep them), and the note."""
+    st = S.decode(search)
+    found = restored_options(app_context().ws, list(st.seeds.get("role", ())), st.path_from, st.path_to)
+    return _changed(to_controls(st), controls), found, S.ignored_note(st.ignored)
+
+
+def _apply(values: dict, found: dict) -> None:
+    """Set the controls by set_props, not as declared outputs, so that the graph's draw never waits
+    for this callback's round trip after a change; a searched picker gets its options with its value."""
+    targets = [(seed_id(k), "value", values["seeds"][k], k) for k in FILTERS]
+    targets += [(cid, prop, values[name], name) for name, (cid, prop) in FIELDS.items()]
+    for cid, prop, value, key in targets:
+        props = {} if value is no_update else {prop: value}
+        if key in SEARCHED and found.get(key) is not None:
+            props["options"] = choices(found[key])
+        if props:
+            set_props(cid, props)
 
 
 @callback(
-    output={
-        "search": Output("url", "search"),
-        "controls": dependencies(Output),
-        "note": Output("page-note", "children"),
-        "options": {k: Output(i, "options", allow_duplicate=True) for k, i in SEARCHED.items()},
-    },
+    output={"search": Output("url", "search"), "note": Output("page-note", "children")},
     inputs={"search": Input("url", "search"), "controls": dependencies(Input)},
-    prevent_initial_call="initial_duplicate",
 )
 def sync_url(search: str | None, controls: dict) -> dict:
     """The URL follows the controls; on load and on back/forward the controls follow the URL
     (and the searched pickers get options for the values they are given, so they keep them).
 
     A link's values that name no IRI are dropped (the view draws without them) and said in a note.
+    On load every view control is set, which draws the first view (draw has no initial call).
     """
-    unchanged = {k: no_update for k in SEARCHED}
-    if ctx.triggered_id is None or "url.search" in ctx.triggered_prop_ids:
-        st = S.decode(search)
-        found = restored_options(app_context().ws, list(st.seeds.get("role", ())), st.path_from, st.path_to)
-        return {
-            "search": no_update,
-            "controls": _changed(to_controls(st), controls),
-            "note": S.ignored_note(st.ignored),
-            "options": {k: no_update if v is None else choices(v) for k, v in found.items()},
-        }
+    first = ctx.triggered_id is None
+    if first or "url.search" in ctx.triggered_prop_ids:
+        values, found, note = restored(search, controls)
+        if first:  # the first draw: every view control once, changed or not
+            values = _every(values, controls)
+        _apply(values, found)
+        return {"search": no_update, "note": note}
     new = S.encode(from_controls(controls))
-    return {
-        "search": new if new != (search or "") else no_update,
-        "controls": _unchanged(controls),
-        "note": no_update,
-        "options": unchanged,
+    return {"search": new if new != (search or "") else no_update, "note": no_update}
+
+
+def _every(values: dict, controls: dict) -> dict:
+    """The restored values with every unchanged view control filled in with what it holds."""
+    out = dict(values)
+    out["seeds"] = {
+        k: (controls["seeds"].get(k) if v is no_update else v) for k, v in values["seeds"].items()
     }
+    for name in VIEW_FIELDS:
+        if name != "seeds" and out[name] is no_update:
+            out[name] = controls.get(name)
+    return out
 
 
 @callback(
