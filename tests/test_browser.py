@@ -752,3 +752,18 @@ def test_path_only_draws_the_path_alone(driver, base_url, ui_app):
     assert drawn_ids == marked and len(alone["nodes"]) < len(full["nodes"])
     assert_stayed(before, cy(driver, DRAWN_AT_JS), "path only")
     shot(driver, "graph-path-only")
+
+
+def test_regression_a_link_drew_the_default_view_first_and_was_not_fitted(driver, base_url):
+    """A store's first value on load drew the first screen before the URL's view, whose redraw then kept
+    the first screen's zoom: a link's view must be fitted as a fresh load fits it, after any other page."""
+    fit = "return [Math.round(cy.zoom() * 1000), Math.round(cy.pan().x), Math.round(cy.pan().y)];"
+    driver.get(base_url + "?all=1")
+    drawn(driver)
+    fitted = cy(driver, fit)
+    for other in ("", "?role=akgr:dermatologist"):
+        driver.get(base_url + other)
+        drawn(driver)
+        driver.get(base_url + "?all=1")
+        drawn(driver)
+        assert cy(driver, fit) == fitted, f"after {other or 'the first screen'}"

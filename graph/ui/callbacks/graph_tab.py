@@ -29,11 +29,17 @@ from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: 
     inputs={
         "view": controls(Input, only=VIEW_FIELDS),
     },
-    state={"node": State("selected", "data")},
+    state={"node": State("selected", "data"), "ready": State("url-ready", "data")},
     prevent_initial_call=True,  # the URL's sync sets the view controls on load, which draws the first view
 )
-def draw(view: dict, node: str | None) -> dict:
-    """Every filter or view change runs construct_subgraph (or neighbours) and redraws."""
+def draw(view: dict, node: str | None, ready: bool = True) -> dict:
+    """Every filter or view change runs construct_subgraph (or neighbours) and redraws.
+
+    Not before the URL's state is in the controls: a store's first value on load would draw the
+    default view first, and the URL's view after it without fitting the canvas.
+    """
+    if not ready:
+        return {k: no_update for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")}
     st = from_controls({**view, "node": node})
     c = app_context()
     drawn, sparql = c.view(repr(st), lambda: compose(c, st))

@@ -49,18 +49,20 @@ def _apply(values: dict, found: dict) -> None:
 @callback(
     output={"search": Output("url", "search"), "note": Output("page-note", "children")},
     inputs={"search": Input("url", "search"), "controls": dependencies(Input)},
+    state={"ready": State("url-ready", "data")},
 )
-def sync_url(search: str | None, controls: dict) -> dict:
+def sync_url(search: str | None, controls: dict, ready: bool = True) -> dict:
     """The URL follows the controls; on load and on back/forward the controls follow the URL
     (and the searched pickers get options for the values they are given, so they keep them).
 
     A link's values that name no IRI are dropped (the view draws without them) and said in a note.
-    On load every view control is set, which draws the first view (draw has no initial call).
+    On load at least one view control is set, which draws the first view (draw has no initial call).
     """
-    first = ctx.triggered_id is None
+    first = not ready or ctx.triggered_id is None
     if first or "url.search" in ctx.triggered_prop_ids:
         values, found, note = restored(search, controls)
-        if first:  # the first draw: every view control once, changed or not
+        if first:  # the graph draws from now on; the first view when a view control is set
+            set_props("url-ready", {"data": True})
             values = _every(values, controls)
         _apply(values, found)
         return {"search": no_update, "note": note}
@@ -69,15 +71,12 @@ def sync_url(search: str | None, controls: dict) -> dict:
 
 
 def _every(values: dict, controls: dict) -> dict:
-    """The restored values with every unchanged view control filled in with what it holds."""
-    out = dict(values)
-    out["seeds"] = {
-        k: (controls["seeds"].get(k) if v is no_update else v) for k, v in values["seeds"].items()
-    }
-    for name in VIEW_FIELDS:
-        if name != "seeds" and out[name] is no_update:
-            out[name] = controls.get(name)
-    return out
+    """The restored values, with the layout choice set again when no view control changed, so that
+    the first view is drawn (one control: setting the role pickers would also run their search)."""
+    view = [*values["seeds"].values(), *(values[n] for n in VIEW_FIELDS if n != "seeds")]
+    if all(v is no_update for v in view):
+        return {**values, "layout": controls.get("layout") or "force"}
+    return values
 
 
 @callback(

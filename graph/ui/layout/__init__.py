@@ -25,6 +25,7 @@ STORES = (  # view state and results the callbacks share, with their defaults
     ("zoom-to", None),
     ("q-pending", None),  # a query for the SPARQL editor, kept until its tab is built
     ("q-result", None),
+    ("url-ready", False),  # the URL's state is in the controls: the graph may draw
 )
 
 
