@@ -713,20 +713,20 @@ def test_nodes_on_screen_keep_their_positions_on_expand_focus_hide_and_filters(d
 
 def test_nodes_on_screen_keep_their_positions_when_seeds_change(driver, base_url, ui_app):
     """Adding a role or a workplace laid the whole view out afresh: every node on screen jumped."""
-    plastic = "https://w3id.org/aesthetics-kg/resource/plastic-surgeon"
-    clinic = "https://w3id.org/aesthetics-kg/resource/dermatology-clinic"
+    workplace = '{"name":"f-workplace","type":"filter-picker"}'
     driver.get(base_url + "?role=akgr:dermatologist")
     assert_true_view(driver, ui_app, base_url, "one role")
     steps = [
-        ("add a role", ROLE_FILTER_ID, [DERM, ESTH]),
-        ("add another", ROLE_FILTER_ID, [DERM, ESTH, plastic]),
-        ("remove one", ROLE_FILTER_ID, [DERM, ESTH]),
-        ("add a workplace", "f-workplace", [SPA]),
-        ("change the workplace", "f-workplace", [clinic]),
+        ("add a role", lambda: pick(driver, ROLE_FILTER, "esthetician", label="esthetician ·")),
+        ("add another", lambda: pick(driver, ROLE_FILTER, "plastic surgeon")),
+        ("remove one", lambda: pick(driver, ROLE_FILTER, "plastic surgeon", untick=True)),
+        ("add a workplace", lambda: pick(driver, workplace, "medical spa")),
+        ("change the workplace: another", lambda: pick(driver, workplace, "dermatology clinic")),
+        ("change the workplace: the first gone", lambda: pick(driver, workplace, "medical spa", untick=True)),
     ]
-    for what, control, value in steps:
+    for what, act in steps:
         before, search = cy(driver, DRAWN_AT_JS), driver.current_url
-        set_props(driver, control, {"value": value})
+        act()
         wait(driver, lambda s=search: driver.current_url != s)
         now = assert_true_view(
             driver, ui_app, base_url, what
@@ -737,6 +737,9 @@ def test_nodes_on_screen_keep_their_positions_when_seeds_change(driver, base_url
         driver.get(base_url.rstrip("/") + "/" + now["search"])
         drawn(driver)
         assert cy(driver, DRAWN_AT_JS) == after, f"{what}: a fresh load drew another picture"
+    assert (
+        "workplace=akgr%3Adermatology-clinic" in driver.current_url and driver.current_url.count("role=") == 2
+    )
     shot(driver, "graph-roles-grown")
 
 
