@@ -136,7 +136,8 @@ def first_page(client: Client, started: float) -> tuple[float, float, dict, dict
         if status not in (200, 204):
             raise SystemExit(f"initial {dep['output']}: HTTP {status}")
         calls.append((dep["output"], ms, *elements_sent(body)))
-    values[("url-ready", "data")] = True  # the URL's sync has set the controls: the graph draws, as in the page
+    # the URL's sync has set the controls: the graph draws, as in the page
+    values[("url-ready", "data")] = True
     dep = find(deps, "cy.elements")
     changed = [f"{d['id']}.{d['property']}" for d in dep["inputs"]]
     status, ms, body = client.post_read("/_dash-update-component", payload(dep, values, changed))
