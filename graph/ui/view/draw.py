@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.labels import shorten
-from graph.ui.view.place import ROLE_GAP, extend, new_seed_at
+from graph.ui.view.place import LAYER, ROLE_GAP, extend, layer_slot, new_seed_at
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
 EDGE_LABELS_UP_TO = 60  # edges: small views show every link label, larger ones on hover/selection
@@ -196,9 +196,9 @@ def _force(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
             x += reach[a]
         else:
             pos[a] = ((i % cols) * 2 * radius, (i // cols) * 2 * radius)
-        slots = [(r, k, count) for r, count in rings[a] for k in range(count)]
-        for n, (r, k, count) in zip(groups.get(frozenset([a]), []), slots, strict=False):
-            angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / count  # none straight below: the label
+        slots = [(r, k, count, turn) for r, count, turn in rings[a] for k in range(count)]
+        for n, (r, k, count, turn) in zip(groups.get(frozenset([a]), []), slots, strict=False):
+            angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / count + turn  # none straight below: the label
             pos[n] = (pos[a][0] + r * math.cos(angle), pos[a][1] + r * math.sin(angle))
     bottom = max(y for _, y in pos.values()) + radius * 0.6 + SLOT
     shared = sorted(
@@ -258,12 +258,16 @@ def _shared_polygon(
     return {k: (round(x, 1), round(y * FLATTEN, 1)) for k, (x, y) in pos.items()}  # the canvas is wide
 
 
-def _anchor_rings(sub: Subgraph, members: list[str]) -> list[tuple[float, int]]:
-    """Rings around an anchor for its members (roles last): other roles on rings of their own, further
-    out, so that a role picked as the next seed has room for its own neighbours around it."""
+def _anchor_rings(sub: Subgraph, members: list[str]) -> list[tuple[float, int, float]]:
+    """Rings (radius, nodes, turn in radians) around an anchor for its members (roles last): other
+    roles on rings of their own, further out, so that a role picked as the next seed has room for its
+    own neighbours, and turned half a slot of the ring inside, so that no link to a role runs
+    through an inner node."""
     roles = sum(1 for m in members if sub.nodes[m].kind == "Role")
     inner = _rings(len(members) - roles)
-    return inner + _rings(roles, (inner[-1][0] if inner else 0.0) + ROLE_GAP)
+    turn = math.pi / inner[-1][1] if inner else 0.0
+    outer = _rings(roles, (inner[-1][0] if inner else 0.0) + ROLE_GAP)
+    return [(r, c, 0.0) for r, c in inner] + [(r, c, turn) for r, c in outer]
 
 
 def _rings(count: int, first: float = RING_GAP * 1.5) -> list[tuple[float, int]]:
@@ -292,9 +296,10 @@ def _by_kind(sub: Subgraph, *, rows: bool) -> dict[str, tuple[float, float]]:
     if not rows:
         for layer, kind in enumerate(kinds):
             members = groups[kind]
-            width = max(len(members) - 1, 1) * 140
+            gap = layer_slot(kind)
+            width = max(len(members) - 1, 1) * gap
             for i, iri in enumerate(members):
-                pos[iri] = (i * 140 - width / 2, layer * 180.0)
+                pos[iri] = (i * gap - width / 2, layer * LAYER)
         return pos
     per_row = max(1, math.ceil(math.sqrt(len(kinds))))
     x0 = 0.0
@@ -304,8 +309,8 @@ def _by_kind(sub: Subgraph, *, rows: bool) -> dict[str, tuple[float, float]]:
         members = groups[kind]
         side = max(1, math.ceil(math.sqrt(len(members))))
         for i, iri in enumerate(members):
-            pos[iri] = (x0 + (i % side) * 110, y0 + (i // side) * 90)
-        x0 += side * 110 + 160
+            pos[iri] = (x0 + (i % side) * BLOCK_X, y0 + (i // side) * 90)
+        x0 += side * BLOCK_X + 160
         row_height = max(row_height, math.ceil(len(members) / side) * 90)
         if (g + 1) % per_row == 0:
             x0, y0, row_height = 0.0, y0 + row_height + 160, 0.0
@@ -318,7 +323,12 @@ def layout_options() -> dict:
     return {"name": "preset", "fit": True, "padding": 30, "animate": False}
 
 
-def label_sides(sub: Subgraph, pos: Mapping[str, tuple[float, float]]) -> dict[str, str]:
+BLOCK_X = 150.0  # grouped: px between the columns of a kind's block (a wrapped label's width)
+
+
+def label_sides(
+    sub: Subgraph, pos: Mapping[str, tuple[float, float]], *, sideways: bool = True
+) -> dict[str, str]:
     """The side of each node its label goes on: away from where its links go (below by default), so
     a node's links leave it without crossing its own label ('lbl-t' above, 'lbl-l' left, 'lbl-r' right).
     """
@@ -337,7 +347,7 @@ def label_sides(sub: Subgraph, pos: Mapping[str, tuple[float, float]]) -> dict[s
             continue
         if dy > abs(dx) * 0.6:  # links mostly go down: label above
             out[n] = "lbl-t"
-        elif abs(dx) > abs(dy) * 1.2:
+        elif sideways and abs(dx) > abs(dy) * 1.2:
             out[n] = "lbl-l" if dx > 0 else "lbl-r"
     return out
 
@@ -373,7 +383,9 @@ def to_view(
     for t in kept.edges:
         degree[t.s] += 1
         degree[t.o] += 1
-    sides = label_sides(kept, pos) if pos is not None else {}
+    sides = (
+        label_sides(kept, pos, sideways=layout != "grouped") if pos is not None else {}
+    )  # blocks: no room beside
     near = {n for t in kept.edges for n in (t.s, t.o) if selected in (t.s, t.o)} | {selected}
     elements: list[dict] = []
     for iri, node in kept.nodes.items():

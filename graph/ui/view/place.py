@@ -18,7 +18,14 @@ from graph.ui.view.subgraph import Subgraph
 
 SLOT, RING_GAP = 84.0, 72.0  # px between placed nodes, and between rings around a hub
 ROLE_GAP = 2.5 * RING_GAP  # px from a hub's last ring to the ring of the roles it brings
-LAYER, LAYER_SLOT = 180.0, 140.0  # hierarchy: px between layers, and between nodes in a layer
+LAYER = 180.0  # hierarchy: px between layers
+
+
+def layer_slot(kind: str) -> float:
+    """Hierarchy: px between the nodes of a layer (roles' labels are larger)."""
+    return 200.0 if kind == "Role" else 140.0
+
+
 _NAMES = list(KINDS)
 
 Point = tuple[float, float]
@@ -158,7 +165,7 @@ def _by_layer(sub: Subgraph, placed: Mapping[str, Point], new: list[str]) -> dic
             bottom += LAYER
             layer_y[kind] = bottom
         y = layer_y[kind]
-        x = right[y] + LAYER_SLOT if y in right else 0.0
+        x = right[y] + layer_slot(kind) if y in right else 0.0
         right[y] = x
         pos[n] = (x, y)
     return pos
