@@ -70,7 +70,7 @@ def stylesheet() -> list[dict]:
                 "line-color": "#9aa3ad",
                 "target-arrow-color": "#9aa3ad",
                 "width": 1.2,
-                "font-size": 10,
+                "font-size": 11,
                 "color": "#333",
                 "text-rotation": "autorotate",
                 "text-background-color": "#ffffff",
