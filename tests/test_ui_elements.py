@@ -237,9 +237,12 @@ def test_url_state_roundtrip():
         depth=2,
         expand=(str(D),),
         hide=(str(P),),
+        path_from=str(R),
+        path_to=str(D),
+        path_only=True,
     )
     text = S.encode(st)
-    assert "role=akgr%3Anurse" in text and "essential=1" in text
+    assert "role=akgr%3Anurse" in text and "essential=1" in text and "pathonly=1" in text
     assert S.decode(text) == st
     assert S.encode(S.State()) == ""
     assert S.decode("?layout=evil&tab=<script>&depth=x&kind=Nope") == S.State()

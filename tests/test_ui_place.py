@@ -56,3 +56,24 @@ def test_unlinked_nodes_go_in_rows_below_the_placed_ones():
     sub.add_node("lonely", "lonely", "Device")
     pos = grow(sub, {"r": (0.0, 0.0)})
     assert pos["lonely"][1] > 0
+
+
+def test_every_layout_extends_without_moving_what_is_placed():
+    from graph.ui.view.kinds import LAYOUTS
+    from graph.ui.view.place import extend
+
+    one = star("r", ["a", "b"])
+    two = star("r", ["a", "b", "c"])
+    two.add_node("s", "s", "Role")
+    two.add_edge("s", "p", "c", "p", None, None)
+    for layout in LAYOUTS:
+        placed = (
+            extend(one, {}, ["r"], layout)
+            if layout != "force"
+            else {"r": (0.0, 0.0), **grow(one, {"r": (0.0, 0.0)}, ["r"])}
+        )
+        grown = extend(two, placed, ["s"], layout)
+        assert {n: grown[n] for n in placed} == placed, layout
+        assert set(grown) == set(two.nodes) and grown == extend(two, placed, ["s"], layout), layout
+        points = list(grown.values())
+        assert len(set(points)) == len(points), f"{layout}: two nodes on one point"
