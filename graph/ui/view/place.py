@@ -48,13 +48,16 @@ class _Free:
     def clear(self, p: Point) -> bool:
         """Whether `p` keeps clear of every point: an ellipse wider than tall, as a wrapped label is."""
         cx, cy = self._cell(p)
+        x, y = p
         wide, tall = SLOT * 1.3, SLOT * 0.75
-        return all(
-            ((p[0] - q[0]) / wide) ** 2 + ((p[1] - q[1]) / tall) ** 2 >= 1
-            for dx in (-2, -1, 0, 1, 2)
-            for dy in (-1, 0, 1)
-            for q in self.cells.get((cx + dx, cy + dy), ())
-        )
+        cells = self.cells
+        for dx in (-2, -1, 0, 1, 2):  # plain loops: a 300-node focus asks this 28,000 times
+            for dy in (-1, 0, 1):
+                for qx, qy in cells.get((cx + dx, cy + dy), ()):
+                    a, b = (x - qx) / wide, (y - qy) / tall
+                    if a * a + b * b < 1:
+                        return False
+        return True
 
 
 def _around(
