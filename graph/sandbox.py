@@ -15,6 +15,7 @@ waits for a worker longer than a few seconds (the web server's threads stay free
 
 from __future__ import annotations
 
+import atexit
 import collections
 import contextlib
 import contextvars
@@ -459,6 +460,19 @@ class _Admission:
 
 _CONTEXT: multiprocessing.context.BaseContext | None = None
 _CONTEXT_LOCK = threading.Lock()
+# Held while asking the forkserver for a process. At exit no new request starts and the last one
+# finishes first: the forkserver printed EOFError's traceback when its parent died mid-request.
+_FORK_LOCK = threading.Lock()
+_EXITING = threading.Event()
+
+
+def _stop_forking() -> None:
+    """At exit (atexit, before daemon threads stop): refuse new workers, let a request in flight end."""
+    _EXITING.set()
+    with _FORK_LOCK:
+        pass
+
+
 _ERRORS: dict[str, type[GraphError]] = {
     cls.__name__: cls for cls in (QueryError, RefusedQuery, QueryTimeout, StoreError, GraphError)
 }
@@ -471,6 +485,7 @@ def _context() -> multiprocessing.context.BaseContext:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
             ctx.set_forkserver_preload(["graph.sandbox"])
+            atexit.register(_stop_forking)
             _CONTEXT = ctx
         return _CONTEXT
 
@@ -492,7 +507,10 @@ class _Worker:
         process = ctx.Process(
             target=_serve, args=(child, spec, limits), name=f"sandbox-{next(cls._ids)}", daemon=True
         )
-        process.start()
+        with _FORK_LOCK:
+            if _EXITING.is_set():
+                raise SandboxBusy("the app is stopping")
+            process.start()
         child.close()
         worker = cls(process, parent)
         try:

@@ -170,6 +170,7 @@ def callback_jobs(base: str) -> list[dict]:
 
     deps = requests.get(base + "/_dash-dependencies", timeout=60).json()
     values = bc.initial_values(requests.get(base + "/_dash-layout", timeout=60).json())
+    values[("url-ready", "data")] = True  # as after the page's URL sync: the graph draws
     jobs = []
     for name, changes in bc.scenarios().items():
         dep = bc.find(deps, name)

@@ -99,7 +99,8 @@ def sparql_tab_payload(base: str, text: str) -> dict:
 def graph_draw_payload(base: str, role: str) -> dict:
     """The body the browser posts when a role is picked in the graph's filters (the graph redraws)."""
     changed = '{"name":"f-role","type":"role-picker"}.value'
-    return dash_payload(base, "cy.elements", {("f-role", "value"): [role]}, changed)
+    values = {("f-role", "value"): [role], ("url-ready", "data"): True}  # the URL's state is in place
+    return dash_payload(base, "cy.elements", values, changed)
 
 
 class Listener:
