@@ -525,6 +525,22 @@ def test_selected_node_and_neighbours_readable(driver, base_url):
     shot(driver, "graph-role")
 
 
+EDGE_LABELS_JS = "return cy.edges().filter(e => e.style('label')).map(e => e.id()).sort();"
+
+
+def test_a_big_view_labels_the_selected_nodes_links_only(driver, base_url):
+    """41 links' labels round one ESCO occupation covered its nodes' names: above 30 links a label
+    shows on hover, on the selected node's links and on the path."""
+    driver.get(base_url + "?all=1")
+    drawn(driver)
+    assert cy(driver, "return cy.edges().length;") > 30
+    assert cy(driver, EDGE_LABELS_JS) == [], "a big view labelled its links at rest"
+    driver.get(base_url + f"?all=1&node={DERM}")
+    drawn(driver)
+    own = cy(driver, f"return cy.getElementById('{DERM}').connectedEdges().map(e => e.id()).sort();")
+    assert own and wait(driver, lambda: cy(driver, EDGE_LABELS_JS) == own)
+
+
 def test_search_zooms_to_the_node_and_its_neighbourhood(driver, base_url):
     driver.get(base_url + "?all=1")
     drawn(driver)

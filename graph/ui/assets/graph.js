@@ -28,13 +28,13 @@ window.dash_clientside.akg = {
         cy._akgZoom = zoomTo;
         cy._akgZoomUntil = Date.now() + 3000;
       }
-      cy.nodes('.near').removeClass('near');
+      cy.elements('.near').removeClass('near');
       if (!selected) { return none; }
       const node = cy.getElementById(selected);
       if (!node || !node.length) { return none; }
       cy.nodes(':selected').unselect();
       node.select();
-      node.closedNeighborhood().nodes().addClass('near');
+      node.closedNeighborhood().addClass('near');  // its neighbours' labels larger, its links labelled
       setTimeout(() => {  // after the layout ran: zoom to a searched node, else centre one out of sight
         if (cy._akgZoom === selected && Date.now() < cy._akgZoomUntil) {
           cy.animate({zoom: Math.max(cy.zoom(), 1.0), center: {eles: node}, duration: 250});

@@ -20,7 +20,10 @@ from graph.ui.view.labels import shorten
 from graph.ui.view.place import LAYER, ROLE_GAP, extend, layer_slot, new_seed_at
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
-EDGE_LABELS_UP_TO = 60  # edges: small views show every link label, larger ones on hover/selection
+# links: a view this small shows every link label; a bigger one (41 "has essential skill" labels
+# round one ESCO occupation hid its nodes' names) shows them on hover, on the selected node's links
+# and on the path
+EDGE_LABELS_UP_TO = 30
 
 
 class View(NamedTuple):

@@ -86,7 +86,10 @@ def stylesheet() -> list[dict]:
             "selector": "edge.optional",
             "style": {"width": 1.4, "line-style": "dashed", "line-dash-pattern": [6, 4]},
         },
-        {"selector": "edge.labelled, edge:selected, edge.hover", "style": {"label": "data(label)"}},
+        {
+            "selector": "edge.labelled, edge:selected, edge.hover, edge.near",
+            "style": {"label": "data(label)"},
+        },
         {
             "selector": "node:selected",
             "style": {"border-width": 4, "border-color": "#111", "overlay-opacity": 0.1},
