@@ -263,3 +263,19 @@ def test_regression_link_ids_name_the_link_not_its_position():
     assert again and again.items() <= ids.items()  # what stays keeps its id
     link = Dr.link_id(Sg.Triple(str(P), str(USES), str(D)))
     assert ids[link] == (str(P), str(D)) and link != Dr.link_id(Sg.Triple(str(D), str(USES), str(P)))
+
+
+def test_regression_a_label_beside_its_node_ran_into_the_next_ring():
+    """On a role's rings a node's label went to the side away from its one link, over the node on the
+    next ring of the same ray ("work ergonomically" under "spa products"): there it goes below."""
+    from graph.ui.view.draw import label_sides
+    from graph.ui.view.subgraph import Subgraph
+
+    sub = Subgraph()
+    for n in ("hub", "inner", "outer"):
+        sub.add_node(n, n, "Skill")
+    sub.add_edge("hub", "p", "inner", "has skill", True)
+    sub.add_edge("hub", "p", "outer", "has skill", True)
+    sides = label_sides(sub, {"hub": (0.0, 0.0), "inner": (-100.0, 0.0), "outer": (-180.0, 0.0)})
+    assert "inner" not in sides  # the default: below
+    assert sides["outer"] == "lbl-l"  # nothing beyond it: beside, away from its link

@@ -143,6 +143,7 @@ def _ring_points(count: int) -> list[tuple[float, float]]:
 
 
 RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
+LABEL_REACH = 130.0  # px a wrapped label beside its node takes (text-max-width 120 and its margin)
 BAND_SLOT, BAND_ROW = 130.0, 96.0  # px between shared nodes in their band (a wrapped label's width), rows
 
 
@@ -344,13 +345,28 @@ def label_sides(
             d = math.hypot(dx, dy) or 1.0
             pull[a][0] += dx / d
             pull[a][1] += dy / d
+    cells: dict[tuple[int, int], list[tuple[float, float]]] = defaultdict(list)
+    for p in pos.values():
+        cells[(math.floor(p[0] / LABEL_REACH), math.floor(p[1] / LABEL_REACH))].append(p)
+
+    def crowded(p: tuple[float, float], left: bool) -> bool:
+        """Whether a node stands where a label beside `p` would go (the next ring out, on its ray)."""
+        cx, cy = math.floor(p[0] / LABEL_REACH), math.floor(p[1] / LABEL_REACH)
+        for ox in (-1, 0, 1):
+            for oy in (-1, 0, 1):
+                for q in cells.get((cx + ox, cy + oy), ()):
+                    dx = p[0] - q[0] if left else q[0] - p[0]
+                    if 0 < dx < LABEL_REACH and abs(q[1] - p[1]) < 24:
+                        return True
+        return False
+
     out: dict[str, str] = {}
     for n, (dx, dy) in pull.items():
         if math.hypot(dx, dy) < 0.5:  # links every way: the default, below
             continue
         if dy > abs(dx) * 0.6:  # links mostly go down: label above
             out[n] = "lbl-t"
-        elif sideways and abs(dx) > abs(dy) * 1.2:
+        elif sideways and abs(dx) > abs(dy) * 1.2 and not crowded(pos[n], left=dx > 0):
             out[n] = "lbl-l" if dx > 0 else "lbl-r"
     return out
 
