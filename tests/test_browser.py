@@ -541,6 +541,19 @@ def test_a_big_view_labels_the_selected_nodes_links_only(driver, base_url):
     assert own and wait(driver, lambda: cy(driver, EDGE_LABELS_JS) == own)
 
 
+def test_a_view_too_big_to_read_still_names_its_roles(driver, base_url):
+    """The whole graph started at a zoom where no label showed, not even a role's: a big view names its
+    seeds, roles and best-connected nodes (12) at a size readable at its starting zoom."""
+    driver.get(base_url + "?all=1")
+    drawn(driver)
+    hubs = label_px(driver, ".hub")
+    assert 8 <= len(hubs) <= 12, hubs  # fewer where a label would cover one already named
+    assert min(hubs.values()) >= 8, f"named nodes below 8 px at the starting zoom: {hubs}"
+    roles = set(cy(driver, "return cy.nodes('.k-Role').map(n => n.id());"))
+    assert len(roles & set(hubs)) >= min(len(roles), 6), (roles, hubs)  # the roles first
+    shot(driver, "graph-all")
+
+
 def test_search_zooms_to_the_node_and_its_neighbourhood(driver, base_url):
     driver.get(base_url + "?all=1")
     drawn(driver)

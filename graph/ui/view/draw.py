@@ -371,6 +371,51 @@ def label_sides(
     return out
 
 
+CANVAS = (820.0, 540.0)  # px: the graph's canvas in a 1600 px wide window, less the fit's padding
+HUB_LABELS, HUB_PX = 12, 10.0  # a big view still names this many nodes, this large on screen
+_FONT = {"Role": 19.0}  # the stylesheet's font sizes (others 12)
+
+
+def start_zoom(pos: Mapping[str, tuple[float, float]]) -> float:
+    """About the zoom a fit starts a view at: the canvas over the picture's extent (labels included)."""
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    width = max(xs) - min(xs) + 2 * LABEL_REACH
+    height = max(ys) - min(ys) + 2 * SLOT
+    return min(1.6, CANVAS[0] / width, CANVAS[1] / height)
+
+
+def hub_labels(
+    sub: Subgraph, pos: Mapping[str, tuple[float, float]], degree: Mapping[str, int], anchors: Iterable[str]
+) -> dict[str, float]:
+    """Font sizes for the few nodes a view too big to read at its starting zoom still names: its seeds
+    or focus, then roles, then the best connected; none when every role label reads anyway."""
+    if not pos:
+        return {}
+    zoom = start_zoom(pos)
+    if _FONT["Role"] * zoom >= 8:
+        return {}
+    first = set(anchors)
+
+    def rank(n: str) -> tuple:
+        return (n not in first, sub.nodes[n].kind != "Role", -degree.get(n, 0), n)
+
+    size = HUB_PX / zoom
+    out: dict[str, float] = {}
+    boxes: list[tuple[float, float, float, float]] = []
+    for n in sorted(sub.nodes, key=rank):  # greedy: a label that would cover one already named waits
+        fs = round(max(size, _FONT.get(sub.nodes[n].kind, 12.0)), 1)
+        x, y = pos[n]
+        half = 0.28 * fs * len(shorten(sub.nodes[n].label))  # about 0.56 em a character, centred below
+        box = (x - half, y, x + half, y + 14 + 1.4 * fs)
+        if any(box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in boxes):
+            continue
+        out[n] = fs
+        boxes.append(box)
+        if len(out) == HUB_LABELS:
+            break
+    return out
+
+
 def _essential_class(essential: bool | None) -> str:
     return "essential" if essential else ("optional" if essential is False else "link")
 
@@ -406,10 +451,13 @@ def to_view(
         label_sides(kept, pos, sideways=layout != "grouped") if pos is not None else {}
     )  # blocks: no room beside
     near = {n for t in kept.edges for n in (t.s, t.o) if selected in (t.s, t.o)} | {selected}
+    hub_px = hub_labels(kept, pos, degree, [*anchors, *first]) if pos is not None else {}
     elements: list[dict] = []
     for iri, node in kept.nodes.items():
         classes = [f"k-{node.kind or 'Other'}"]
-        if pos is not None and sides.get(iri):
+        if iri in hub_px:
+            classes.append("hub")
+        if pos is not None and sides.get(iri) and iri not in hub_px:  # a named hub's label: below
             classes.append(sides[iri])
         if iri in near:
             classes.append("near")
@@ -427,6 +475,8 @@ def to_view(
             },
             "classes": " ".join(classes),
         }
+        if iri in hub_px:
+            el["data"]["fs"] = hub_px[iri]
         if iri == selected:
             el["selected"] = True
         if pos is not None:

@@ -61,6 +61,16 @@ def stylesheet() -> list[dict]:
             },
         },
         {"selector": "node.near", "style": {"font-size": 16, "z-index": 5}},
+        {  # a big view's few named nodes: their labels sized for its starting zoom, not wrapped narrow
+            "selector": "node.hub",
+            "style": {
+                "font-size": "data(fs)",
+                "text-max-width": 2000,
+                "font-weight": "bold",
+                "text-background-opacity": 0.85,
+                "z-index": 8,
+            },
+        },
         {
             "selector": "edge",
             "style": {
