@@ -380,6 +380,8 @@ def test_every_in_page_change_draws_what_a_fresh_load_draws(driver, base_url, ui
     wait(driver, lambda: "to=" in driver.current_url)
     path = assert_true_view(driver, ui_app, base_url, "path")
     assert ncle in path["nodes"]
+    on_path = label_px(driver, ".path")
+    assert ncle in on_path and min(on_path.values()) >= 8, f"path labels below 8 px: {on_path}"
     shot(driver, "graph-path")
     click(driver, dom_id({"name": "path-b", "type": "picker-clear"}))
     wait(driver, lambda: "to=" not in driver.current_url)

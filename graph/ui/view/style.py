@@ -106,7 +106,10 @@ def stylesheet() -> list[dict]:
         },
         {"selector": "edge:selected", "style": {"line-color": "#111", "target-arrow-color": "#111"}},
         {"selector": ".dim", "style": {"opacity": 0.15}},
-        {"selector": "node.path", "style": {"border-width": 4, "border-color": "#e6007e"}},
+        {  # the path's nodes read at the view's zoom, above what is dimmed
+            "selector": "node.path",
+            "style": {"border-width": 4, "border-color": "#e6007e", "font-size": 18, "z-index": 6},
+        },
         {
             "selector": "edge.path",
             "style": {
