@@ -83,6 +83,9 @@ def pick(driver, picker_id, text, *, label=None, untick=False):
     box.click()
     box.send_keys(Keys.CONTROL, "a")
     box.send_keys(text)
+    # as a person reads the answer before clicking: the search's new list in place (under load a click
+    # aimed at the list before the answer arrived landed on a list being redrawn, and ticked nothing)
+    wait(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
     label = wait(
         driver,
         lambda: next(
