@@ -21,6 +21,7 @@ from graph.errors import GraphError
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
 from graph.ui.layout.common import choices
+from graph.ui.view.labels import counted
 from graph.uploads import MAX_BYTES, Line, UploadError, decode
 from graph.uploads import parse as parse_outcomes
 
@@ -373,8 +374,7 @@ def coverage_view(ws, roles: list[str], taught: tuple[str, ...]) -> list:
                         f"missing {len(cov.missing)}, in learning order", cov.missing, labels, ordered=True
                     ),
                     count(
-                        f"also covers {len(cov.optional_covered)} optional "
-                        + ("item" if len(cov.optional_covered) == 1 else "items"),
+                        f"also covers {counted(len(cov.optional_covered), 'optional item')}",
                         cov.optional_covered,
                         labels,
                     ),

@@ -13,7 +13,7 @@ from graph import analysis
 from graph.terms import curie
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
-from graph.ui.view.labels import shorten
+from graph.ui.view.labels import counted, shorten
 
 
 def _esc(text: str) -> str:
@@ -34,7 +34,7 @@ def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -
             text=[[str(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
             texttemplate="%{text}",
             customdata=[[f"{m.roles[i]}|{m.roles[j]}" for j in range(n)] for i in range(n)],
-            hovertext=[[items(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
+            hovertext=[[counted(int(m.shared[i][j]), "item") for j in range(n)] for i in range(n)],
             hovertemplate="%{y} and %{x} share %{hovertext}<br>(%{z:.0%} of the items either needs)<extra></extra>",
             colorscale="Blues",
             zmin=0,
@@ -66,22 +66,13 @@ def heatmap(roles, category, weighted):
     return heatmap_figure(ws, roles, None if category in (None, "all") else category, bool(weighted))
 
 
-def items(n: int) -> str:
-    """A count of items as people say it.
-
-    >>> items(1), items(0), items(3)
-    ('1 item', '0 items', '3 items')
-    """
-    return f"{n} item" if n == 1 else f"{n} items"
-
-
 def shares(n: int, total: int, verb: str = "shares") -> str:
     """A share as people say it: "shares 20 of 52 items (38 %)".
 
     >>> shares(20, 52), shares(0, 1)
     ('shares 20 of 52 items (38 %)', 'shares 0 of 1 item (0 %)')
     """
-    return f"{verb} {n} of {items(total)}" + (f" ({round(100 * n / total)} %)" if total else "")
+    return f"{verb} {n} of {counted(total, 'item')}" + (f" ({round(100 * n / total)} %)" if total else "")
 
 
 def _count(summary: str, items: list[str]) -> html.Details:
@@ -109,8 +100,8 @@ def pair_view(ws, a: str, b: str) -> list:
                 [
                     html.Td(c.category),
                     html.Td(_count(shares(len(c.shared), total), names(c.shared))),
-                    html.Td(_count(items(len(c.only_a)), names(c.only_a))),
-                    html.Td(_count(items(len(c.only_b)), names(c.only_b))),
+                    html.Td(_count(counted(len(c.only_a), "item"), names(c.only_a))),
+                    html.Td(_count(counted(len(c.only_b), "item"), names(c.only_b))),
                 ]
             )
         )

@@ -89,6 +89,12 @@ def neighbour_groups(groups: list[NeighbourGroup]) -> list:
     ]
 
 
+def _end(ws, name: str, iri: str) -> html.Div:
+    """One end of a link, a button that selects it."""
+    button = html.Button(ws.label(iri), id={"type": "goto", "iri": iri}, className="link-button")
+    return html.Div([html.Dt(name), html.Dd(button)])
+
+
 def link_view(ws, data: dict) -> list:
     """The detail panel of a clicked link: relation, its two ends, essential or optional, its source."""
     ess = data.get("essential")
@@ -100,30 +106,8 @@ def link_view(ws, data: dict) -> list:
         ),
         html.Dl(
             [
-                html.Div(
-                    [
-                        html.Dt("from"),
-                        html.Dd(
-                            html.Button(
-                                ws.label(data["source"]),
-                                id={"type": "goto", "iri": data["source"]},
-                                className="link-button",
-                            )
-                        ),
-                    ]
-                ),
-                html.Div(
-                    [
-                        html.Dt("to"),
-                        html.Dd(
-                            html.Button(
-                                ws.label(data["target"]),
-                                id={"type": "goto", "iri": data["target"]},
-                                className="link-button",
-                            )
-                        ),
-                    ]
-                ),
+                _end(ws, "from", data["source"]),
+                _end(ws, "to", data["target"]),
                 html.Div(
                     [
                         html.Dt("need"),

@@ -18,6 +18,7 @@ from typing import NamedTuple
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.labels import shorten
 from graph.ui.view.place import LAYER, ROLE_GAP, extend, layer_slot, new_seed_at
+from graph.ui.view.style import LABEL_WIDTH, NODE_FONT, ROLE_FONT
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
 # links: a view this small shows every link label; a bigger one (41 "has essential skill" labels
@@ -143,7 +144,7 @@ def _ring_points(count: int) -> list[tuple[float, float]]:
 
 
 RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
-LABEL_REACH = 130.0  # px a wrapped label beside its node takes (text-max-width 120 and its margin)
+LABEL_REACH = LABEL_WIDTH + 10.0  # px a wrapped label beside its node takes, with its margin
 BAND_SLOT, BAND_ROW = 130.0, 96.0  # px between shared nodes in their band (a wrapped label's width), rows
 
 
@@ -373,7 +374,6 @@ def label_sides(
 
 CANVAS = (820.0, 540.0)  # px: the graph's canvas in a 1600 px wide window, less the fit's padding
 HUB_LABELS, HUB_PX = 12, 10.0  # a big view still names this many nodes, this large on screen
-_FONT = {"Role": 19.0}  # the stylesheet's font sizes (others 12)
 
 
 def start_zoom(pos: Mapping[str, tuple[float, float]]) -> float:
@@ -392,7 +392,7 @@ def hub_labels(
     if not pos:
         return {}
     zoom = start_zoom(pos)
-    if _FONT["Role"] * zoom >= 8:
+    if ROLE_FONT * zoom >= 8:
         return {}
     first = set(anchors)
 
@@ -403,7 +403,7 @@ def hub_labels(
     out: dict[str, float] = {}
     boxes: list[tuple[float, float, float, float]] = []
     for n in sorted(sub.nodes, key=rank):  # greedy: a label that would cover one already named waits
-        fs = round(max(size, _FONT.get(sub.nodes[n].kind, 12.0)), 1)
+        fs = round(max(size, float(ROLE_FONT if sub.nodes[n].kind == "Role" else NODE_FONT)), 1)
         x, y = pos[n]
         half = 0.28 * fs * len(shorten(sub.nodes[n].label))  # about 0.56 em a character, centred below
         box = (x - half, y, x + half, y + 14 + 1.4 * fs)

@@ -9,6 +9,15 @@ from __future__ import annotations
 LABEL_CHARS = 80  # a control shows at most this many characters of a label
 
 
+def counted(n: int, noun: str) -> str:
+    """A count as people say it: the noun in the plural unless there is one.
+
+    >>> counted(1, "item"), counted(0, "item"), counted(3, "optional item")
+    ('1 item', '0 items', '3 optional items')
+    """
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def shorten(text: str, limit: int = LABEL_CHARS) -> str:
     """The label cut at the last word break before `limit` characters, with an ellipsis when cut.
 

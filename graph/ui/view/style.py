@@ -7,6 +7,9 @@ from typing import NamedTuple
 
 from graph.ui.view.kinds import KINDS, OTHER
 
+NODE_FONT, ROLE_FONT = 12, 19  # px at zoom 1: a node's label, a role's
+LABEL_WIDTH = 120  # px a node's label wraps at
+
 
 def stylesheet() -> list[dict]:
     """Colour and shape by kind; essential links thick and solid, optional thin and dashed."""
@@ -15,9 +18,9 @@ def stylesheet() -> list[dict]:
             "selector": "node",
             "style": {
                 "label": "data(label)",
-                "font-size": 12,
+                "font-size": NODE_FONT,
                 "text-wrap": "wrap",
-                "text-max-width": 120,
+                "text-max-width": LABEL_WIDTH,
                 "text-valign": "bottom",
                 "text-margin-y": 4,
                 "width": 26,
@@ -36,7 +39,7 @@ def stylesheet() -> list[dict]:
             "style": {
                 "width": 42,
                 "height": 42,
-                "font-size": 19,
+                "font-size": ROLE_FONT,
                 "font-weight": "bold",
                 "text-max-width": 170,
             },
