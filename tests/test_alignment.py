@@ -222,7 +222,7 @@ def test_every_suggestion_names_its_framework_and_kind(ws):
 
 def test_the_explorer_path_sentence_names_the_framework_as_the_cli_does(ws):
     """Regression: the app's path finder wrote imported names bare ("hair removal technician")."""
-    from graph.ui.view.compose import path_steps
+    from graph.ui.view.select import path_steps
 
     found = path_steps(ws, str(AKGR["medical-aesthetician"]), HAIR_REMOVAL_TECHNICIAN)
     assert found.sentences and all("ESCO's " in s for s in found.sentences)

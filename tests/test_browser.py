@@ -19,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
-from graph.ui.view import compose as C
+from graph.ui.view import select as Sel
 from tests.conftest import EVIL_SCRIPT
 
 pytestmark = pytest.mark.browser
@@ -507,7 +507,7 @@ def test_first_screen_is_readable_and_the_same_on_every_load(driver, base_url):
     driver.get(base_url)
     first = drawn(driver)
     roles = label_px(driver, ".k-Role")
-    assert set(C.START_ROLES) <= set(first["nodes"]) and roles
+    assert set(Sel.START_ROLES) <= set(first["nodes"]) and roles
     assert min(roles.values()) >= 8, f"role labels below 8 px at the starting zoom: {roles}"
     every = label_px(driver, "node")
     small = {n: px for n, px in every.items() if px < 8}

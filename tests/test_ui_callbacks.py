@@ -13,7 +13,7 @@ from graph.ui import state as S
 from graph.ui.callbacks import graph_details, graph_tab, graph_tools, overlap_tab, pickers, sparql_tab, url
 from graph.ui.context import app_context
 from graph.ui.controls import from_controls, to_controls
-from graph.ui.view import compose as C
+from graph.ui.view import select as Sel
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 from graph.ui.view.subgraph import EXPAND_CAP, Subgraph
 from graph.ui.view.tables import subgraph_rdf
@@ -71,7 +71,7 @@ def ids(elements):
 
 def test_first_screen_starts_from_the_seed_documents_roles(ws):
     first = ids(draw()[0])
-    assert set(C.START_ROLES) <= first and len(first) < len(ids(draw(everything=True)[0]))
+    assert set(Sel.START_ROLES) <= first and len(first) < len(ids(draw(everything=True)[0]))
 
 
 def test_everything_then_one_role_seed(ws):
@@ -272,17 +272,17 @@ def test_nodes_on_screen_keep_their_positions_when_the_view_grows_or_shrinks(ws)
 def test_first_screen_shows_what_the_three_roles_share_and_counts_the_rest(ws):
     elements, _, note, count, *_ = draw()
     nodes = {e["data"]["id"]: e["data"]["label"] for e in elements if "source" not in e["data"]}
-    assert set(C.START_ROLES) <= set(nodes) and len(nodes) < 30, count
-    assert "(+" in nodes[C.START_ROLES[2]] and "share" in note
+    assert set(Sel.START_ROLES) <= set(nodes) and len(nodes) < 30, count
+    assert "(+" in nodes[Sel.START_ROLES[2]] and "share" in note
     links = [e["data"] for e in elements if "source" in e["data"]]
-    for n in set(nodes) - set(C.START_ROLES):
+    for n in set(nodes) - set(Sel.START_ROLES):
         linked = {d["source"] for d in links if d["target"] == n} | {
             d["target"] for d in links if d["source"] == n
         }
-        assert len(linked & set(C.START_ROLES)) >= 2, f"{n} is not shared by two of the three roles"
-    expanded = draw(expand=[C.START_ROLES[2]], node=C.START_ROLES[2])[0]
-    label = next(e["data"]["label"] for e in expanded if e["data"]["id"] == C.START_ROLES[2])
-    left = int(nodes[C.START_ROLES[2]].rsplit("(+", 1)[1].split()[0])
+        assert len(linked & set(Sel.START_ROLES)) >= 2, f"{n} is not shared by two of the three roles"
+    expanded = draw(expand=[Sel.START_ROLES[2]], node=Sel.START_ROLES[2])[0]
+    label = next(e["data"]["label"] for e in expanded if e["data"]["id"] == Sel.START_ROLES[2])
+    left = int(nodes[Sel.START_ROLES[2]].rsplit("(+", 1)[1].split()[0])
     added = min(left, EXPAND_CAP)
     assert len(ids(expanded)) == len(nodes) + added, "Expand brings the rest of the role, capped"
     assert label.endswith(f"(+{left - added} more)") if left > added else "(+" not in label

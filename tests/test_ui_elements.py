@@ -8,7 +8,7 @@ from graph.stores import Result
 from graph.terms import AKG, AKGR, DCTERMS, SKOS
 from graph.ui import state as S
 from graph.ui.view import details as Dt
-from graph.ui.view import draw as Dr
+from graph.ui.view import elements as Dr
 from graph.ui.view import style as St
 from graph.ui.view import subgraph as Sg
 from graph.ui.view import tables as T
@@ -268,7 +268,7 @@ def test_regression_link_ids_name_the_link_not_its_position():
 def test_regression_a_label_beside_its_node_ran_into_the_next_ring():
     """On a role's rings a node's label went to the side away from its one link, over the node on the
     next ring of the same ray ("work ergonomically" under "spa products"): there it goes below."""
-    from graph.ui.view.draw import label_sides
+    from graph.ui.view.captions import label_sides
     from graph.ui.view.subgraph import Subgraph
 
     sub = Subgraph()

@@ -14,6 +14,7 @@ from graph.ui import options as O
 from graph.ui import state as S
 from graph.ui.context import app_context
 from graph.ui.view import compose as C
+from graph.ui.view import select as Sel
 
 EX = "http://example.org/scale/"
 N_ROLES = 30
@@ -46,14 +47,14 @@ def test_no_seed_on_a_big_store_draws_the_curated_roles(big_app, monkeypatch):
     curated = set(c.ws.curated_roles())
     assert curated and all(r.startswith(str(AKGR)) for r in curated)
     drawn = {e["data"]["id"] for e in view.elements if "source" not in e["data"]}
-    assert drawn & set(C.START_ROLES) and not any(d.startswith(EX) for d in drawn)
+    assert drawn & set(Sel.START_ROLES) and not any(d.startswith(EX) for d in drawn)
     assert "VALUES ?seed" in sparql
     everything, _ = C.compose(c, S.State(everything=True))
     assert "curated roles" in everything.note
     seeded, _ = C.compose(c, S.State(everything=True, seeds={**S.State().seeds, "role": (f"{EX}role1",)}))
     assert "curated roles" not in seeded.note  # a chosen seed wins
     monkeypatch.setattr(c, "default_seed_above", 10**9)
-    assert C.default_seeds(c, S.State(everything=True)) == ([], "")
+    assert Sel.default_seeds(c, S.State(everything=True)) == ([], "")
 
 
 def test_kind_filter_on_the_default_view(big_app):

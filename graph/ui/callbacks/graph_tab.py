@@ -9,8 +9,9 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from graph.ui.context import app_context
 from graph.ui.controls import VIEW_FIELDS, controls, from_controls
 from graph.ui.layout.graph_tab import legend_block
-from graph.ui.view.compose import compose, kinds_present
+from graph.ui.view.compose import compose
 from graph.ui.view.kinds import KINDS
+from graph.ui.view.select import kinds_present
 
 # The graph tab's own callbacks live beside this one (details, tools); importing registers them.
 from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: skip

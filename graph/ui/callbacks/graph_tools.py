@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 from graph.results import write_graph
 from graph.ui.context import app_context
 from graph.ui.controls import entity_picker
-from graph.ui.view.compose import path_steps
+from graph.ui.view.select import path_steps
 from graph.ui.view.subgraph import Subgraph
 from graph.ui.view.tables import subgraph_csv, subgraph_rdf
 

@@ -10,8 +10,8 @@ from dash import dcc, html
 from graph.ui import options
 from graph.ui.controls import entity_picker, seed_id
 from graph.ui.layout.common import checklist, picker, radios, section
-from graph.ui.view.compose import kinds_present
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
+from graph.ui.view.select import kinds_present
 from graph.ui.view.style import legend, stylesheet
 
 INTRO = (

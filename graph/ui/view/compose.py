@@ -1,60 +1,13 @@
-"""A view state -> the queries it needs -> the drawn view, and the SPARQL behind it (no Dash)."""
+"""A view state -> the drawn view and the SPARQL behind it: state -> subgraph -> placement -> elements."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import NamedTuple
-
-from graph import analysis, queries
+from graph import queries
 from graph.ui.state import State
-from graph.ui.view.draw import View, cap, positions, seeded_positions, to_view
-from graph.ui.view.kinds import FILTERS, KINDS, kind_name
-from graph.ui.view.place import extend
-from graph.ui.view.subgraph import Node, Subgraph, add_neighbours, add_path, neighbourhood
-
-
-def kinds_present(ws) -> list[str]:
-    """The kinds that have entities, in the palette's order."""
-    have = {kind_name(k) for k in ws.kinds}
-    return [k for k in KINDS if k in have]
-
-
-def view_params(st: State, present: list[str] | None = None) -> dict:
-    """construct_subgraph's parameters for a state: every chosen entity a seed, kinds at both ends.
-
-    Choosing every kind the store has is no restriction, so no kind list is sent (a 16 x 16 kind
-    VALUES join made the unfiltered view 4x slower).
-    """
-    seeds = [iri for key in FILTERS for iri in st.seeds.get(key, ())]
-    every = set(KINDS) if present is None else set(present)
-    kinds = [] if not st.kinds or set(st.kinds) >= every else [f"akg:{k}" for k in st.kinds]
-    return {"seed": seeds, "kind": kinds, "essential_only": st.essential}
-
-
-# The three roles the seed documents describe: the first screen starts from them.
-START_ROLES = tuple(
-    "https://w3id.org/aesthetics-kg/resource/" + r
-    for r in ("aesthetic-medical-laser-technician", "medical-laser-repair-technician", "medical-aesthetician")
-)
-
-
-def default_seeds(c, st: State) -> tuple[list[str], str]:
-    """Seeds for a view that names none: the seed documents' three roles (the curated roles when
-    they are missing), unless everything is asked for on a store small enough to draw it.
-
-    Drawing "everything" of a million triples would construct 370k triples for 1,500 drawn elements.
-    """
-    if st.focus or any(st.seeds.get(k) for k in FILTERS) or (st.everything and not c.big()):
-        return [], ""
-    known = set(c.ws.role_names)
-    roles = [r for r in START_ROLES if r in known] or c.ws.curated_roles()
-    if c.big() and st.everything:
-        return c.ws.curated_roles(), (
-            f"Large graph ({c.ws.entity_count:,} entities): showing the curated roles; "
-            "choose filters or search to explore the rest."
-        )
-    return roles, ""
-
+from graph.ui.view.cap import cap
+from graph.ui.view.elements import View, cut_note, layout_options, to_elements
+from graph.ui.view.placement import place
+from graph.ui.view.select import first_screen, path_steps, select, select_params
 
 FIRST_SCREEN_NOTE = (
     "The three roles of the seed documents and what at least two of them share; "
@@ -62,125 +15,24 @@ FIRST_SCREEN_NOTE = (
 )
 
 
-def first_screen(c, st: State) -> bool:
-    """Whether a state is the first screen: no seeds, nothing focused, the seed documents' roles present."""
-    if st.focus or any(st.seeds.get(k) for k in FILTERS) or st.everything:
-        return False
-    return set(START_ROLES) <= set(c.ws.role_names)
-
-
-class Path(NamedTuple):
-    """The shortest paths between two entities: links to draw ([s, p, label, o]) and sentences to read."""
-
-    steps: list[list[str]]
-    sentences: list[str]
-
-
-def path_steps(ws, a: str | None, b: str | None) -> Path:
-    """Shortest paths between two entities (none when either end is missing or unknown)."""
-    if not a or not b or a not in ws.index.entries or b not in ws.index.entries:
-        return Path([], [])
-    paths = analysis.shortest_paths(ws.entity_graph, a, b)
-    labels = {
-        n: ws.named(n) for p in paths for s in p for n in (s.subject, s.object)
-    }  # "ESCO's …", as the CLI
-    steps = [[s.subject, s.predicate, s.label, s.object] for p in paths for s in p]
-    return Path(steps, [analysis.sentence(p, labels) for p in paths])
-
-
-def _subgraph(c, st: State, params: dict, path: Path) -> tuple[Subgraph, set]:
-    """The subgraph a state draws (before capping) and the path's keys to highlight."""
-    needs_labels = st.focus or st.expand or st.add or path.steps
-    labels: Mapping[str, Node] = c.labels() if needs_labels else {}
-    if st.focus:
-        sub = neighbourhood(c.neighbours, st.focus, st.depth, labels=labels)
-    else:  # kinds filtered here, as the shown query does: Oxigraph plans 4+ seeds x kinds VALUES badly
-        # (> 60 s on the combined graph, 31 ms for 2 seeds); a kind change is then served from the cache
-        sub = c.subgraph({**params, "kind": []})
-        if first_screen(c, st):
-            sub = sub.shared(START_ROLES)
-        if params["kind"]:
-            sub = sub.of_kinds(k.removeprefix("akg:") for k in params["kind"])
-    for n in st.expand:  # an expanded node shows its neighbours: no "+N more" unless its expand is cut
-        sub.more.pop(n, None)
-    if st.expand:
-        add_neighbours(sub, c.neighbours(list(st.expand)), labels=labels)
-    missing = [n for n in st.add if n not in sub.nodes and n in labels]
-    for n in missing:
-        sub.add_node(n, *labels[n])
-    if missing:
-        add_neighbours(sub, c.neighbours(missing), only_present=True)
-    marked = add_path(sub, path.steps, labels)
-    sub = sub.without(st.hide)
-    return (sub.only(marked) if st.path_only and marked else sub), marked
-
-
-def _params(c, st: State) -> tuple[dict, str]:
-    """construct_subgraph's parameters for a state, with the first screen's seeds when it names none."""
-    params = view_params(st, kinds_present(c.ws))
-    seeds, default_note = default_seeds(c, st)
-    if seeds:
-        params["seed"] = seeds
-    return params, default_note
-
-
-def stable_positions(c, st: State, path: Path) -> dict[str, tuple[float, float]]:
-    """Where every node of a state's view goes: its base view's layout, grown by its steps.
-
-    The base is the state without its steps and without what only removes (focus, expand, add,
-    path; hide, kinds, essential only, path only): those change which nodes show, never where a
-    node stands. The base itself grows seed by seed in the URL's order (seeded_positions), so
-    adding a seed, or removing the last one, leaves every other node in place. So the positions are
-    a function of the URL (a fresh load draws the same picture) and stay put while the view grows
-    or shrinks.
-    """
-    base = st.with_(
-        focus=None,
-        expand=(),
-        add=(),
-        hide=(),
-        kinds=(),
-        essential=False,
-        path_from=None,
-        path_to=None,
-        path_only=False,
-    )
-    params, _ = _params(c, base)
-    sub, _ = _subgraph(c, base, params, Path([], []))
-    shown = cap(sub, first=params["seed"]).sub
-    chosen = view_params(base)["seed"]  # the URL's own seeds, in order; none: the default view
-    placed = (
-        seeded_positions(shown, st.layout, chosen) if chosen else positions(shown, st.layout, params["seed"])
-    ) or {}
-    if base == st:
-        return placed
-    grown = st.with_(hide=(), kinds=(), essential=False, path_only=False)  # every node the steps may show
-    whole, _ = _subgraph(c, grown, _params(c, grown)[0], path)
-    return extend(whole, placed, [*st.expand, *st.add, *([st.focus] if st.focus else [])], st.layout)
-
-
 def compose(c, st: State) -> tuple[View, str]:
     """Run the queries a state asks for and build the view, and the SPARQL behind it.
 
     `c` is the app's Context (workspace, cached subgraphs, entity labels).
     """
-    ws = c.ws
-    params, default_note = _params(c, st)
-    path = path_steps(ws, st.path_from, st.path_to)
-    sub, marked = _subgraph(c, st, params, path)
+    params, default_note = select_params(c, st)
+    path = path_steps(c.ws, st.path_from, st.path_to)
+    sub, marked = select(c, st, params, path)
+    first = [*params["seed"], *st.add]
+    kept, drawn, total = cap(sub, first=[*([st.node] if st.node else []), *first])
+    pos = place(kept, c, st, path)
     anchors = [st.focus] if st.focus else params["seed"]
-    view = to_view(
-        sub,
-        layout=st.layout,
-        selected=st.node,
-        marked=marked,
-        first=[*params["seed"], *st.add],
-        anchors=anchors,
-        placed=stable_positions(c, st, path),
-        hubs=[*st.expand, *st.add, *([st.focus] if st.focus else [])],
+    elements = to_elements(
+        kept, pos, layout=st.layout, selected=st.node, marked=marked, named_first=[*anchors, *first]
     )
     if first_screen(c, st) and not (st.expand or st.add or st.hide):
         default_note = FIRST_SCREEN_NOTE
-    if default_note:
-        view = view._replace(note=" ".join(x for x in (default_note, view.note) if x))
-    return view, queries.render("construct_subgraph", params, ws.resolve)
+    note = " ".join(x for x in (default_note, cut_note(drawn, total)) if x)
+    return View(elements, layout_options(), note, kept), queries.render(
+        "construct_subgraph", params, c.ws.resolve
+    )

@@ -1,6 +1,6 @@
 """Stable layouts: keep the positions a view already has and place only its new nodes (pure).
 
-A view's picture is its base layout (the filters' seeds, laid out by draw.positions) grown step by
+A view's picture is its base layout (the filters' seeds, laid out by layouts.positions) grown step by
 step: the nodes each expand, added node, focus or path brings in are placed on free slots around
 the neighbour that brought them, in the order the URL lists those steps. Hiding a node or a kind
 only removes. So a node keeps its place while the view grows or shrinks, and replaying the same

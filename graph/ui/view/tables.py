@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 
 from graph.terms import AKG, DCTERMS, SKOS, curie
-from graph.ui.view.draw import View, link_id, to_view
+from graph.ui.view.elements import View, link_id, to_view
 from graph.ui.view.subgraph import MAX_ELEMENTS, Node, Subgraph
 
 
