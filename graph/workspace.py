@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import logging
-import os
 import pickle
 import re
 import shutil
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from rdflib import URIRef
 
-from graph import analysis, queries
+from graph import analysis, plans, queries
+from graph.child import run_in_child
 from graph.errors import ResolveError
-from graph.network import RoleItems, canonical_items, entity_graph, role_items
+from graph.network import RoleItems, entity_graph, role_items
+from graph.projection_cache import ProjectionCache
 from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search
 from graph.stores import Result, Store, StoreSpec, open_store
 from graph.terms import AKG, framework
 
 if TYPE_CHECKING:
-    import subprocess
+    from pathlib import Path
 
     import networkx as nx
 
@@ -37,7 +34,6 @@ if TYPE_CHECKING:
     from graph.match import MatchIndex
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
-CACHE_VERSION = 2  # bump when a cached projection's shape changes (2: partial matches, mapping edges)
 SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows: several names per entity)
 
 
@@ -70,43 +66,10 @@ log = logging.getLogger(__name__)
 
 
 def _warm_in_child(spec: StoreSpec) -> bool:
-    """Build a persisted store's projections into its on-disk cache in a child process; True if it did.
-
-    A plain subprocess, not multiprocessing: nothing re-imports the server's main module, and an
-    exit handler terminates the child if the app stops first.
-    """
-    import atexit
-    import subprocess
-
-    from graph.paths import ROOT
-
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from graph.workspace import _build_cache; _build_cache(sys.stdin.buffer)",
-        ],
-        stdin=subprocess.PIPE,
-        env=env,
+    """Build a persisted store's projections into its on-disk cache in a child process; True if it did."""
+    return run_in_child(
+        "import sys; from graph.workspace import _build_cache; _build_cache(sys.stdin.buffer)", spec
     )
-    stop = functools.partial(_stop, proc)
-    atexit.register(stop)
-    assert proc.stdin is not None
-    with proc.stdin:
-        pickle.dump(spec, proc.stdin)
-    code = proc.wait()
-    atexit.unregister(stop)
-    return code == 0
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Terminate the warming child at exit (it only reads the store and writes files atomically)."""
-    proc.terminate()
-    proc.wait(timeout=5)
 
 
 def _build_cache(spec_pickle: BinaryIO) -> None:
@@ -137,6 +100,7 @@ class Workspace:
         self.store = store
         self.spec = spec
         self.cache_dir = cache_dir
+        self.cache = ProjectionCache(cache_dir)
         self._lock = threading.RLock()
         self._some_role_items = functools.lru_cache(maxsize=256)(self._query_role_items)
         self.notes: list[str] = []  # what name resolution chose on a tie, for the CLI to print
@@ -192,16 +156,7 @@ class Workspace:
     def load_answers(self) -> int:
         """Read every stored aggregate back now (the app, before serving: then each answers in
         microseconds, where the first read of the 4,035 role options alone takes 20-110 ms); how many."""
-        folder = self.cache_dir / "answers" if self.cache_dir else None
-        suffix = f".v{CACHE_VERSION}.pickle"
-        for path in sorted(folder.glob(f"*{suffix}")) if folder and folder.is_dir() else ():
-            key = path.name.removesuffix(suffix)
-            if key not in self._answers:
-                try:
-                    with path.open("rb") as f:
-                        self._answers[key] = _load(f)  # type: ignore[assignment]
-                except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
-                    continue
+        self._answers.update(self.cache.answers(skip=set(self._answers)))  # type: ignore[arg-type]
         return len(self._answers)
 
     def prepare_search(self) -> int:
@@ -211,36 +166,11 @@ class Workspace:
 
     def on_disk(self, name: str) -> bool:
         """Whether a projection is kept beside the store (so reading it back costs no query)."""
-        return self.cache_dir is not None and (self.cache_dir / f"{name}.v{CACHE_VERSION}.pickle").is_file()
+        return self.cache.on_disk(name)
 
     def _cached(self, name: str, build: Callable[[], object]) -> object:
-        """A projection from the on-disk cache of a persisted store, else built (and saved there).
-
-        The store under a fingerprint never changes, so what was derived from it once stays true:
-        a warm start reads ~250k index rows back in a fraction of a second instead of re-querying.
-        """
-        path = self.cache_dir / f"{name}.v{CACHE_VERSION}.pickle" if self.cache_dir else None
-        if path is not None and path.is_file():
-            try:
-                with path.open("rb") as f:
-                    return _load(f)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError):
-                pass
-        if path is None:
-            return build()
-        started = time.monotonic()  # a persisted store is a big one: its projections take seconds to build
-        answer = name.startswith("answers/")  # precompute() logs those, a line per step
-        if not answer:
-            sys.stderr.write(f"building the {name} projection (once; cached beside the store)…\n")
-        value = build()
-        if not answer:
-            sys.stderr.write(f"built the {name} projection in {time.monotonic() - started:.1f} s\n")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".tmp-{os.getpid()}-{threading.get_ident()}")
-        with tmp.open("wb") as f:
-            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-        return value
+        """A projection from the on-disk cache of a persisted store, else built (and saved there)."""
+        return self.cache.get(name, build)
 
     def ready(self, name: str) -> bool:
         """Whether a cached projection (index, role_items, …) is already built."""
@@ -437,117 +367,22 @@ class Workspace:
 
     def credential_steps(self, role: str) -> list[analysis.CredentialStep]:
         """A role's credential path from credential_path.rq, grouped per credential."""
-        rows = queries.run(self.store, "credential_path", {"role": URIRef(role)})
-        grouped: dict[str, dict] = {}
-        for r in rows.dicts():
-            c = grouped.setdefault(
-                str(r["credential"]),
-                {
-                    "label": str(r["credentialLabel"]),
-                    "essential": bool(r["essential"].toPython()),
-                    "bodies": set(),
-                    "prerequisites": set(),
-                    "requirements": set(),
-                    "programs": set(),
-                },
-            )
-            for key, var in (
-                ("bodies", "body"),
-                ("prerequisites", "prerequisite"),
-                ("requirements", "requirement"),
-                ("programs", "program"),
-            ):
-                if r[var] is not None:
-                    c[key].add(str(r[var]))
-        return [
-            analysis.CredentialStep(
-                iri,
-                c["label"],
-                c["essential"],
-                *(tuple(sorted(c[k])) for k in ("bodies", "prerequisites", "requirements", "programs")),
-            )
-            for iri, c in grouped.items()
-        ]
+        return plans.credential_steps(self, role)
 
     def gap(self, a: str, b: str) -> analysis.Gap:
         """What a person in role a must add to reach role b."""
-        return analysis.gap(self.role_items_for([a, b]), a, b, self.credential_steps(b))
+        return plans.gap(self, a, b)
 
     def curriculum(self, roles: Sequence[str]) -> tuple[Plan, dict[str, str]]:
         """The plan for training people for some roles, and a label for every IRI it names."""
-        from graph.curriculum import Prerequisite, plan
-
-        roles = list(dict.fromkeys(roles))
-        ri = self.role_items_for(roles)
-        canon = canonical_items(self.item_mappings, set(self.role_names))
-        key = lambda iri: canon.get(str(iri), str(iri))  # noqa: E731
-        members: dict[str, set[str]] = {}
-        for role in roles:
-            for item in ri.items_of(role):
-                members.setdefault(item, {item})
-        for original, rep in canon.items():
-            if rep in members:
-                members[rep].add(original)
-        originals = sorted({m for ms in members.values() for m in ms})
-        rows = queries.run(self.store, "curriculum_prerequisites", {"item": [URIRef(i) for i in originals]})
-        prerequisites = [
-            Prerequisite(key(r[0]), key(r[1]), str(r[2]), str(r[3]))
-            for r in rows.rows
-            if key(r[0]) != key(r[1])
-        ]
-        labels = {r: self.label(r) for r in roles}
-        sources: dict[str, set[str]] = {}
-        for r in queries.run(self.store, "curriculum_sources", {"role": [URIRef(x) for x in roles]}).rows:
-            sources.setdefault(key(r[1]), set()).add(str(r[2]))
-            labels[str(r[2])] = str(r[3])
-        steps, earned_by = [], {}
-        for role in roles:
-            for c in self.credential_steps(role):
-                c = replace(c, credential=key(c.credential))
-                steps.append(c)
-                earned_by.setdefault(c.credential, []).append(role)
-                for x in (*c.bodies, *c.prerequisites, *c.requirements, *c.programs):
-                    labels.setdefault(x, self.label(x))
-        p = plan(
-            ri,
-            roles,
-            prerequisites=prerequisites,
-            credentials=steps,
-            credential_roles=earned_by,
-            sources={k: tuple(v) for k, v in sources.items()},
-            labels=labels,
-        )
-        return p, labels
+        return plans.curriculum(self, roles)
 
     def coverage(
         self, roles: Sequence[str], taught: Iterable[str]
     ) -> tuple[list[RoleCoverage], tuple[str, ...], dict[str, str]]:
         """Per role, what a curriculum teaching `taught` covers; what no role needs; labels of all."""
-        from graph.curriculum import coverage, not_needed
-
-        canon = canonical_items(self.item_mappings, set(self.role_names))
-        taught = [canon.get(t, t) for t in taught]
-        plans, labels = [], {}
-        for role in dict.fromkeys(roles):
-            p, lab = self.curriculum([role])
-            plans.append(p)
-            labels.update(lab)
-            labels.update({i.item: i.label for i in p.items})
-        for t in taught:
-            labels.setdefault(t, self.label(t))
-        return [coverage(p, taught) for p in plans], not_needed(plans, taught), labels
+        return plans.coverage(self, roles, taught)
 
     def curated_roles(self) -> list[str]:
         """The roles of the curated graph (not imported frameworks), for default views."""
         return [r for r in self.role_names if r.startswith(CURATED)]
-
-
-def _load(f: BinaryIO) -> object:
-    """pickle.load with the cycle collector paused: reading 250k small objects back is 2-3x faster."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return pickle.load(f)
-    finally:
-        if enabled:
-            gc.enable()

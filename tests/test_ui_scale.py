@@ -108,10 +108,11 @@ def test_role_search_finds_a_role_that_600_other_entities_outrank(big_app, monke
 def test_projections_are_cached_beside_the_store(big_app):
     ws = app_context().ws
     ws.warm().join(timeout=60)
-    from graph.workspace import CACHE_VERSION, Workspace
+    from graph.projection_cache import CACHE_VERSION
+    from graph.workspace import Workspace
 
     assert ws.cache_dir is not None and (ws.cache_dir / f"index.v{CACHE_VERSION}.pickle").is_file()
 
     again = Workspace.open(ws.spec)
-    assert again._cached("index", lambda: pytest.fail("rebuilt")).entries.keys() == ws.index.entries.keys()
+    assert again.cache.get("index", lambda: pytest.fail("rebuilt")).entries.keys() == ws.index.entries.keys()
     assert [h["entity"] for h in ws.search("nurse 1")][:1] == [f"{EX}role1"]
