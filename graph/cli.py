@@ -173,7 +173,9 @@ def parser() -> argparse.ArgumentParser:
     )
     c.add_argument("roles", nargs="+", metavar="ROLE", help="roles to train for (IRI, CURIE or label)")
     c.add_argument(
-        "--brief", choices=("md", "csv"), help="write a brief to hand to colleagues instead of the table"
+        "--brief",
+        choices=("md", "csv", "case"),
+        help="write a brief to hand to colleagues (Markdown, CSV) or a CASE 1.0 package (JSON) instead of the table",
     )
     c.add_argument("--out", "-o", help="file for the brief (default stdout)")
     m = add(
@@ -182,7 +184,11 @@ def parser() -> argparse.ArgumentParser:
         "Match each non-empty line (a learning outcome) to the skills, procedures, devices, training and "
         "credentials it most likely teaches, by their labels, synonyms and definitions (BM25).",
     )
-    m.add_argument("file", metavar="FILE", help="a UTF-8 text file, one outcome a line, or - for stdin")
+    m.add_argument(
+        "file",
+        metavar="FILE",
+        help="a UTF-8 text file, one outcome a line, a CASE 1.0 framework (.json: one outcome per CFItem), or - for stdin",
+    )
     m.add_argument("--top", type=int, default=5, help="matches per line (default 5)")
     pa = add(
         "path",

@@ -247,6 +247,10 @@ def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ws = _workspace(args)
     roles = [str(ws.resolve_role(r)) for r in args.roles]
     _notes(ws, err)
+    if args.brief == "case":
+        from graph import case
+
+        return _write(case.dumps(case.plan_package(ws, roles)), args.out, out)
     plan, labels = ws.curriculum(roles)
     if args.brief:
         text = curriculum.to_markdown(plan, labels) if args.brief == "md" else curriculum.to_csv(plan, labels)
@@ -283,7 +287,9 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             data = Path(args.file).read_bytes()
         except OSError as exc:
             raise GraphError(f"{args.file}: cannot read: {exc.strerror or exc}") from None
-    lines = read_lines(decode(data, "stdin" if args.file == "-" else args.file))
+    name = "stdin" if args.file == "-" else args.file
+    text = decode(data, name)
+    lines = _case_lines(text, name) if name.lower().endswith(".json") else read_lines(text)
     index = _workspace(args).match_index
     results = [(line, index.match(line, top=args.top)) for line in lines]
     if args.format == "json":
@@ -302,6 +308,18 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unmatched and args.format == "table":
         out.write(f"no match for line(s) {', '.join(map(str, unmatched))}\n")
     return 0
+
+
+def _case_lines(text: str, name: str) -> list[str]:
+    """The outcomes of a CASE framework file, one per CFItem with a fullStatement."""
+    from graph import case
+
+    data = case.load_json(text, name)
+    if not case.looks_like_case(data):
+        raise GraphError(
+            f"{name}: a .json file here is a CASE 1.0 framework (CFDocument and CFItems); this is not one"
+        )
+    return [o.text for o in case.read(data, name)[1]]
 
 
 def cmd_path(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 import threading
 import uuid
@@ -218,7 +219,11 @@ def _pos(by: dict[str, dict[str, list]], node: str) -> tuple[int, str]:
 
 
 def export(c: Curriculum, fmt: str) -> str:
-    """The curriculum as TriG, JSON-LD or CSV text."""
+    """The curriculum as TriG, JSON-LD, CSV or CASE 1.0 (JSON) text."""
+    if fmt == "case":
+        from graph import case
+
+        return case.dumps(case.curriculum_package(c))
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
@@ -231,7 +236,7 @@ def export(c: Curriculum, fmt: str) -> str:
         return buf.getvalue()
     formats = {"trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
     if fmt not in formats:
-        raise CurriculumError(f"export format {fmt!r}: choose trig, jsonld or csv")
+        raise CurriculumError(f"export format {fmt!r}: choose trig, jsonld, csv or case")
     store = ox.Store()
     store.extend(to_quads(c))
     return store.dump(format=formats[fmt]).decode("utf-8")
@@ -244,6 +249,8 @@ def import_file(data: bytes, name: str, *, title: str | None = None) -> Curricul
     """
     text = decode(data, name)
     suffix = Path(name).suffix.lower()
+    if suffix == ".json" and _is_case(text):
+        return from_case(text, name, title=title)
     if suffix in (".trig", ".jsonld", ".json"):
         fmt = ox.RdfFormat.TRIG if suffix == ".trig" else ox.RdfFormat.JSON_LD
         try:
@@ -257,6 +264,37 @@ def import_file(data: bytes, name: str, *, title: str | None = None) -> Curricul
         return replace(c, id=new_id(), version=0, title=title or c.title)
     outcomes = _outcomes_with_decisions(text, name)
     return Curriculum(new_id(), title or Path(name).stem or "imported curriculum", (), outcomes)
+
+
+def _is_case(text: str) -> bool:
+    """A .json upload holding a CASE package (else it is read as JSON-LD)."""
+    from graph import case
+
+    try:
+        return case.looks_like_case(json.loads(text))
+    except ValueError:
+        return False
+
+
+def from_case(text: str, name: str, *, title: str | None = None) -> Curriculum:
+    """A new curriculum from a CASE 1.0 framework: one outcome per CFItem, alignments to the graph accepted."""
+    from graph import case
+
+    try:
+        found_title, outcomes = case.read(case.load_json(text, name), name)
+    except case.CaseError as exc:
+        raise UploadError(str(exc)) from None
+    return Curriculum(
+        new_id(),
+        title or found_title,
+        (),
+        tuple(
+            Outcome(
+                o.text, o.module, tuple(Decision(x.iri, x.title or x.iri, 1.0, "accepted") for x in o.links)
+            )
+            for o in outcomes
+        ),
+    )
 
 
 def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:

@@ -43,7 +43,7 @@ def test_plan_table_and_briefs(ws):
     assert [li.children for li in core.children[1].children] == [r["item"] for r in rows[:3]]
     assert any("National Council on Laser Excellence" in str(li.children) for li in creds[1].children)
     triggered("cur-plan-md.n_clicks", 1)
-    brief = T.plan_download(1, None, [MA, AMLT])
+    brief = T.plan_download(1, None, None, [MA, AMLT])
     assert brief["filename"] == "curriculum.md" and "## Common core" in brief["content"]
 
 

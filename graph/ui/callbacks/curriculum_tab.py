@@ -110,13 +110,19 @@ def plan(roles):
     Output("cur-plan-download", "data"),
     Input("cur-plan-md", "n_clicks"),
     Input("cur-plan-csv", "n_clicks"),
+    Input("cur-plan-case", "n_clicks"),
     State(role_picker("cur-roles"), "value"),
     prevent_initial_call=True,
 )
-def plan_download(_md, _csv, roles):
-    """The plan as a Markdown brief or CSV."""
+def plan_download(_md, _csv, _case, roles):
+    """The plan as a Markdown brief, CSV or a CASE 1.0 package."""
     if not roles:
         return no_update
+    if ctx.triggered_id == "cur-plan-case":
+        from graph import case
+
+        text = case.dumps(case.plan_package(app_context().ws, roles))
+        return {"content": text, "filename": "curriculum-case.json", "type": "application/json"}
     plan, labels = app_context().ws.curriculum(roles)
     if ctx.triggered_id == "cur-plan-md":
         return {"content": P.to_markdown(plan, labels), "filename": "curriculum.md", "type": "text/markdown"}
@@ -342,17 +348,20 @@ def outcomes_text(c: K.Curriculum) -> str:
     Input("cur-export-trig", "n_clicks"),
     Input("cur-export-jsonld", "n_clicks"),
     Input("cur-export-csv", "n_clicks"),
+    Input("cur-export-case", "n_clicks"),
     State("cur-doc", "data"),
     prevent_initial_call=True,
 )
-def export(_t, _j, _c, doc):
-    """The curriculum as TriG, JSON-LD or CSV."""
+def export(_t, _j, _c, _case, doc):
+    """The curriculum as TriG, JSON-LD, CSV or a CASE 1.0 package."""
     if not doc:
         return no_update
-    fmt = {"cur-export-trig": "trig", "cur-export-jsonld": "jsonld"}.get(ctx.triggered_id, "csv")
+    fmt = {"cur-export-trig": "trig", "cur-export-jsonld": "jsonld", "cur-export-case": "case"}.get(
+        ctx.triggered_id, "csv"
+    )
     c = K.from_json(doc)
-    suffix = {"trig": "trig", "jsonld": "jsonld", "csv": "csv"}[fmt]
-    return {"content": K.export(c, fmt), "filename": f"curriculum-{c.id}.{suffix}"}
+    name = {"trig": ".trig", "jsonld": ".jsonld", "csv": ".csv", "case": "-case.json"}[fmt]
+    return {"content": K.export(c, fmt), "filename": f"curriculum-{c.id}{name}"}
 
 
 # ---------------------------------------------------------------- coverage

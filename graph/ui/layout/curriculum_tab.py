@@ -49,6 +49,7 @@ def panel(c) -> list:
                     [
                         html.Button("Download brief (Markdown)", id="cur-plan-md", className="small"),
                         html.Button("Download CSV", id="cur-plan-csv", className="small"),
+                        html.Button("Download CASE", id="cur-plan-case", className="small"),
                     ],
                     className="button-row",
                 ),
@@ -95,6 +96,7 @@ def panel(c) -> list:
                         html.Button("Export TriG", id="cur-export-trig", className="small"),
                         html.Button("Export JSON-LD", id="cur-export-jsonld", className="small"),
                         html.Button("Export CSV", id="cur-export-csv", className="small"),
+                        html.Button("Export CASE", id="cur-export-case", className="small"),
                     ],
                     className="button-row",
                 ),
