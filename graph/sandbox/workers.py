@@ -1,0 +1,230 @@
+"""The worker processes: each holds its own copy of the store, answers over a pipe, and can be killed.
+
+rdflib's evaluator (and a catastrophic REGEX inside it) can hold the GIL for minutes, so no thread
+timer can stop a runaway query: a query past its time limit has its worker killed and replaced.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import itertools
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from multiprocessing.connection import Connection
+
+from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
+from graph.sandbox.check import Limits
+from graph.sandbox.local import execute
+from graph.stores import QueryDataset, Result, StoreSpec, open_store
+
+WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
+OUT_OF_MEMORY = f"the query needed more memory than the limit of {WORKER_MEMORY_BYTES / 1024**3:g} GiB"
+# How a worker dies when an allocation fails: Rust aborts (SIGABRT), the kernel's OOM killer sends SIGKILL.
+_OOM_EXITS = (-signal.SIGABRT, -signal.SIGKILL)
+START_TIMEOUT_S = 120.0  # opening a store from big --data files can take a while, once per worker
+LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lowest CPU priority
+_WORKER_NICE, _LONG_NICE = 5, 19
+
+_CONTEXT: multiprocessing.context.BaseContext | None = None
+_CONTEXT_LOCK = threading.Lock()
+# Held while asking the forkserver for a process. At exit no new request starts and the last one
+# finishes first: the forkserver printed EOFError's traceback when its parent died mid-request.
+_FORK_LOCK = threading.Lock()
+_EXITING = threading.Event()
+
+
+def _stop_forking() -> None:
+    """At exit (atexit, before daemon threads stop): refuse new workers, let a request in flight end."""
+    _EXITING.set()
+    with _FORK_LOCK:
+        pass
+
+
+_ERRORS: dict[str, type[GraphError]] = {
+    cls.__name__: cls for cls in (QueryError, RefusedQuery, QueryTimeout, StoreError, GraphError)
+}
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """The forkserver context, its server preloaded with rdflib and the store, made on first use."""
+    global _CONTEXT
+    with _CONTEXT_LOCK:
+        if _CONTEXT is None:
+            ctx = multiprocessing.get_context("forkserver")
+            ctx.set_forkserver_preload(["graph.sandbox.workers"])
+            atexit.register(_stop_forking)
+            _CONTEXT = ctx
+        return _CONTEXT
+
+
+class Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    _ids = itertools.count()
+
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection):
+        self.process, self.conn = process, conn
+        self.demoted = self.preempted = False
+
+    @classmethod
+    def start(cls, spec: StoreSpec, limits: Limits) -> Worker:
+        """Start a process, wait until it has opened its store, or raise why it could not."""
+        ctx = _context()
+        parent, child = ctx.Pipe()
+        process = ctx.Process(
+            target=_serve, args=(child, spec, limits), name=f"sandbox-{next(cls._ids)}", daemon=True
+        )
+        with _FORK_LOCK:
+            if _EXITING.is_set():
+                raise SandboxBusy("the app is stopping")
+            process.start()
+        child.close()
+        worker = cls(process, parent)
+        try:
+            if not parent.poll(START_TIMEOUT_S):
+                raise StoreError(f"the query worker did not open the store within {START_TIMEOUT_S:.0f} s")
+            status = parent.recv()
+        except (EOFError, OSError):
+            worker.kill()
+            raise StoreError("the query worker died while opening the store") from None
+        except BaseException:
+            worker.kill()
+            raise
+        if status != "ready":
+            worker.kill()
+            raise _error(status)
+        return worker
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def ask(self, text: str, dataset: QueryDataset | None, timeout_s: float) -> Result | Exception:
+        """Send one query and wait at most timeout_s for its result or the error it reported."""
+        started = time.monotonic()
+        try:
+            self.conn.send((text, dataset))
+            ready = self.conn.poll(min(timeout_s, LONG_QUERY_S))
+            if not ready and timeout_s > LONG_QUERY_S:
+                self._renice(_LONG_NICE)  # a long query yields the CPU to everyone's short ones
+                ready = self.conn.poll(timeout_s - LONG_QUERY_S)
+        except (EOFError, OSError):
+            raise QueryError("the query worker stopped unexpectedly; please try again") from None
+        if not ready:
+            elapsed = time.monotonic() - started
+            raise QueryTimeout(f"query stopped after the {timeout_s:g} s time limit (ran {elapsed:.1f} s)")
+        try:
+            answer = self.conn.recv()
+        except (EOFError, OSError):
+            self.process.join(2)  # the pipe closes a moment before the exit status is known
+            if self.process.exitcode in _OOM_EXITS:
+                raise QueryError(OUT_OF_MEMORY) from None
+            raise QueryError("the query worker stopped unexpectedly; please try again") from None
+        return answer if isinstance(answer, Result) else _error(answer)
+
+    def preempt(self) -> None:
+        """Stop the query now (the thread waiting for it sees the worker die and reports why)."""
+        self.preempted = True
+        with contextlib.suppress(OSError, ValueError):
+            self.process.kill()
+
+    def restore(self) -> bool:
+        """Back to the workers' usual priority after a long query; False if the system does not allow it."""
+        return not self.demoted or self._renice(_WORKER_NICE)
+
+    def _renice(self, value: int) -> bool:
+        try:
+            os.setpriority(os.PRIO_PROCESS, self.process.pid, value)
+        except (OSError, AttributeError):  # lowering the value needs privileges
+            return False
+        self.demoted = value != _WORKER_NICE
+        return True
+
+    def kill(self) -> None:
+        """Terminate, then kill if it lingers; never leaves a zombie."""
+        with contextlib.suppress(OSError):
+            self.conn.close()
+        if self.process.is_alive():
+            self.process.terminate()
+            self.process.join(0.5)
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(2)
+
+
+def _error(message: object) -> Exception:
+    """Rebuild an error the worker reported as (type name, message, line, column)."""
+    if isinstance(message, tuple) and len(message) == 4 and message[0] in _ERRORS:
+        name, text, line, column = message
+        cls = _ERRORS[name]
+        return cls(text, line, column) if issubclass(cls, QueryError) else cls(text)
+    return RuntimeError(f"query worker failed: {message!r}")
+
+
+def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
+    """Worker main loop: open the store once, then check and answer queries until the pipe closes."""
+    _die_with_parent()
+    _quiet_stderr()
+    _limit_memory(WORKER_MEMORY_BYTES)
+    with contextlib.suppress(OSError, AttributeError):
+        os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
+    try:
+        store = open_store(spec)
+    except GraphError as exc:
+        conn.send(_report(exc))
+        return
+    conn.send("ready")
+    while True:
+        try:
+            text, dataset = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            answer: object = execute(store, text, limits, dataset=dataset)
+        except GraphError as exc:
+            answer = _report(exc)
+        except MemoryError:
+            answer = ("QueryError", OUT_OF_MEMORY, None, None)
+        except Exception as exc:
+            answer = repr(exc)
+        conn.send(answer)
+
+
+def _report(exc: GraphError) -> tuple[str, str, int | None, int | None]:
+    """An error as plain values that cross the pipe: type name, message, line, column."""
+    name = next(c.__name__ for c in type(exc).__mro__ if c.__name__ in _ERRORS)
+    if isinstance(exc, QueryError):
+        return name, exc.message, exc.line, exc.column
+    return name, str(exc), None, None
+
+
+def _die_with_parent() -> None:
+    """Linux: be killed when the forkserver (which exits with the app) goes, even mid-query after kill -9."""
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() == 1:  # the parent went before prctl took effect
+        os._exit(0)
+
+
+def _quiet_stderr() -> None:
+    """Send the worker's stderr (Rust's out-of-memory backtrace) to /dev/null, not the user's terminal."""
+    with contextlib.suppress(OSError):
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 2)
+        os.close(fd)
+
+
+def _limit_memory(size: int) -> None:
+    try:
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or hard > size:
+            resource.setrlimit(resource.RLIMIT_AS, (size, hard))
+    except (ImportError, ValueError, OSError):  # not on this platform: the time limit still applies
+        pass
