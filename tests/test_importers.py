@@ -109,6 +109,8 @@ def onet_src(tmp_path_factory) -> Path:
         "Job Zones.txt",
         "Related Occupations.txt",
         "Alternate Titles.txt",
+        "Skills.txt",
+        "Knowledge.txt",
     ):
         _copy_tsv(name, dest, ONET_CODES)
     # a duplicate alternate title, once verbatim and once in another case
@@ -327,6 +329,50 @@ def test_onet_triples_and_counts(onet_src, tmp_path):
         assert g.value(tech, URIRef(AKG + "hotTechnology")).datatype == XSD.boolean
     assert (ONET_SOURCE, RDF.type, URIRef(AKG + "Source")) in g
     assert len(list(ox.parse(path=out, format=ox.RdfFormat.N_TRIPLES))) == summary.triples
+
+
+def test_onet_skills_and_knowledge_ratings_are_typed_and_sourced(onet_src, tmp_path):
+    out = tmp_path / "onet.nt"
+    summary = import_onet(onet_src, out, progress=None)
+    g = _graph(out)
+    assert (summary.counts["skills"], summary.counts["knowledge"]) == (35, 33)
+    rated = {str(o) for o in g.subjects(URIRef(AKG + "hasRating"))}
+    assert summary.counts["skills_ratings"] + summary.counts["knowledge_ratings"] == len(
+        list(g.subject_objects(URIRef(AKG + "hasRating")))
+    )
+    # Skincare Specialists' Active Listening (2.A.1.b), as Skills.txt rates it
+    rating = URIRef("https://w3id.org/aesthetics-kg/onet/rating/39-5094.00/2.A.1.b")
+    descriptor = URIRef("https://w3id.org/aesthetics-kg/onet/descriptor/2.A.1.b")
+    assert str(SKINCARE) in rated and (SKINCARE, URIRef(AKG + "hasRating"), rating) in g
+    assert (rating, RDF.type, URIRef(AKG + "OnetRating")) in g
+    assert (rating, URIRef(AKG + "ratedDescriptor"), descriptor) in g
+    assert (rating, DCT_SOURCE, ONET_SOURCE) in g
+    assert (descriptor, RDF.type, URIRef(AKG + "OnetSkill")) in g
+    assert (descriptor, SKOS.prefLabel, Literal("Active Listening", lang="en")) in g
+    with open(ONET_DIR / "Skills.txt", encoding="utf-8") as src:
+        want = {
+            cells[4]: cells[6]
+            for cells in (line.rstrip("\n").split("\t") for line in src)
+            if cells[0] == "39-5094.00" and cells[2] == "2.A.1.b"
+        }
+    for scale, predicate in (("IM", "importance"), ("LV", "level")):
+        value = g.value(rating, URIRef(AKG + predicate))
+        assert value.datatype == XSD.decimal and value == Literal(want[scale], datatype=XSD.decimal)
+    knowledge = URIRef("https://w3id.org/aesthetics-kg/onet/descriptor/2.C.1.a")
+    assert (knowledge, RDF.type, URIRef(AKG + "OnetKnowledge")) in g
+
+
+def test_onet_rating_out_of_its_scale_is_reported(onet_src, tmp_path):
+    src = _copy(onet_src, tmp_path)
+    skills = src / "Skills.txt"
+    lines = skills.read_text().splitlines()
+    cells = lines[1].split("\t")
+    cells[6] = "9.5" if cells[4] == "IM" else "12"
+    lines[1] = "\t".join(cells)
+    skills.write_text("\n".join(lines) + "\n")
+    summary = import_onet(src, tmp_path / "onet.nt", progress=None)
+    assert [e.file for e in summary.errors] == ["Skills.txt"] and summary.errors[0].line == 2
+    assert "is not a number from" in summary.errors[0].message
 
 
 def test_onet_malformed_row_reported_and_rest_imported(onet_src, tmp_path):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Literal, URIRef
+from rdflib import XSD, Literal, URIRef
 
 from graph import queries
 from graph.errors import ParameterError, QueryError
@@ -45,6 +45,8 @@ PARAMS: dict[str, dict[str, object]] = {
     "neighbours": {"node": [AKGR["ncle"]]},
     "node_properties": {"node": AKGR["certified-laser-operator"]},
     "role_items": {"role": [AKGR["medical-aesthetician"]]},
+    "role_profiles": {"role": [AKGR["medical-aesthetician"]]},
+    "role_ratings": {},
     "roles_by_item": {"item": AKGR["laser-hair-removal"]},
     "search_labels": {"text": "med spa"},
     "shared_items": {"a": AKGR["medical-aesthetician"], "b": AKGR["aesthetic-medical-laser-technician"]},
@@ -94,6 +96,9 @@ def _body(text: str) -> str:
 
 #: queries about imported framework files: compared on an imported file below, not on the curated graph
 ON_IMPORTS = ("import_violations",)
+#: queries of what only an imported framework holds (O*NET's ratings): checked on the O*NET cut below
+IMPORTED_ONLY = ("role_ratings",)
+ONET_CUT = Path(__file__).resolve().parent / "fixtures" / "onet-cut.nt"
 BROKEN_IMPORT = Path(__file__).resolve().parent / "fixtures" / "onet-cut-unlabelled-task.nt"
 
 
@@ -109,7 +114,39 @@ def test_memory_and_oxigraph_agree_on_an_imported_file(name):
     assert {str(r[1]) for r in b.rows} >= {"has no skos:prefLabel"}
 
 
-@pytest.mark.parametrize("name", [n for n in ALL if n not in ON_IMPORTS])
+@pytest.mark.parametrize("name", IMPORTED_ONLY)
+def test_imported_only_queries_agree_on_the_onet_cut(name):
+    from graph.load import load_rdflib
+    from graph.stores.memory import MemoryStore
+    from graph.stores.oxigraph import memory_oxigraph
+
+    a = queries.run(MemoryStore(load_rdflib([ONET_CUT])), name, PARAMS[name])
+    b = queries.run(memory_oxigraph([ONET_CUT]), name, PARAMS[name])
+    assert a.rows and sorted(map(_key, a.rows)) == sorted(map(_key, b.rows))
+
+
+def test_role_ratings_are_decimals_per_occupation_and_descriptor():
+    from graph.stores.oxigraph import memory_oxigraph
+
+    skincare = URIRef("https://www.onetonline.org/link/summary/39-5094.00")
+    found = queries.run(memory_oxigraph([ONET_CUT]), "role_ratings", {"role": [skincare]}).dicts()
+    assert len(found) == 35 + 33  # every skill and knowledge area, once
+    assert all(r["importance"].datatype == XSD.decimal and 1 <= float(r["importance"]) <= 5 for r in found)
+    assert all(r["level"] is None or 0 <= float(r["level"]) <= 7 for r in found)
+
+
+def test_role_profiles_give_job_zones_and_sources():
+    from graph.paths import ONTOLOGY
+    from graph.stores.oxigraph import memory_oxigraph
+
+    store = memory_oxigraph([ONTOLOGY, ONET_CUT])
+    skincare = URIRef("https://www.onetonline.org/link/summary/39-5094.00")
+    found = queries.run(store, "role_profiles", {"role": [skincare]}).dicts()
+    assert {int(r["jobZone"]) for r in found if r["jobZone"] is not None} == {3}
+    assert {str(r["sourceLabel"]) for r in found if r["source"] is not None} == {"O*NET 29.3"}
+
+
+@pytest.mark.parametrize("name", [n for n in ALL if n not in ON_IMPORTS + IMPORTED_ONLY])
 def test_memory_and_oxigraph_return_the_same_rows(name, mem, oxi):
     a = queries.run(mem, name, PARAMS[name])
     b = queries.run(oxi, name, PARAMS[name])

@@ -6,7 +6,12 @@ tasks `…/onet/task/<Task ID>` `a akg:OnetTask` linked by akg:performsCoreTask 
 akg:performsSupplementalTask; tools `…/onet/tool/<slug>` `a akg:Tool` and technologies
 `…/onet/technology/<slug>` `a akg:Technology` (akg:hotTechnology), each with akg:unspscCode and
 skos:broader to the UNSPSC commodity `…/unspsc/<code>`, linked by akg:usesTool /
-akg:usesTechnology. Every entity has dcterms:source to the O*NET source node.
+akg:usesTechnology. Skills and knowledge ratings: one node `…/onet/rating/<code>/<element>`
+`a akg:OnetRating` per occupation and descriptor (akg:hasRating from the occupation), with
+akg:ratedDescriptor to `…/onet/descriptor/<element>` (`a akg:OnetSkill` or `akg:OnetKnowledge`),
+akg:importance (scale IM, 1-5) and akg:level (scale LV, 0-7) as xsd:decimal, and akg:notRelevant /
+akg:recommendSuppress true where O*NET flags them. Every entity has dcterms:source to the O*NET
+source node.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from graph.importers.terms import (
     SKOS_DEFINITION,
     SKOS_NOTATION,
     SKOS_PREF,
+    XSD,
     boolean,
     en,
     integer,
@@ -57,8 +63,12 @@ TASK_BASE = "https://w3id.org/aesthetics-kg/onet/task/"
 TOOL_BASE = "https://w3id.org/aesthetics-kg/onet/tool/"
 TECHNOLOGY_BASE = "https://w3id.org/aesthetics-kg/onet/technology/"
 UNSPSC_BASE = "https://w3id.org/aesthetics-kg/unspsc/"
+RATING_BASE = "https://w3id.org/aesthetics-kg/onet/rating/"
+DESCRIPTOR_BASE = "https://w3id.org/aesthetics-kg/onet/descriptor/"
+
 
 CODE = "O*NET-SOC Code"
+RATING_COLUMNS = (CODE, "Element ID", "Element Name", "Scale ID", "Data Value")
 FILES: dict[str, tuple[str, tuple[str, ...], str]] = {
     "occupations": (
         "Occupation Data.txt",
@@ -91,11 +101,17 @@ FILES: dict[str, tuple[str, tuple[str, ...], str]] = {
         (CODE, "Alternate Title", "Short Title"),
         "O*NET alternate titles",
     ),
+    "skills": ("Skills.txt", RATING_COLUMNS, "O*NET skills ratings"),
+    "knowledge": ("Knowledge.txt", RATING_COLUMNS, "O*NET knowledge ratings"),
 }
 
 _SOC = re.compile(r"\d{2}-\d{4}\.\d{2}")
 _UNSPSC = re.compile(r"\d{8}")
 _TASK_ID = re.compile(r"\d+")
+_ELEMENT = re.compile(r"\d+(\.[A-Za-z0-9]+)+")
+_DECIMAL = re.compile(r"\d+(\.\d+)?")
+#: O*NET's scales for skills and knowledge: ID -> (predicate local name, lowest, highest value)
+SCALES = {"IM": ("importance", 1.0, 5.0), "LV": ("level", 0.0, 7.0)}
 
 ONET_OCCUPATION = iri(AKG + "OnetOccupation")
 ONET_TASK = iri(AKG + "OnetTask")
@@ -110,6 +126,11 @@ SUPPLEMENTAL = iri(AKG + "performsSupplementalTask")
 USES_TOOL = iri(AKG + "usesTool")
 USES_TECHNOLOGY = iri(AKG + "usesTechnology")
 RELATED = iri(AKG + "relatedOccupation")
+ONET_RATING = iri(AKG + "OnetRating")
+HAS_RATING = iri(AKG + "hasRating")
+RATED = iri(AKG + "ratedDescriptor")
+NOT_RELEVANT = iri(AKG + "notRelevant")
+SUPPRESS = iri(AKG + "recommendSuppress")
 
 
 def import_onet(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -> ImportSummary:
@@ -128,6 +149,8 @@ def import_onet(src: Path, out: Path, *, progress: TextIO | None = sys.stderr) -
         run.job_zones(tables["job_zones"])
         run.related(tables["related"])
         run.alternate_titles(tables["alternate"], titles)
+        run.ratings(tables["skills"], iri(AKG + "OnetSkill"), "skills")
+        run.ratings(tables["knowledge"], iri(AKG + "OnetKnowledge"), "knowledge")
     return ImportSummary(SOURCE.title, counts, writer.triples, errors)
 
 
@@ -339,3 +362,43 @@ class _Run:
                 seen.add(key)
                 self.writer.add(occupation, SKOS_ALT, en(name))
                 self.count("alternate_titles")
+
+    def ratings(self, table: Table, kind: str, name: str) -> None:
+        """Skills or Knowledge.txt: a rating node per occupation and descriptor, importance and level typed."""
+        add, first = self.writer.add, self.writer.first_time
+        self.counts[f"{name}_ratings"] = 0
+        descriptors = 0
+        for line, row in table.rows():
+            occupation = _occupation(table, line, row[CODE])
+            if occupation is None:
+                continue
+            element, label, scale = row["Element ID"].strip(), row["Element Name"].strip(), row["Scale ID"]
+            value = row["Data Value"].strip()
+            if not _ELEMENT.fullmatch(element) or not label:
+                table.error(line, f"bad Element ID {element!r} or missing Element Name")
+                continue
+            if scale.strip() not in SCALES:
+                continue  # skills and knowledge carry IM and LV only; any other scale is not ours to model
+            predicate, low, high = SCALES[scale.strip()]
+            if not _DECIMAL.fullmatch(value) or not low <= float(value) <= high:
+                table.error(line, f"Data Value {value!r} is not a number from {low:g} to {high:g}")
+                continue
+            descriptor = iri(DESCRIPTOR_BASE + element)
+            if first(descriptor):
+                add(descriptor, RDF_TYPE, kind)
+                add(descriptor, SKOS_PREF, en(label))
+                add(descriptor, SKOS_NOTATION, literal(element))
+                add(descriptor, DCT_SOURCE, self.source)
+                descriptors += 1
+            node = iri(f"{RATING_BASE}{row[CODE].strip()}/{element}")
+            if first(node):
+                add(occupation, HAS_RATING, node)
+                add(node, RDF_TYPE, ONET_RATING)
+                add(node, RATED, descriptor)
+                add(node, DCT_SOURCE, self.source)
+                self.count(f"{name}_ratings")
+            add(node, iri(AKG + predicate), literal(value, datatype=XSD + "decimal"))
+            for column, flag in (("Not Relevant", NOT_RELEVANT), ("Recommend Suppress", SUPPRESS)):
+                if row.get(column, "").strip() == "Y" and first(f"{node} {flag}"):
+                    add(node, flag, boolean(True))
+        self.counts[name] = descriptors
