@@ -1,4 +1,4 @@
-"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import, prune (benchmarks: python -m benchmarks).
+"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import, users, prune (benchmarks: python -m benchmarks).
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
@@ -221,6 +221,15 @@ def parser() -> argparse.ArgumentParser:
     im.add_argument("src", help="directory of the framework's CSV/TXT files")
     im.add_argument("--out", "-o", required=True, help="output .nt or .ttl file (its directory is created)")
     im.add_argument("--quiet", action="store_true", help="no progress bar")
+    u = add(
+        "users",
+        "the designers who may save curricula: add, list, remove",
+        "Designers may save and delete curricula once one exists (everyone else explores and reads). "
+        "`users add NAME` reads the password from standard input (first line), or asks twice at a terminal; "
+        "adding an existing name sets a new password. Stored as salted scrypt hashes in var/users or $AKG_USERS.",
+    )
+    u.add_argument("action", choices=("add", "list", "remove"), help="what to do")
+    u.add_argument("name", nargs="?", metavar="NAME", help="the designer (for add and remove)")
     pr = add(
         "prune",
         "remove persisted stores (var/stores) that nobody can open again",

@@ -477,3 +477,40 @@ def cmd_prune(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{len(removed)} store(s) removed, {sum(r.bytes for r in removed) / 1e6:.1f} MB freed ({root})\n"
     )
     return 0
+
+
+def cmd_users(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Add (password from stdin or a prompt), list or remove the designers who may save curricula."""
+    from graph.users import UserError, Users
+
+    users = Users()
+    if args.action == "list":
+        for name in users.names():
+            out.write(f"{name}\n")
+        return 0
+    if not args.name:
+        raise UserError(f"users {args.action} needs a NAME")
+    if args.action == "remove":
+        users.remove(args.name)
+        out.write(f"removed designer {args.name}\n")
+        return 0
+    new = users.add(args.name, _password(err))
+    out.write(f"{'added designer' if new else 'new password for'} {args.name} ({_shown(users.path)})\n")
+    return 0
+
+
+def _password(err: TextIO) -> str:
+    """A new password: asked twice at a terminal, else the first line of standard input."""
+    from graph.users import UserError
+
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        first = getpass.getpass("password: ", stream=err)
+        if getpass.getpass("again: ", stream=err) != first:
+            raise UserError("the two passwords differ; nothing changed")
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise UserError("no password on standard input (pipe one line, or run at a terminal to be asked)")
+    return line.rstrip("\r\n")

@@ -18,7 +18,6 @@ import csv
 import io
 import json
 import re
-import threading
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -326,32 +325,31 @@ def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
 
 
 class CurriculumStore:
-    """The persistent store of saved curricula (one process owns it; threads share it under a lock)."""
+    """Saved curricula with their history: a local Oxigraph store (one process), or a SPARQL store (--curricula URL)."""
 
-    def __init__(self, path: Path | None = DEFAULT_PATH):
+    def __init__(self, path: Path | str | None = DEFAULT_PATH):
+        from graph import curricula_sparql as S
+
         self.path = path
         try:
-            if path is None:
-                self.store = ox.Store()
-            else:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                self.store = ox.Store(str(path))
-        except OSError as exc:
-            raise CurriculumError(
-                f"{path}: cannot open the curricula store ({exc}); is another process using it?"
-            ) from None
-        self._lock = threading.Lock()
+            is_url = isinstance(path, str) and path.startswith(("http://", "https://"))
+            self.backend = S.Remote(path) if is_url else S.Local(Path(path) if path is not None else None)
+        except S.StoreUnavailable as exc:
+            raise CurriculumError(str(exc)) from None
+        self._lock = self.backend.lock
+
+    @property
+    def store(self) -> ox.Store:
+        """The local Oxigraph store (tests look inside it)."""
+        return self.backend.store
 
     def close(self) -> None:
         """Flush and let the store go (a new CurriculumStore on the same path reopens it)."""
-        self.store.flush()
-        del self.store
+        self.backend.close()
 
-    def query(self, text: str) -> list[dict[str, str]]:
+    def query(self, text: str, bindings: dict[str, str] | None = None) -> list[dict[str, str]]:
         """A SELECT over every saved curriculum (each in its named graph), rows as plain strings."""
-        result = self.store.query(text)
-        names = [v.value for v in result.variables]
-        return [{n: (row[n].value if row[n] is not None else "") for n in names} for row in result]
+        return self.backend.select(text, bindings)
 
     def saved(self) -> list[dict[str, str]]:
         """Saved curricula: id, title, version, modified, outcomes (list_curricula.rq), newest first."""
@@ -360,50 +358,86 @@ class CurriculumStore:
             r["id"] = r.pop("curriculum")[len(BASE) :]
         return rows
 
-    def load(self, cid: str) -> Curriculum:
-        """The saved curriculum with this id, or a CurriculumError."""
-        g = _n(BASE + check_id(cid))
-        quads = list(self.store.quads_for_pattern(None, None, None, g))
-        if not quads:
-            raise CurriculumError(f"no saved curriculum {cid!r}")
-        return from_quads(quads, cid)
+    def load(self, cid: str, version: int | None = None) -> Curriculum:
+        """The saved curriculum with this id (or one of its earlier versions), or a CurriculumError."""
+        from graph.curricula_sparql import version_graph
 
-    def save(self, c: Curriculum) -> Curriculum:
-        """Store a curriculum as version+1 if the stored one is still c.version; else a ConflictError."""
+        iri = BASE + check_id(cid)
+        quads = self.backend.quads(iri if version is None else version_graph(iri, version))
+        if not quads:
+            what = (
+                f"version {version} of curriculum {cid!r}" if version is not None else f"curriculum {cid!r}"
+            )
+            raise CurriculumError(f"no saved {what}")
+        c = from_quads(quads, cid)
+        return c if version is None else replace(c, version=version)
+
+    def versions(self, cid: str) -> list[dict[str, str]]:
+        """A curriculum's saved versions, newest first: version, saved, who, title, restored (curriculum_versions.rq)."""
+        from graph.curricula_sparql import query_text
+
+        rows = self.query(query_text("curriculum_versions"), {"curriculum": BASE + check_id(cid)})
+        return [{k: v for k, v in r.items() if k != "graph"} for r in rows]
+
+    def save(self, c: Curriculum, *, who: str | None = None, restored: int | None = None) -> Curriculum:
+        """Store a curriculum as version+1 if the stored one is still c.version; else a ConflictError.
+
+        One SPARQL update does it (checked against the stored version inside the update), so writers in
+        other processes sharing the store are refused the same way. who: the designer, kept in history.
+        """
+        from graph import curricula_sparql as S
+
         check_id(c.id)
         _check(c)
-        g = _n(c.iri)
-        with self._lock:
-            current = self._version(g)
-            if current != c.version:
-                raise ConflictError(
-                    f"{c.title!r} was saved by someone else (version {current}) after you opened version "
-                    f"{c.version}; reload it to see their changes, or save yours as a copy"
-                )
-            saved = replace(
-                c, version=c.version + 1, modified=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        saved = replace(c, version=c.version + 1, modified=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
+        token = uuid.uuid4().hex
+        text = S.save_update(
+            c.iri,
+            to_quads(saved),
+            expected=c.version,
+            version=saved.version,
+            modified=saved.modified,
+            token=token,
+            who=who,
+            restored=restored,
+        )
+        try:
+            with self._lock:
+                self.backend.update(text)
+                rows = self.query(S.query_text("save_token"), {"curriculum": c.iri})
+        except S.StoreUnavailable as exc:
+            raise CurriculumError(str(exc)) from None
+        if not any(r["token"] == token for r in rows):
+            current = max((int(r["version"]) for r in rows), default=0)
+            raise ConflictError(
+                f"{c.title!r} was saved by someone else (version {current}) after you opened version "
+                f"{c.version}; reload it to see their changes, or save yours as a copy"
             )
-            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in to_quads(saved))
-            # one update, one transaction: the old graph is gone and the new one is there, or nothing changed
-            self.store.update(f"DROP SILENT GRAPH {g} ;\nINSERT DATA {{ GRAPH {g} {{\n{body} .\n}} }}")
-            self.store.flush()
         return saved
 
-    def delete(self, cid: str, version: int) -> None:
-        """Remove a saved curriculum, if it is still the version the caller saw."""
-        g = _n(BASE + check_id(cid))
-        with self._lock:
-            current = self._version(g)
-            if current != version:
-                raise ConflictError(
-                    f"curriculum {cid!r} is at version {current}, not {version}; reload it first"
-                )
-            self.store.update(f"DROP SILENT GRAPH {g}")
-            self.store.flush()
+    def restore(self, cid: str, version: int, *, current: int, who: str | None = None) -> Curriculum:
+        """Bring back an earlier version as a new version (history keeps everything in between)."""
+        old = self.load(cid, version)
+        return self.save(replace(old, version=current), who=who, restored=version)
 
-    def _version(self, g: ox.NamedNode) -> int:
-        found = list(self.store.quads_for_pattern(g, _n(AKG + "version"), None, g))
-        return int(found[0].object.value) if found else 0
+    def delete(self, cid: str, version: int) -> None:
+        """Remove a saved curriculum and its history, if it is still the version the caller saw."""
+        from graph import curricula_sparql as S
+
+        iri = BASE + check_id(cid)
+        with self._lock:
+            self.backend.update(S.delete_update(iri, expected=version))
+            left = self.query(S.query_text("save_token"), {"curriculum": iri})
+        if left:
+            current = max(int(r["version"]) for r in left)
+            raise ConflictError(f"curriculum {cid!r} is at version {current}, not {version}; reload it first")
+
+    def current_version(self, cid: str) -> int:
+        """The stored version of a curriculum (0: none)."""
+        from graph.curricula_sparql import query_text
+
+        rows = self.query(query_text("save_token"), {"curriculum": BASE + check_id(cid)})
+        return max((int(r["version"]) for r in rows), default=0)
 
 
 def _check(c: Curriculum) -> None:

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from graph.curricula import (
+    BASE,
     ConflictError,
     Curriculum,
     CurriculumError,
@@ -75,7 +76,9 @@ def test_each_curriculum_is_its_own_named_graph_queryable_with_sparql(tmp_path):
     store.save(sample("a"))
     store.save(sample("b"))
     rows = store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
-    assert [r["g"].rsplit("/", 1)[1] for r in rows] == ["a", "b"] and rows[0]["n"] == rows[1]["n"]
+    # each curriculum's graph, and beside it the graph keeping version 1 (its history)
+    assert [r["g"][len(BASE) :] for r in rows] == ["a", "a/version/1", "b", "b/version/1"]
+    assert rows[0]["n"] == rows[2]["n"]
     store.delete("a", 1)
     assert [r["id"] for r in store.saved()] == ["b"]
     with pytest.raises(CurriculumError, match="no saved curriculum 'a'"):
@@ -188,3 +191,36 @@ def test_upload_limits_are_what_decode_says():
     assert decode(b"\xef\xbb\xbfoutcome") == "outcome"  # a BOM is not part of the text
     with pytest.raises(UploadError):
         decode(b"x" * (MAX_BYTES + 1))
+
+
+def test_history_keeps_every_version_with_who_and_when_and_a_restore_is_a_new_version(tmp_path):
+    from dataclasses import replace
+
+    store = CurriculumStore(tmp_path / "c")
+    v1 = store.save(sample(), who="alice")
+    v2 = store.save(replace(v1, title="Laser course, revised", outcomes=v1.outcomes[:1]), who="bob")
+    assert [(r["version"], r["who"], r["title"]) for r in store.versions("course-1")] == [
+        ("2", "bob", "Laser course, revised"),
+        ("1", "alice", "Laser course"),
+    ]
+    assert store.load("course-1", 1).outcomes == v1.outcomes and store.load("course-1").version == 2
+    v3 = store.restore("course-1", 1, current=2, who="carol")
+    assert (v3.version, v3.title, v3.outcomes) == (3, "Laser course", v1.outcomes)
+    rows = store.versions("course-1")
+    assert [(r["version"], r["who"], r["restored"]) for r in rows] == [
+        ("3", "carol", "1"),
+        ("2", "bob", ""),
+        ("1", "alice", ""),
+    ]
+    assert all(r["saved"].endswith("Z") for r in rows)
+    with pytest.raises(ConflictError):  # a restore is a save: based on a stale version it is refused
+        store.restore("course-1", 1, current=2, who="dave")
+    assert store.current_version("course-1") == 3 and v2.version == 2
+    # PROV-O in the store: version 3 derives from version 1 and revises version 2
+    prov = store.query(
+        "PREFIX prov: <http://www.w3.org/ns/prov#> SELECT ?from ?before WHERE { GRAPH ?g "
+        "{ ?g prov:wasDerivedFrom ?from ; prov:wasRevisionOf ?before } }"
+    )
+    assert prov == [{"from": BASE + "course-1/version/1", "before": BASE + "course-1/version/2"}]
+    store.delete("course-1", 3)
+    assert store.versions("course-1") == [] and store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") == []
