@@ -1,7 +1,11 @@
-"""Screenshots of views of a graph (not a test): starts `python app.py`, opens each URL, saves a PNG.
+"""The docs' screenshots, from the running app (not a test): starts `python app.py`, opens each view, saves a PNG.
 
-For views the browser tests cannot reach because their data is not in the repository (the
-combined graph's imports under var/):
+With no --shot it makes the pictures the README and docs/ show, into docs/img/ (palette PNGs, small):
+
+    .venv/bin/python scripts/screenshots.py
+
+For views of data not in the repository (the combined graph's imports under var/), name them; these go
+to tests/screenshots/ (not committed) unless --out says otherwise:
 
     .venv/bin/python scripts/screenshots.py --data var/esco.nt var/onet.nt \\
         --shot graph-big-esco-aesthetician '?role=escoocc:a1e1a788-2352-4172-8fcf-1f985a6968b0'
@@ -10,6 +14,7 @@ combined graph's imports under var/):
 from __future__ import annotations
 
 import argparse
+import io
 import sys
 import time
 from pathlib import Path
@@ -20,7 +25,41 @@ sys.path.insert(0, str(ROOT))
 from scripts.bench_browser import browser, first_graph  # noqa: E402
 from scripts.bench_callbacks import start_app, wait_ready  # noqa: E402
 
+DOCS = ROOT / "docs" / "img"
 SHOTS = ROOT / "tests" / "screenshots"
+SIZE = (1400, 900)
+# (file name, the view's URL query, what to do on the page before the picture: (element id, action) pairs)
+DOC_SHOTS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("first-screen", "", ()),
+    ("role-selected", "?role=akgr:dermatologist&role=akgr:esthetician&node=akgr:esthetician", ()),
+    ("path", "?from=akgr:medical-aesthetician&to=akgr:ncle", ()),
+    ("sparql", "?tab=sparql", (("q-run", "click"),)),
+    ("overlap", "?tab=overlap", ()),
+    ("curriculum", "?tab=curriculum", ()),
+)
+
+
+def small_png(png: bytes, colours: int = 128) -> bytes:
+    """The picture as a palette PNG: a screenshot of flat UI keeps its look at a fraction of the bytes."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    out = io.BytesIO()
+    image.quantize(colors=colours, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        out, format="PNG", optimize=True
+    )
+    return out.getvalue()
+
+
+def shoot(d, port: int, query: str, actions, path: Path, settle: float) -> str:
+    """Open one view, do its actions, let it settle, write the PNG; returns what the view counted."""
+    first_graph(d, f"http://127.0.0.1:{port}/{query}")
+    for element, action in actions:
+        if action == "click":
+            d.find_element("id", element).click()
+    time.sleep(settle)  # the callbacks answer and the canvas fits
+    path.write_bytes(small_png(d.get_screenshot_as_png()))
+    return d.find_element("id", "view-count").text
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,19 +67,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", nargs="+", default=[])
     ap.add_argument("--store", default="oxigraph")
     ap.add_argument("--shot", nargs=2, action="append", default=[], metavar=("NAME", "QUERY"))
+    ap.add_argument(
+        "--out", type=Path, help="folder for the PNGs (default docs/img, or tests/screenshots with --shot)"
+    )
+    ap.add_argument(
+        "--settle", type=float, default=2.0, help="seconds to wait before each picture (default 2)"
+    )
     args = ap.parse_args(argv)
+    shots = [(name, query, ()) for name, query in args.shot] or list(DOC_SHOTS)
+    out = args.out or (SHOTS if args.shot else DOCS)
+    out.mkdir(parents=True, exist_ok=True)
     port, server = start_app(args.data, args.store)
     d = None
     try:
         wait_ready(port, server)
         d = browser()
-        d.set_window_size(1600, 1000)
-        for name, query in args.shot:
-            first_graph(d, f"http://127.0.0.1:{port}/{query}")
-            time.sleep(2)  # the graph's callbacks settle and the canvas fits
-            count = d.find_element("id", "view-count").text
-            d.save_screenshot(str(SHOTS / f"{name}.png"))
-            print(f"{name}.png: {query} ({count})")
+        d.set_window_size(*SIZE)
+        for name, query, actions in shots:
+            path = out / f"{name}.png"
+            count = shoot(d, port, query, actions, path, args.settle)
+            print(
+                f"{path.relative_to(ROOT) if ROOT in path.parents else path}: {query or '/'} "
+                f"({count}; {path.stat().st_size // 1024} kB)"
+            )
     finally:
         if d is not None:
             d.quit()
