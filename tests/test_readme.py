@@ -1,4 +1,4 @@
-"""The README's runnable command lines, run in a fresh clone of this commit, print what the README shows.
+"""The README's and docs/*.md's runnable command lines, run in a fresh clone of this commit, print what they show.
 
 A `$ python -m graph …` excerpt matches when each of its lines is a line of the real output, in
 order; a line holding only `…` stands for lines left out, a `…` inside a line for text left out. The import commands must succeed from a
@@ -19,6 +19,8 @@ import pytest
 from graph.paths import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+MAX_README_LINES = 200
 REFERENCE = Path(os.environ.get("AKG_REFERENCE") or ROOT.parent / "shared" / "reference")
 
 
@@ -108,12 +110,16 @@ def matches(expected: list[str], actual: list[str]) -> bool:
     return True
 
 
-EXAMPLES = shell_examples(README)
+EXAMPLES = [
+    (page, *example) for page in PAGES for example in shell_examples(page.read_text(encoding="utf-8"))
+]
+OUTPUTS: dict[tuple[Path, str], subprocess.CompletedProcess] = {}  # a command shown on two pages runs once
 
 
-def test_the_readme_shows_runnable_examples():
-    assert len(EXAMPLES) >= 8 and all("python -m graph " in c for c, _ in EXAMPLES)
+def test_the_readme_and_docs_show_runnable_examples():
+    assert len(EXAMPLES) >= 8 and all("python -m graph " in c for _, c, _ in EXAMPLES)
     assert len(import_commands(README)) == 2
+    assert {p.name for p, _, _ in EXAMPLES} >= {"README.md", "curricula.md", "sparql.md", "reference.md"}
 
 
 @pytest.fixture(scope="module")
@@ -130,10 +136,16 @@ def imported(clone) -> Path:
     return clone
 
 
-@pytest.mark.parametrize("command,expected", EXAMPLES, ids=[c.split("\n")[0][:60] for c, _ in EXAMPLES])
-def test_each_readme_example_prints_what_the_readme_shows(request, clone, command, expected):
+@pytest.mark.parametrize(
+    "page,command,expected",
+    EXAMPLES,
+    ids=[f"{p.name}:{c.split(chr(10))[0][:60]}" for p, c, _ in EXAMPLES],
+)
+def test_each_example_prints_what_its_page_shows(request, clone, page, command, expected):
     where = request.getfixturevalue("imported") if " var/" in command else clone  # examples on ESCO/O*NET
-    proc = run(where, command)
+    if (where, command) not in OUTPUTS:
+        OUTPUTS[where, command] = run(where, command)
+    proc = OUTPUTS[where, command]
     actual = [line.rstrip() for line in (proc.stdout + proc.stderr).splitlines()]
     assert proc.returncode == (1 if expected and expected[0].startswith("error:") else 0), proc.stderr
     assert matches(expected, actual), "\n".join(actual)
@@ -142,3 +154,58 @@ def test_each_readme_example_prints_what_the_readme_shows(request, clone, comman
 def test_the_readme_import_commands_work_in_a_fresh_clone(imported):
     for command in import_commands(README):
         assert (imported / command.split("--out ")[1]).stat().st_size > 0
+
+
+def test_the_readme_is_read_in_five_minutes():
+    lines = README.count("\n")
+    assert lines <= MAX_README_LINES, f"README.md has {lines} lines; move detail into docs/"
+
+
+def without_code_blocks(text: str) -> str:
+    """The text without fenced or indented code blocks (where `#` starts no heading)."""
+    text = re.sub(r"^```.*?^```", "", text, flags=re.M | re.S)
+    return "\n".join(line for line in text.splitlines() if not line.startswith("    "))
+
+
+def prose(text: str) -> str:
+    """The text without code blocks and code spans, where brackets are not links."""
+    return re.sub(r"`[^`\n]*`", "", without_code_blocks(text))
+
+
+def anchors(text: str) -> set[str]:
+    """GitHub's anchors for a page's headings: the rendered text, lower case, punctuation dropped, spaces as '-'."""
+    found: set[str] = set()
+    seen: dict[str, int] = {}
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", without_code_blocks(text), flags=re.M):
+        words = re.sub(
+            r"\\(.)|[`*_]|\[([^\]]*)\]\([^)]*\)", lambda m: m.group(1) or m.group(2) or "", heading
+        )
+        slug = re.sub(r"[^\w\- ]", "", words.lower()).replace(" ", "-")
+        found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)  # repeated headings get -1, -2, …
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def links(page: Path) -> list[str]:
+    """Every link and image target on a page that is not a web address."""
+    targets = re.findall(r"\]\(([^)\s]+)(?: \"[^\"]*\")?\)", prose(page.read_text(encoding="utf-8")))
+    return [t for t in targets if not re.match(r"[a-z]+:", t)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+def test_every_link_on_the_page_resolves(page):
+    broken = []
+    for target in links(page):
+        path, _, anchor = target.partition("#")
+        file = (page.parent / path).resolve() if path else page
+        if not file.is_file() or ROOT not in file.parents:
+            broken.append(f"{target}: no file {file}")
+        elif anchor and anchor not in anchors(file.read_text(encoding="utf-8")):
+            broken.append(f"{target}: no heading #{anchor} in {file.name}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_link_checker_knows_githubs_anchors():
+    text = "# Data: ESCO 1.1.1 and O\\*NET 29.3\n## The explorer (`app.py`)\n## Notes\n## Notes\n"
+    assert anchors(text) == {"data-esco-111-and-onet-293", "the-explorer-apppy", "notes", "notes-1"}
+    assert links(ROOT / "README.md")  # the README links into docs/
