@@ -147,6 +147,15 @@ class StoreSpec:
         """The files this store is built from."""
         return sources(self.data)
 
+    def fingerprint(self) -> str | None:
+        """What the data is (a hash of every source file's content and graph name), or None when the
+        store may change underneath (a remote endpoint): caches of answers are keyed by it."""
+        if self.kind not in ("memory", "oxigraph"):
+            return None
+        from graph.stores.oxigraph import fingerprint
+
+        return f"{self.kind}:{fingerprint(self.sources(), self.root)}"
+
 
 def open_store(spec: StoreSpec | None = None) -> Store:
     """Open the store a spec names: Oxigraph by default (on disk when --data adds files), rdflib, or a remote endpoint."""

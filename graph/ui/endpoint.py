@@ -5,6 +5,8 @@ GET ?query=, POST form (query=) and POST application/sparql-query; results negot
 graphs held; updates and SERVICE refused; body size, rate, time and row limits, and the sandbox's
 per-client share (429, or 503 when every worker stays busy, both with Retry-After); CORS open to
 every origin; a service description (Turtle unless the client prefers HTML) at GET /sparql.
+Answers carry an ETag keyed by the store's fingerprint (graph.ui.http_cache): If-None-Match -> 304,
+and a repeated query is answered from memory unless the request says Cache-Control: no-cache.
 A query stopped by the time limit answers 400 (the request as sent will never succeed here, and
 clients do not retry a 400 as they may a 408 or a 5xx). The client is the remote address: behind a
 reverse proxy, let werkzeug's ProxyFix set it from X-Forwarded-For (see the README).
@@ -30,6 +32,7 @@ from graph import results
 from graph.errors import ClientOverLimit, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
 from graph.sandbox import CLIENT, READ_ONLY, Sandbox
 from graph.stores import BASE_IRI, QueryDataset, Triple
+from graph.ui import http_cache
 
 log = logging.getLogger(__name__)
 
@@ -146,12 +149,13 @@ def register(
 ) -> None:
     """Serve /sparql on this Flask server; every request (the SPARQL tab's too) names its client for the sandbox."""
     limiter = RateLimiter(rate_per_minute)
+    cache = http_cache.ResponseCache(sandbox.spec.fingerprint(), repr(sandbox.limits))
     server.before_request(_name_client)
     sandbox.warm()  # every worker ready before the first clients arrive
 
     def sparql() -> flask.Response:
         try:
-            response = _answer(flask.request, sandbox, limiter, max_body_bytes)
+            response = _answer(flask.request, sandbox, limiter, max_body_bytes, cache)
         except _Refusal as exc:
             response = _text(exc.message, exc.status, exc.headers)
         except Exception:
@@ -159,7 +163,7 @@ def register(
             response = _text("internal error: the server could not answer this request", 500)
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = (
-            "X-Result-Truncated, X-Result-Row-Limit, X-Result-Byte-Limit, Retry-After"
+            "X-Result-Truncated, X-Result-Row-Limit, X-Result-Byte-Limit, Retry-After, ETag"
         )
         response.headers["Vary"] = "Accept"
         return response
@@ -179,7 +183,13 @@ def _text(message: str, status: int, headers: dict[str, str] | None = None) -> f
     return flask.Response(message.rstrip("\n") + "\n", status, headers, mimetype="text/plain")
 
 
-def _answer(request: flask.Request, sandbox: Sandbox, limiter: RateLimiter, max_body: int) -> flask.Response:
+def _answer(
+    request: flask.Request,
+    sandbox: Sandbox,
+    limiter: RateLimiter,
+    max_body: int,
+    cache: http_cache.ResponseCache,
+) -> flask.Response:
     method = request.method
     if method == "OPTIONS":
         return flask.Response(
@@ -208,7 +218,7 @@ def _answer(request: flask.Request, sandbox: Sandbox, limiter: RateLimiter, max_
         return _service_description(request, sandbox)
     if len(queries) > 1:
         raise _Refusal(400, "give exactly one query")
-    return _run(request, sandbox, queries[0], params, dataset)
+    return _run(request, sandbox, queries[0], params, dataset, cache)
 
 
 def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], str | None]:
@@ -274,6 +284,7 @@ def _run(
     text: str,
     params: dict[str, list[str]],
     dataset: QueryDataset | None,
+    cache: http_cache.ResponseCache,
 ) -> flask.Response:
     fmt = next(iter(params.get("format", []) + params.get("output", [])), None)
     if (
@@ -282,6 +293,13 @@ def _run(
         and negotiate(request, GRAPH_FORMATS) is None
     ):
         raise _not_acceptable()
+    etag = cache.etag(request, text, params)  # the data is read-only: a known answer is not run again
+    if etag is not None:
+        if http_cache.revalidated(request, etag):
+            return http_cache.not_modified(etag)
+        hit = None if http_cache.fresh(request) else cache.get(etag)
+        if hit is not None:
+            return http_cache.replay(hit, etag)
     try:
         result = sandbox.run(text, client=request.remote_addr or "unknown", dataset=dataset)
     except QueryTimeout as exc:
@@ -312,9 +330,13 @@ def _run(
             "X-Result-Row-Limit": str(sandbox.limits.max_rows),
             "X-Result-Byte-Limit": str(sandbox.limits.max_result_bytes),
         }
-    return flask.Response(
+    response = flask.Response(
         results.write(result, written), 200, headers, content_type=f"{media}; charset=utf-8"
     )
+    if etag is not None:
+        cache.put(etag, response)
+        http_cache.mark(response, etag)
+    return response
 
 
 def _not_acceptable(graph: bool | None = None) -> _Refusal:
