@@ -1,4 +1,4 @@
-"""The command line: validate, stats, queries, query, sparql, overlap, gap, curriculum, match, path, export, import, users, prune (benchmarks: python -m benchmarks).
+"""The command line: validate, stats, queries, query, sparql, overlap, gap, transitions, curriculum, match, path, export, import, users, prune (benchmarks: python -m benchmarks).
 
 Global options (--data, --store, --format) may stand before or after the subcommand: one argparse
 parent parser declares them for the top level and every subparser. Exit codes: 0 success, 1 a data,
@@ -32,6 +32,13 @@ def port(value: str) -> int:
     """A TCP port number, for --port options."""
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise argparse.ArgumentTypeError(f"{value!r} is not a TCP port (1-65535)")
+    return int(value)
+
+
+def positive(value: str) -> int:
+    """A whole number of at least 1, for --top options."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
     return int(value)
 
 
@@ -163,6 +170,30 @@ def parser() -> argparse.ArgumentParser:
     )
     g.add_argument("a", metavar="FROM_ROLE", help="the role a person holds now")
     g.add_argument("b", metavar="TO_ROLE", help="the role they want to reach")
+    tr = add(
+        "transitions",
+        "the roles within reach from a role, ranked and explained; --learn: what learning would change",
+        "The roles ranked by how reachable they are from ROLE: each with its score and the score's parts "
+        "(shared essential and optional items, skills and knowledge ratings, words of tasks, tools, skills "
+        "and titles, credentials ROLE lacks, the step in job zone), the gap and its first missing items in "
+        "learning order, and the sources. Curated roles, ESCO and O*NET occupations meet through their "
+        "exact/close matches.",
+    )
+    tr.add_argument("role", metavar="ROLE", help="the role a person holds now (IRI, CURIE or label)")
+    tr.add_argument("--top", type=positive, default=10, metavar="K", help="transitions to list (default 10)")
+    tr.add_argument(
+        "--within",
+        choices=("curated", "esco", "onet", "all"),
+        default="all",
+        help="which roles to rank: curated, ESCO or O*NET ones, or all (default)",
+    )
+    tr.add_argument(
+        "--learn",
+        nargs="+",
+        default=[],
+        metavar="ITEM",
+        help="rank again as if these items (IRI, CURIE or label) were learned; say what that opens or brings closer",
+    )
     c = add(
         "curriculum",
         "the curriculum for training people for some roles: common core, role modules, credentials",

@@ -240,6 +240,31 @@ def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_transitions(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """The roles within reach from a role, ranked with the score's parts, gaps and sources; --learn: what changes."""
+    import json
+
+    from graph.transitions import rank, report
+
+    ws = _workspace(args)
+    role = str(ws.resolve_role(args.role))
+    learn = [str(ws.resolve(item)) for item in args.learn]
+    _notes(ws, err)
+    result = rank(ws, role, top=args.top, within=args.within, learn=learn)
+    items = ws.role_items.label
+    label = lambda iri: items.get(iri) or ws.label(iri)  # noqa: E731 - items are named as the overlap names them
+    if args.format == "json":
+        json.dump(report.document(result, label), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+        return 0
+    if args.format != "table":
+        emit(report.csv_rows(result, label), report.CSV_COLUMNS, args.format, out)
+        return 0
+    emit(report.table_rows(result, label), report.TABLE_COLUMNS, args.format, out)
+    out.write("".join(f"{line}\n" for line in report.summary(result, label)))
+    return 0
+
+
 def cmd_curriculum(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """The plan for training people for some roles: core, shared and role modules, credentials; or a brief."""
     from graph import curriculum

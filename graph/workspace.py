@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from graph.curriculum import Plan, RoleCoverage
     from graph.match import MatchIndex
+    from graph.transitions import TransitionModel
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows: several names per entity)
@@ -347,6 +348,24 @@ class Workspace:
             return self._cached(
                 "match_index", lambda: build_match_index(queries.run(self.store, "match_catalogue").rows)
             )
+
+    @cached_property
+    def transition_model(self) -> TransitionModel:
+        """The matrices transitions rank from (graph.transitions.model), built once from the projections."""
+        from graph.transitions import build_model
+
+        def build() -> TransitionModel:
+            names = {r: self.index.entries[r].names for r in self.role_items.roles if r in self.index.entries}
+            return build_model(
+                self.role_items,
+                self.run("role_ratings"),
+                self.run("role_profiles"),
+                names,
+                self.item_mappings,
+            )
+
+        with self._lock:
+            return self._cached("transition_model", build)
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:
