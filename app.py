@@ -1,10 +1,13 @@
 """Serve the explorer: waitress by default (production, debug off); --debug runs Dash's development server.
 
-    python app.py [--host 127.0.0.1] [--port 8050] [--data FILE…] [--store oxigraph|memory|URL] [--debug]
+    python app.py [--host 127.0.0.1] [--port 8050] [--data FILE…] [--store oxigraph|memory|URL]
+                  [--curricula PATH|URL] [--debug]
 
 Under another WSGI server use the factory: `waitress-serve --call app:create_server` or
 `gunicorn 'app:create_server()'` (the AKG_STORE and AKG_DATA environment variables name the store
-and extra files, data files separated by the path separator). Nothing is opened at import time.
+and extra files, data files separated by the path separator; AKG_CURRICULA where saved curricula live,
+AKG_USERS the designers' file, AKG_SECRET the session key, AKG_PROXY=1 behind a reverse proxy). Nothing
+is opened at import time.
 """
 
 from __future__ import annotations
@@ -13,20 +16,26 @@ import argparse
 import logging
 import os
 import sys
+from pathlib import Path
 
 from graph.cli import Parser, data_files, port
 from graph.errors import GraphError
 from graph.stores import StoreSpec, open_store
 
 
-def create_server(spec: StoreSpec | None = None):
+def create_server(spec: StoreSpec | None = None, curricula: str | None = None):
     """The Flask server of a new app (a WSGI factory: under gunicorn the store opens in the worker)."""
     from graph.ui.app import create_app
 
     if spec is None:
         data = [d for d in os.environ.get("AKG_DATA", "").split(os.pathsep) if d]
         spec = StoreSpec.parse(os.environ.get("AKG_STORE", "oxigraph"), data)
-    return create_app(spec).server
+    return create_app(spec, curricula=None if curricula is None else _where(curricula)).server
+
+
+def _where(curricula: str) -> Path | str:
+    """--curricula: a SPARQL endpoint URL as given, else a directory."""
+    return curricula if curricula.startswith(("http://", "https://")) else Path(curricula)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -37,18 +46,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--data", nargs="+", action="extend", default=[], metavar="FILE", help="extra RDF files")
     p.add_argument("--store", default="oxigraph", help="oxigraph (default), memory, or a SPARQL endpoint URL")
     p.add_argument(
+        "--curricula",
+        metavar="PATH|URL",
+        help="where saved curricula live: a directory (default var/curricula, one process) or a SPARQL 1.1 "
+        "endpoint URL taking queries and updates (shared by several processes)",
+    )
+    p.add_argument(
         "--debug", action="store_true", help="development mode: Dash's dev server with debug tools"
     )
     p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
-def serve(spec: StoreSpec, host: str, port: int, threads: int = 8) -> None:
+def serve(spec: StoreSpec, host: str, port: int, threads: int = 8, curricula: str | None = None) -> None:
     """Production: one process, waitress reading requests in its event loop, a few threads answering."""
     from graph.serving import ServerLimits
     from graph.serving import serve as run
 
-    run(lambda: create_server(spec), host, port, ServerLimits(threads=threads))
+    run(lambda: create_server(spec, curricula), host, port, ServerLimits(threads=threads))
 
 
 def check_store(spec: StoreSpec) -> None:
@@ -93,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.debug:
             from graph.ui.app import create_app
 
-            create_app(spec).run(host=args.host, port=args.port, debug=True)
+            where = None if args.curricula is None else _where(args.curricula)
+            create_app(spec, curricula=where).run(host=args.host, port=args.port, debug=True)
         else:
-            serve(spec, args.host, args.port, args.threads)
+            serve(spec, args.host, args.port, args.threads, args.curricula)
     except GraphError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

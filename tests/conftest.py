@@ -39,7 +39,10 @@ def ui_app(tmp_path_factory):
     evil = tmp / "evil.ttl"
     evil.write_text(EVIL_TTL, encoding="utf-8")
     app = create_app(
-        StoreSpec("oxigraph", (evil,), root=tmp / "stores"), workers=1, curricula=tmp / "curricula"
+        StoreSpec("oxigraph", (evil,), root=tmp / "stores"),
+        workers=1,
+        curricula=tmp / "curricula",
+        users=tmp / "users",  # no designer: anyone may save, as before sign-in existed
     )
     yield app
     app.server.extensions["akg"].sandbox.close()

@@ -20,7 +20,7 @@ LHR = str(AKGR["laser-hair-removal"])
 
 @pytest.fixture()
 def ws(ui_app):
-    with ui_app.server.app_context():
+    with ui_app.server.test_request_context():  # callbacks read the session (who may save)
         yield app_context().ws
 
 
@@ -133,3 +133,31 @@ def test_editor_text_of_a_curriculum_with_modules_reads_back_the_same():
         ("Lasers", "Operate lasers, safely"),
         ("Skin", "Peel"),
     ]
+
+
+def test_once_a_designer_exists_the_tab_saves_and_deletes_only_when_signed_in(ui_app, tmp_path):
+    from flask import session
+
+    from graph.ui import auth
+    from graph.users import Users
+
+    users = Users(tmp_path / "users")
+    users.add("alice", "correct horse battery")
+    ext = ui_app.server.extensions
+    before = ext["akg-users"]
+    ext["akg-users"] = users
+    try:
+        doc = K.to_json(K.Curriculum("signed-out", "Signed out", (), (K.Outcome("Keep records"),)))
+        with ui_app.server.test_request_context():
+            assert T.save(1, doc, "Signed out", []) == (no_update, T.SIGN_IN_TO_WRITE, no_update)
+            assert T.delete_saved(1, "signed-out") == (no_update, T.SIGN_IN_TO_WRITE)
+            assert "Sign in" in str(T.auth_note())
+            session["designer"] = "alice"  # as the sign-in page leaves it
+            saved, msg, _options = T.save(1, doc, "Signed in", [])
+            assert saved["version"] == 1 and msg.startswith("Saved")
+            assert auth.designer() == "alice"
+            assert [r["who"] for r in T.curricula_store().versions("signed-out")] == ["alice"]
+            assert T.list_versions(saved)[0]["label"].endswith("by alice")
+            assert T.delete_saved(1, "signed-out")[1] == "Deleted curriculum signed-out and its history."
+    finally:
+        ext["akg-users"] = before

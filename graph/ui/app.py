@@ -12,11 +12,11 @@ import dash_cytoscape as cyto
 from dash.exceptions import DependencyException
 
 from graph import queries
-from graph.paths import VAR
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import callbacks, layout
+from graph.ui import api, auth, callbacks, layout
 from graph.ui.context import DEFAULT_SEED_ABOVE, Context
+from graph.users import Users
 from graph.workspace import Workspace
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -31,7 +31,8 @@ def create_app(
     limits: Limits | None = None,
     workers: int | None = None,
     default_seed_above: int = DEFAULT_SEED_ABOVE,
-    curricula: Path | None = None,
+    curricula: Path | str | None = None,
+    users: Path | None = None,
 ) -> dash.Dash:
     """A Dash app over one store; its callbacks find the workspace in server.extensions['akg'].
 
@@ -57,10 +58,15 @@ def create_app(
     app.server.register_error_handler(DependencyException, _no_such_asset)
     context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
-    # saved curricula: their own persistent store, opened on first use (AKG_CURRICULA or var/curricula)
-    app.server.extensions["akg-curricula-path"] = curricula or Path(
-        os.environ.get("AKG_CURRICULA") or VAR / "curricula"
-    )
+    # saved curricula: their own store (a path, or a SPARQL store's URL), opened on first use
+    app.server.extensions["akg-curricula-path"] = api.curricula_location(curricula)
+    auth.install(app.server, Users(users))  # designers sign in to write curricula
+    api.register(app.server)  # /api/curricula and CASE 1.0's /ims/case/v1p0/
+    if os.environ.get("AKG_PROXY"):  # behind a proxy: its X-Forwarded-For/-Proto/-Host are the client's
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(os.environ["AKG_PROXY"]) if os.environ["AKG_PROXY"].isdigit() else 1
+        app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_endpoint(app, sandbox)
     if not context.big():
         ws.role_items  # noqa: B018 - small: build the projections now, not on the first click

@@ -202,3 +202,60 @@ button{{margin-top:1rem;padding:.4rem 1rem;font-size:1rem}}#signin-message{{colo
         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
     )
     return response
+
+
+def designer() -> str | None:
+    """The signed-in designer's name for this request (session or HTTP Basic), or None: who decided, who saved.
+
+    The one function other modules call to attribute a change (history, decision provenance).
+    """
+    return signed_in()
+
+
+def session_designer() -> str | None:
+    """The designer signed in by this browser's session cookie (not Basic), or None."""
+    name = flask.session.get("designer")
+    return name if name and name in _users().names() else None
+
+
+def may_save_in_app() -> tuple[bool, str | None]:
+    """For the app's own callbacks: (allowed, who). Allowed while no designer exists, else for a signed-in one."""
+    who = session_designer()
+    return (who is not None or writes_open()), who
+
+
+class Refusal(Exception):
+    """A write refused: an HTTP status, a one-line message and headers (WWW-Authenticate, Retry-After)."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+def authorize_write() -> str | None:
+    """The designer allowed to write by this API request (None while no designer exists), else a Refusal.
+
+    HTTP Basic is checked under the throttle (401, or 429 with Retry-After); a session counts only for a
+    request from this site (a cross-site one is 403). No answer differs by whether a name exists.
+    """
+    auth = flask.request.authorization
+    if auth is not None and auth.type == "basic":
+        ok, wait = check(auth.username or "", auth.password or "")
+        if ok:
+            return auth.username
+        if wait > 0:
+            retry = str(int(wait + 0.999))
+            raise Refusal(429, f"{REFUSED}; too many tries: wait {retry} s", {"Retry-After": retry})
+        raise Refusal(401, REFUSED, {"WWW-Authenticate": REALM})
+    who = session_designer()
+    if who is not None:
+        if not same_origin():
+            raise Refusal(403, "refused: a signed-in session writes only from this site's own pages")
+        return who
+    if writes_open():
+        return None
+    raise Refusal(
+        401,
+        f"sign in to write curricula: HTTP Basic with a designer's name and password, or the page {SIGNIN}",
+        {"WWW-Authenticate": REALM},
+    )

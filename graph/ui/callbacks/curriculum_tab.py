@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import csv
 import io
-import threading
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
@@ -18,6 +17,7 @@ from flask import current_app
 from graph import curricula as K
 from graph import curriculum as P
 from graph.errors import GraphError
+from graph.ui import api, auth
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
 from graph.ui.layout.common import choices
@@ -26,7 +26,6 @@ from graph.uploads import MAX_BYTES, Line, UploadError, decode
 from graph.uploads import parse as parse_outcomes
 
 PROPOSALS = 3  # matches proposed per outcome
-_open_lock = threading.Lock()
 
 
 def too_big(error):
@@ -48,12 +47,14 @@ def too_big(error):
 
 
 def curricula_store() -> K.CurriculumStore:
-    """This app's store of saved curricula, opened on first use (path set by create_app)."""
-    ext = current_app.extensions
-    with _open_lock:
-        if "akg-curricula" not in ext:
-            ext["akg-curricula"] = K.CurriculumStore(ext.get("akg-curricula-path", K.DEFAULT_PATH))
-    return ext["akg-curricula"]
+    """This app's store of saved curricula, opened on first use (where: set by create_app)."""
+    return api.store()
+
+
+SIGN_IN_TO_WRITE = (
+    f"Saving and deleting need a designer's sign-in: open {auth.SIGNIN} (this page's address + {auth.SIGNIN}), "
+    "sign in, and come back. Without it you can still explore, propose matches and export."
+)
 
 
 def items_list(iris, labels: dict[str, str], *, ordered: bool = False) -> html.Ol | html.Ul:
@@ -279,11 +280,14 @@ def save(_n, doc, title, roles):
     """Save the curriculum as a new version; someone else's newer save is a clear conflict, not lost."""
     if not doc:
         return no_update, "Nothing to save yet: paste outcomes and propose matches first.", no_update
+    allowed, who = auth.may_save_in_app()
+    if not allowed:
+        return no_update, SIGN_IN_TO_WRITE, no_update
     store = curricula_store()
     try:
         c = K.from_json(doc)
         c = K.Curriculum(c.id, title or c.title, tuple(roles or c.roles), c.outcomes, c.version)
-        saved = store.save(c)
+        saved = store.save(c, who=who)
     except GraphError as exc:
         return no_update, str(exc), saved_options(store)
     return K.to_json(saved), f"Saved “{saved.title}”, version {saved.version}.", saved_options(store)
@@ -299,14 +303,104 @@ def saved_options(store: K.CurriculumStore) -> list[dict]:
 
 @callback(
     Output("cur-saved", "options", allow_duplicate=True),
+    Output("cur-auth", "children"),
     Input("tabs", "data"),
     prevent_initial_call="initial_duplicate",
 )
 def list_saved(tab):
-    """The saved curricula, listed when the tab opens."""
+    """The saved curricula, listed when the tab opens, and who may save them."""
     if tab != "curriculum":
-        return no_update
-    return saved_options(curricula_store())
+        return no_update, no_update
+    return saved_options(curricula_store()), auth_note()
+
+
+def auth_note() -> list:
+    """Who is signed in, or how to sign in to save (once designers exist)."""
+    allowed, who = auth.may_save_in_app()
+    if who:
+        return [
+            f"Signed in as {who}: your saves are kept in the history under your name. ",
+            html.A("Sign-in page", href=auth.SIGNIN),
+        ]
+    if allowed:
+        return ["Anyone may save: no designer has been added (python -m graph users add NAME)."]
+    return [
+        "Only designers save and delete curricula. ",
+        html.A("Sign in", href=auth.SIGNIN, id="cur-signin-link"),
+        " to save; everyone can explore, propose and export.",
+    ]
+
+
+@callback(
+    Output("cur-saved", "options", allow_duplicate=True),
+    Output("cur-message", "children", allow_duplicate=True),
+    Input("cur-delete", "n_clicks"),
+    State("cur-saved", "value"),
+    prevent_initial_call=True,
+)
+def delete_saved(_n, cid):
+    """Delete the chosen saved curriculum (a designer only), at the version stored now."""
+    if not cid:
+        return no_update, "Choose a saved curriculum to delete first."
+    if not auth.may_save_in_app()[0]:
+        return no_update, SIGN_IN_TO_WRITE
+    store = curricula_store()
+    try:
+        store.delete(cid, store.current_version(cid))
+    except GraphError as exc:
+        return saved_options(store), str(exc)
+    return saved_options(store), f"Deleted curriculum {cid} and its history."
+
+
+@callback(
+    Output("cur-versions", "options"),
+    Input("cur-doc", "data"),
+)
+def list_versions(doc):
+    """The open curriculum's saved versions, newest first, with who saved each and when."""
+    if not doc or not doc.get("version"):
+        return []
+    rows = curricula_store().versions(str(doc["id"]))
+    return [
+        {
+            "label": f"version {r['version']}, {r['saved']}"
+            + (f" by {r['who']}" if r["who"] else "")
+            + (f" (restored version {r['restored']})" if r["restored"] else ""),
+            "value": r["version"],
+        }
+        for r in rows
+    ]
+
+
+@callback(
+    Output("cur-doc", "data", allow_duplicate=True),
+    Output("cur-proposals", "children", allow_duplicate=True),
+    Output("cur-message", "children", allow_duplicate=True),
+    Output("cur-saved", "options", allow_duplicate=True),
+    Input("cur-restore", "n_clicks"),
+    State("cur-versions", "value"),
+    State("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def restore(_n, version, doc):
+    """Bring an earlier version back as a new version (a designer only); the history keeps the rest."""
+    if not doc or not version:
+        return (
+            no_update,
+            no_update,
+            "Open a saved curriculum and choose one of its versions first.",
+            no_update,
+        )
+    allowed, who = auth.may_save_in_app()
+    if not allowed:
+        return no_update, no_update, SIGN_IN_TO_WRITE, no_update
+    store = curricula_store()
+    try:
+        saved = store.restore(str(doc["id"]), int(version), current=int(doc["version"]), who=who)
+    except (GraphError, ValueError) as exc:
+        return no_update, no_update, str(exc), no_update
+    msg = f"Restored version {version} of “{saved.title}” as version {saved.version}."
+    return K.to_json(saved), proposals_view(saved), msg, saved_options(store)
 
 
 @callback(
