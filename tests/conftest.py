@@ -1,8 +1,53 @@
-"""Fixtures for the UI tests: a data file with hostile labels, the app over it, headless Chromium options."""
+"""Fixtures for the UI tests (a data file with hostile labels, the app over it, headless Chromium options),
+and the reference-data gate: tests marked `reference(...)` skip (fail under CI=true) without their data,
+and the run ends with one line saying which data the skipped tests need and where to put it."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
+
+from tests.reference import DATASETS, PREFIX, REFERENCE, need
+
+SKIPPED_FOR: Counter[tuple[str, ...]] = Counter()  # folders a test needed -> tests skipped for them
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "reference(*folders): reads these folders of the reference data")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    for mark in item.iter_markers("reference"):
+        need(*mark.args)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and isinstance(report.longrepr, tuple) and PREFIX in report.longrepr[2]:
+        folders = report.longrepr[2].split(PREFIX, 1)[1].split(" in ", 1)[0]
+        SKIPPED_FOR[tuple(folders.split(", "))] += 1
+
+
+def missing_data_line() -> str:
+    """One line: how many tests each missing data set kept from running, what it is, where it goes."""
+    groups = [
+        f"{n} test{'s need' if n > 1 else ' needs'} {' and '.join(f'{f}/ ({DATASETS.get(f, f)})' for f in folders)}"
+        for folders, n in sorted(SKIPPED_FOR.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    return (
+        f"reference data missing: {'; '.join(groups)}; put the folders in {REFERENCE} "
+        "or name their parent in AKG_REFERENCE (README.md, 'Data')"
+    )
+
+
+def pytest_unconfigure(config):
+    """After pytest's own summary, so it is the run's last line."""
+    if SKIPPED_FOR:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(missing_data_line(), yellow=True, bold=True)
+
 
 EVIL_SCRIPT = "<script>alert(1)</script>"
 EVIL_IMG = "<img src=x onerror=alert(2)>"

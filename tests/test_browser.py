@@ -20,6 +20,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from werkzeug.serving import make_server
 
 from graph.ui.view import select as Sel
+from tests import reference
 from tests.conftest import EVIL_SCRIPT
 
 pytestmark = pytest.mark.browser
@@ -403,7 +404,7 @@ def test_every_in_page_change_draws_what_a_fresh_load_draws(driver, base_url, ui
 
 # ---------------------------------------------------------------- an imported fixture
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "esco-1.1.1"
+REFERENCE = reference.REFERENCE / "esco-1.1.1"
 HAIR_REMOVAL = "http://data.europa.eu/esco/occupation/72413d91-f212-4ad6-bf95-8b78a37c041a"
 AESTHETICIAN = "http://data.europa.eu/esco/occupation/a1e1a788-2352-4172-8fcf-1f985a6968b0"
 
@@ -430,8 +431,7 @@ def imported_app(tmp_path_factory):
     from graph.stores import StoreSpec
     from graph.ui.app import create_app
 
-    if not REFERENCE.is_dir():
-        pytest.fail(f"reference data missing: {REFERENCE}")
+    reference.need("esco-1.1.1")
     tmp = tmp_path_factory.mktemp("imported")
     src = tmp / "esco"
     src.mkdir()

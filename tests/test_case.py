@@ -14,9 +14,10 @@ from graph import case
 from graph import curricula as K
 from graph.paths import ROOT
 from graph.terms import AKGR
+from tests.reference import REFERENCE
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "case" / "opensalt-sample-framework.json"
-SHARED = ROOT.parent / "shared" / "reference" / "case-1.0"
+SHARED = REFERENCE / "case-1.0"
 MA, AMLT = str(AKGR["medical-aesthetician"]), str(AKGR["aesthetic-medical-laser-technician"])
 LHR = str(AKGR["laser-hair-removal"])
 
@@ -27,9 +28,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.reference("case-1.0")
 def test_schema_and_sample_are_the_shared_reference():
-    if not SHARED.is_dir():
-        pytest.fail(f"{SHARED} missing: the shared reference folder sits beside the repository")
     assert case.SCHEMA.read_bytes() == (SHARED / "case-v1p0-cfpackage-schema.json").read_bytes()
     assert SAMPLE.read_bytes() == (SHARED / "opensalt-sample-framework.json").read_bytes()
 

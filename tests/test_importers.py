@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import time
 from pathlib import Path
@@ -17,19 +16,13 @@ from rdflib.namespace import RDF, SKOS, XSD
 from graph.importers import ImportFailed, ImportSummary, RowError, import_esco, import_onet
 from graph.importers import esco as esco_module
 from graph.importers.terms import unique_slugs
+from tests.reference import REFERENCE
 
-REFERENCE = Path(
-    os.environ.get("AKG_REFERENCE") or Path(__file__).resolve().parents[2] / "shared" / "reference"
-)
 ESCO_DIR = REFERENCE / "esco-1.1.1"
 ONET_DIR = REFERENCE / "onet-29.3"
 
 
-@pytest.fixture(autouse=True)
-def reference_beside_the_project() -> None:
-    """The importers are tested on the real files: without them the tests fail, they never skip."""
-    if not ESCO_DIR.is_dir() or not ONET_DIR.is_dir():
-        pytest.fail(f"ESCO and O*NET reference data not found at {REFERENCE} (set AKG_REFERENCE)")
+pytestmark = pytest.mark.reference("esco-1.1.1", "onet-29.3")  # tested on the real files
 
 
 ESCO_NS = "http://data.europa.eu/esco/model#"

@@ -9,6 +9,8 @@ from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS, XSD
 from rdflib.plugins.sparql import prepareQuery
 
+from tests import reference
+
 ROOT = Path(__file__).resolve().parents[1]
 ROLES = ROOT / "ontology" / "roles.ttl"
 SHAPES = ROOT / "ontology" / "shapes.ttl"
@@ -443,7 +445,7 @@ def test_only_the_planted_defects_are_reported(broken_report):
 # ---------------------------------------------------------------- alignment: every IRI exists in the frameworks
 
 FIXTURES = ROOT / "tests" / "fixtures"
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = reference.REFERENCE
 FRAMEWORK_BASES = (
     "http://data.europa.eu/esco/occupation/",
     "http://data.europa.eu/esco/skill/",

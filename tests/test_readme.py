@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 
 from graph.paths import ROOT
+from tests.reference import REFERENCE, need
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
 MAX_README_LINES = 200
-REFERENCE = Path(os.environ.get("AKG_REFERENCE") or ROOT.parent / "shared" / "reference")
 
 
 def shell_examples(text: str) -> list[tuple[str, list[str]]]:
@@ -125,8 +125,7 @@ def test_the_readme_and_docs_show_runnable_examples():
 @pytest.fixture(scope="module")
 def imported(clone) -> Path:
     """The clone after the README's import commands, as a fresh clone has them (nothing under var/ yet)."""
-    if not REFERENCE.is_dir():
-        pytest.fail("ESCO and O*NET are not beside the project (../shared/reference)")
+    need("esco-1.1.1", "onet-29.3")
     assert not (clone / "var").exists()
     for command in import_commands(README):
         proc = run(clone, command + " --quiet")
