@@ -54,11 +54,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument(
         "--debug", action="store_true", help="development mode: Dash's dev server with debug tools"
     )
-    p.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
+    p.add_argument("--threads", type=int, default=48, help=argparse.SUPPRESS)
     return p.parse_args(argv)
 
 
-def serve(spec: StoreSpec, host: str, port: int, threads: int = 8, curricula: str | None = None) -> None:
+def serve(spec: StoreSpec, host: str, port: int, threads: int = 48, curricula: str | None = None) -> None:
     """Production: one process, waitress reading requests in its event loop, a few threads answering."""
     from graph.serving import ServerLimits
     from graph.serving import serve as run

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 class ServerLimits:
     """How long a client may take, how much it may send, how many may be connected at once."""
 
-    threads: int = 8  # run complete requests (a client's 2 admitted queries hold 2 at most); I/O takes none
+    threads: int = 48  # run complete requests; a client's queue (2 running + 16 waiting) holds 18 at most; I/O takes none
     header_timeout_s: float = 20.0  # from a request's first byte to the end of its headers
     body_timeout_s: float = 60.0  # from a request's first byte to the end of its body
     idle_timeout_s: int = 30  # a kept-alive connection with no request in flight

@@ -37,12 +37,17 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "$want" > "$stamp"
 fi
 
-# axe-core for the accessibility test, from the npm registry into a project-local (gitignored) directory
-AXE_VERSION=4.14.1
-if [ "$(node -p "require('./node_env/node_modules/axe-core/package.json').version" 2>/dev/null)" != "$AXE_VERSION" ]; then
-  echo "== installing axe-core $AXE_VERSION (npm)"
-  npm install --silent --no-audit --no-fund --prefix node_env "axe-core@$AXE_VERSION" >/dev/null
-fi
+# From the npm registry into a project-local (gitignored) directory, pinned: axe-core for the accessibility
+# test, Comunica for the federation test (4.x: 5.x needs Node 22), YASGUI for the SPARQL tab (the app serves it)
+NPM_PACKAGES="axe-core@4.14.1 @comunica/query-sparql@4.5.0 @zazuko/yasgui@4.6.2"
+for spec in $NPM_PACKAGES; do
+  name=${spec%@*}
+  if [ "$(node -p "require('./node_env/node_modules/$name/package.json').version" 2>/dev/null)" != "${spec##*@}" ]; then
+    echo "== installing $NPM_PACKAGES (npm)"
+    npm install --silent --no-audit --no-fund --prefix node_env $NPM_PACKAGES >/dev/null
+    break
+  fi
+done
 
 echo "== ruff"
 .venv/bin/ruff check .

@@ -398,8 +398,8 @@ def test_eight_parallel_first_queries_right_after_start(spec):
         "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 10",
         queries.render(*CONSTRUCT),
     ]
-    policy = Policy(per_client=len(texts))  # one client here: its share must not refuse any of the eight
-    with Sandbox(spec, LIMITS, policy=policy) as box, serving(make_app(box, rate_per_minute=1000)) as fresh:
+    # One client, the default policy and three workers: what it may not run at once waits, none is refused.
+    with Sandbox(spec, LIMITS, workers=3) as box, serving(make_app(box, rate_per_minute=1000)) as fresh:
         barrier = threading.Barrier(len(texts))
 
         def first(text: str) -> int:
@@ -670,15 +670,17 @@ def _fair(latencies: list[float], time_limit: float) -> None:
     assert within >= 0.9 and max(latencies) < time_limit, sorted(latencies)[-5:]
 
 
-def test_a_runaway_client_gets_429_and_another_client_answers_within_a_second(spec):
+def test_a_runaway_client_waits_in_its_own_queue_and_another_client_answers_within_a_second(spec):
     with Sandbox(spec, Limits(timeout_s=3.0), workers=3) as box, serving(make_app(box)) as fresh:
         assert session_from("127.0.0.1").post(fresh, data={"query": "ASK {}"}, timeout=30).status_code == 200
-        codes, retry_after, latencies = _under_attack(
+        codes, _, latencies = _under_attack(
             lambda s: s.post(fresh, data={"query": RUNAWAY}, timeout=60),
             lambda s: s.post(fresh, data={"query": "ASK { ?s a ?type }"}, headers=RUN_AGAIN, timeout=60),
         )
-    assert 429 in codes and 400 in codes  # over its share it is refused; its runaways hit the time limit
-    assert retry_after and all(int(v) >= 1 for v in retry_after)
+    # Its four at once run two at a time, the others waiting their turn: each hits the time limit (400);
+    # none waits past the bound (503) or is refused for its burst (a 429 here can only be a pre-emption,
+    # when the victim's query waited 0.2 s on a loaded machine).
+    assert 400 in codes and set(codes) <= {400, 429}, collections.Counter(codes)
     _fair(latencies, 3.0)
 
 
@@ -745,7 +747,8 @@ def test_runaway_queries_in_the_sparql_tab_leave_other_users_fast(tab):
     assert codes and all(code == 200 for code in codes)  # Dash answers 200; the tab shows the refusal as text
 
 
-def test_sparql_tab_tells_a_client_over_its_share(tab):
+def test_sparql_tab_queues_a_clients_third_query_and_answers_it(tab):
+    """Three runaways at once from one client: two run, the third waits its turn (before: refused)."""
     runaway = sparql_tab_payload(tab, RUNAWAY)
     session = session_from("127.0.0.2")
     with ThreadPoolExecutor(3) as pool:
@@ -755,8 +758,7 @@ def test_sparql_tab_tells_a_client_over_its_share(tab):
                 range(3),
             )
         )
-    assert sum("ClientOverLimit" in a for a in answers) == 1, answers
-    assert sum("time limit" in a for a in answers) == 2, answers
+    assert sum("time limit" in a for a in answers) == 3, answers
 
 
 # ---------------------------------------------------------------- the W3C SPARQL 1.1 Protocol test suite

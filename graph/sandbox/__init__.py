@@ -1,7 +1,8 @@
 """Free-form SPARQL from users: a read-only check, then killable worker processes with time and row limits.
 
 Fair under abuse (after the Wikidata Query Service's policy): each client (the caller's address) may
-run a few queries at once and use a budget of query time per minute; one worker is kept for clients
+run a few queries at once, the rest of a burst waiting in its own queue (clients served in turn), and
+use a budget of query time per minute; one worker is kept for clients
 with nothing running, so one client's runaway queries never make another's simple query wait; when
 several clients fill every worker, a waiting client with nothing running pre-empts the oldest long
 query of a client holding two or more; long queries drop to the lowest CPU priority.

@@ -1,8 +1,9 @@
-"""Who may use a worker now: per-client concurrency and time budget, a reserved fast lane, pre-emption."""
+"""Who may use a worker now: a queue per client served in turn, time budgets, a reserved fast lane, pre-emption."""
 
 from __future__ import annotations
 
 import collections
+import contextlib
 import contextvars
 import itertools
 import math
@@ -18,12 +19,13 @@ PREEMPT_AFTER_S = 0.2  # a client with nothing running waits this long before a 
 
 @dataclass(frozen=True)
 class Policy:
-    """How the workers are shared between clients (defaults after the Wikidata Query Service's limits)."""
+    """How the workers are shared between clients (after the Wikidata Query Service: time is limited, not bursts)."""
 
-    per_client: int = 2  # queries a client may have running or waiting at once; more -> 429
+    per_client: int = 2  # queries a client may run at once; more wait in its own queue
+    max_waiting: int = 16  # queries a client may have waiting; more -> 429
     budget_s: float = 60.0  # seconds of query time a client may use per window; more -> 429 until it recovers
     window_s: float = 60.0
-    wait_s: float = 5.0  # longest wait for a free worker; then 503 with Retry-After
+    wait_s: float = 10.0  # longest wait in the queue; then 503 with Retry-After
     reserve: int = 1  # workers only a client with nothing running may take (the fast lane)
 
 
@@ -36,60 +38,108 @@ INTERNAL = "\0internal"  # the sandbox's own queries (the service description's 
 
 
 class Admission:
-    """Who may use a worker now: per-client concurrency, per-client time budget, a reserved fast lane."""
+    """Who may use a worker now: a queue per client served in turn, time budgets, a reserved fast lane.
+
+    A client's queries beyond what it may run at once wait in its own queue; when a worker frees, the
+    clients with nothing running are served first, then the others in turn (round-robin), so a burst
+    from one client is queued, never refused, and never delays another client's query.
+    """
 
     def __init__(self, workers: int, policy: Policy, timeout_s: float):
         self.policy, self.timeout_s = policy, timeout_s
         self.free = workers
         self.reserve = min(policy.reserve, workers - 1)
-        self.admitted: collections.Counter[str] = collections.Counter()  # running or waiting
         self.running: collections.Counter[str] = collections.Counter()
+        self.waiting: dict[str, collections.deque[int]] = {}  # client -> its waiting places, first first
+        self.turns: dict[str, None] = {}  # clients with queries waiting, the longest unserved first
         self.spent: dict[str, collections.deque[tuple[float, float]]] = {}  # (finished at, seconds)
         self.holding: dict[int, tuple[str, float, Worker | None]] = {}  # ticket -> client, since, worker
         self.tickets = itertools.count()
         self.cond = threading.Condition()
 
     def enter(self, client: str) -> int:
-        """Take a worker slot for this client (its ticket), or raise why not (ClientOverLimit: 429, SandboxBusy: 503).
+        """Wait in this client's queue for a worker slot (its ticket), or raise why not.
 
-        A client with nothing running that has waited PREEMPT_AFTER_S stops the oldest long query of a
-        client holding two or more workers: one client's runaways never keep another client waiting.
+        ClientOverLimit (429): the client is over its time budget or already has max_waiting queries
+        waiting. SandboxBusy (503): the wait passed wait_s. A client with nothing running that has
+        waited PREEMPT_AFTER_S stops the oldest long query of a client holding two or more workers:
+        one client's runaways never keep another client waiting.
         """
         p = self.policy
         with self.cond:
             now = time.monotonic()
             if client != INTERNAL:
-                if self.admitted[client] >= p.per_client:
-                    raise ClientOverLimit(
-                        f"this client already has {self.admitted[client]} queries running or waiting, "
-                        f"the limit is {p.per_client}; wait for one to finish",
-                        retry_after=min(self.timeout_s, 5.0),
-                    )
-                spent, recovers = self._spent(client, now)
-                if spent >= p.budget_s:
-                    raise ClientOverLimit(
-                        f"this client used {spent:.0f} s of query time in the last {p.window_s:g} s, "
-                        f"the budget is {p.budget_s:g} s; try again in {math.ceil(recovers)} s",
-                        retry_after=recovers,
-                    )
-            self.admitted[client] += 1
+                self._refuse_over_limit(client, now)
+            place = next(self.tickets)
+            self.waiting.setdefault(client, collections.deque()).append(place)
+            self.turns.setdefault(client, None)
             deadline = now + p.wait_s
-            while not (self.free > self.reserve or (self.free > 0 and self.running[client] == 0)):
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    self._drop(self.admitted, client)
-                    raise SandboxBusy(
-                        f"every query worker stayed busy for {p.wait_s:g} s; try again shortly",
-                        retry_after=min(self.timeout_s, 5.0),
-                    )
-                if self.running[client] == 0 and time.monotonic() - now >= PREEMPT_AFTER_S:
-                    self._preempt_for(client)
-                self.cond.wait(min(left, PREEMPT_AFTER_S))
+            try:
+                while self._next() != place:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        raise SandboxBusy(
+                            f"this query waited {p.wait_s:g} s for a worker (every one stayed busy); "
+                            "try again shortly",
+                            retry_after=min(self.timeout_s, 5.0),
+                        )
+                    if self.running[client] == 0 and time.monotonic() - now >= PREEMPT_AFTER_S:
+                        self._preempt_for(client)
+                    self.cond.wait(min(left, PREEMPT_AFTER_S))
+            except BaseException:
+                self._unqueue(client, place)
+                raise
+            self._unqueue(client, place)
+            self.turns.pop(client, None)
+            if self.waiting.get(client):
+                self.turns[client] = None  # served: to the back of the turns
             self.free -= 1
             self.running[client] += 1
-            ticket = next(self.tickets)
-            self.holding[ticket] = (client, time.monotonic(), None)
-            return ticket
+            self.holding[place] = (client, time.monotonic(), None)
+            return place
+
+    def _refuse_over_limit(self, client: str, now: float) -> None:
+        """Raise ClientOverLimit for a client over its time budget or with too many queries waiting."""
+        p = self.policy
+        waiting = len(self.waiting.get(client, ()))
+        if waiting >= p.max_waiting:
+            raise ClientOverLimit(
+                f"this client already has {waiting} queries waiting (and {self.running[client]} running), "
+                f"the limit is {p.max_waiting}; wait for some to finish",
+                retry_after=min(self.timeout_s, 5.0),
+            )
+        spent, recovers = self._spent(client, now)
+        if spent >= p.budget_s:
+            raise ClientOverLimit(
+                f"this client used {spent:.0f} s of query time in the last {p.window_s:g} s, "
+                f"the budget is {p.budget_s:g} s; try again in {math.ceil(recovers)} s",
+                retry_after=recovers,
+            )
+
+    def _next(self) -> int | None:
+        """The waiting place to serve now: clients with nothing running first, then the others in turn."""
+        if self.free <= 0:
+            return None
+        idle = [c for c in self.turns if self.running[c] == 0]
+        busy = [c for c in self.turns if self.running[c] > 0]
+        for client in idle + busy:
+            fast_lane = self.running[client] == 0
+            if (fast_lane or self.free > self.reserve) and (
+                client == INTERNAL or self.running[client] < self.policy.per_client
+            ):
+                return self.waiting[client][0]
+        return None
+
+    def _unqueue(self, client: str, place: int) -> None:
+        """Take a place out of its client's queue (served, timed out or interrupted); others may move up."""
+        queue = self.waiting.get(client)
+        if queue is not None:
+            with contextlib.suppress(ValueError):
+                queue.remove(place)
+            if not queue:
+                del self.waiting[client]
+                self.turns.pop(client, None)
+        self.cond.notify_all()
 
     def attach(self, ticket: int, worker: Worker) -> None:
         """Note which worker runs a ticket's query (so that it can be pre-empted)."""
@@ -118,7 +168,6 @@ class Admission:
             client, _, _ = self.holding.pop(ticket)
             self.free += 1
             self._drop(self.running, client)
-            self._drop(self.admitted, client)
             if client != INTERNAL:
                 self.spent.setdefault(client, collections.deque()).append((time.monotonic(), seconds))
             if len(self.spent) > 10_000:  # forget clients whose spending has left the window

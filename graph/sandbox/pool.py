@@ -56,8 +56,9 @@ class Sandbox:
     def run(self, text: str, *, client: str | None = None, dataset: QueryDataset | None = None) -> Result:
         """Check the query, then run it in a free worker within the time and row limits.
 
-        `client` (default: CLIENT, which the app sets to the remote address) is who pays for it: a client
-        over its share gets ClientOverLimit at once, never a wait; `dataset` replaces the query's FROM.
+        `client` (default: CLIENT, which the app sets to the remote address) is who pays for it: its
+        queries beyond what it may run at once wait their turn (SandboxBusy past the wait bound), and a
+        client over its time budget or queue length gets ClientOverLimit at once; `dataset` replaces FROM.
         """
         if self._closed:
             raise SandboxBusy("the query sandbox is closed")

@@ -3,7 +3,8 @@
 GET ?query=, POST form (query=) and POST application/sparql-query; results negotiated once by Accept
 (or ?format=) and written by graph.results; default-graph-uri and named-graph-uri choose among the
 graphs held; updates and SERVICE refused; body size, rate, time and row limits, and the sandbox's
-per-client share (429, or 503 when every worker stays busy, both with Retry-After); CORS open to
+per-client queue (a burst waits its turn; 429 over the time budget or 16 waiting, 503 past the wait
+bound, both with Retry-After); CORS open to
 every origin; a service description (Turtle unless the client prefers HTML) at GET /sparql.
 Answers carry an ETag keyed by the store's fingerprint (graph.ui.http_cache): If-None-Match -> 304,
 and a repeated query is answered from memory unless the request says Cache-Control: no-cache.
@@ -451,8 +452,11 @@ here is empty: nothing is fetched). Relative IRIs resolve against <code>{e(BASE_
 <li>At most {limits.max_rows:,} rows or triples, and at most {limits.max_result_bytes:,} bytes of values,
 are returned; when more matched, the response says <code>X-Result-Truncated: true</code>.</li>
 <li>A query may be at most {limits.max_query_chars:,} characters long.</li>
-<li>Each client may have {policy.per_client} queries at once and {policy.budget_s:g} s of query time
-per {policy.window_s:g} s; beyond that it gets 429 with <code>Retry-After</code>.</li>
+<li>Each client may run {policy.per_client} queries at once; more wait their turn in its own queue
+(clients are served in turn), at most {policy.max_waiting} waiting and for at most {policy.wait_s:g} s
+(then 503 with <code>Retry-After</code>).</li>
+<li>Each client may use {policy.budget_s:g} s of query time per {policy.window_s:g} s, and have at most
+{policy.max_waiting} queries waiting; beyond that it gets 429 with <code>Retry-After</code>.</li>
 <li>Updates and <code>SERVICE</code> are refused.</li>
 </ul>
 </body></html>
