@@ -104,3 +104,44 @@ def test_link_values_that_name_no_iri_are_dropped_and_noted(search, ignored):
     assert (st.focus, st.node, st.expand, st.hide) == (None, None, (), ())
     assert S.ignored_note(st.ignored).startswith("Ignored in the link")
     assert "\x00" not in S.ignored_note(st.ignored)
+
+
+MALFORMED = [
+    ("application/json", "{}"),
+    ("application/json", "[]"),
+    ("application/json", "null"),
+    ("application/json", "7"),
+    ("application/json", "{not json"),
+    ("application/json", '{"output": 7, "inputs": [], "changedPropIds": []}'),
+    ("application/json", '{"output": "nope.children", "outputs": {}, "inputs": [], "changedPropIds": []}'),
+    ("application/json", '{"output": "page-note.children", "outputs": 3, "inputs": {}, "changedPropIds": 5}'),
+    ("application/json", '{"output": "..a.b...c.d..", "outputs": [], "inputs": [[]], "state": 1}'),
+    ("text/plain", "output=x"),
+    ("application/json", "\udcff\udcfe"),
+]
+
+
+def test_post_of_an_empty_object_to_the_dash_route_is_400_saying_why(client):
+    response = client.post("/_dash-update-component", json={})
+    assert response.status_code == 400
+    assert (
+        response.get_data(as_text=True)
+        == "malformed callback request: 'output' names no callback of this app\n"
+    )
+
+
+def test_a_method_a_route_does_not_take_is_a_one_line_4xx(client):
+    response = client.put("/_dash-update-component", data="x")
+    assert response.status_code == 405
+    assert response.get_data(as_text=True).count("\n") == 1, response.data
+
+
+@pytest.mark.parametrize(("ctype", "body"), MALFORMED)
+def test_a_malformed_dash_request_is_a_one_line_400(client, ctype, body):
+    response = client.post(
+        "/_dash-update-component", data=body.encode("utf-8", "surrogateescape"), content_type=ctype
+    )
+    assert response.status_code == 400, (response.status_code, response.data[:300])
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert text.count("\n") <= 1 and len(text) < 300, text

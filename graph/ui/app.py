@@ -14,7 +14,7 @@ from dash.exceptions import DependencyException
 from graph import queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import api, auth, callbacks, layout
+from graph.ui import api, auth, callbacks, guard, layout
 from graph.ui.context import DEFAULT_SEED_ABOVE, Context
 from graph.users import Users
 from graph.workspace import Workspace
@@ -56,6 +56,7 @@ def create_app(
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
     app.server.register_error_handler(413, callbacks.curriculum_tab.too_big)  # a pasted 10 MB curriculum
     app.server.register_error_handler(DependencyException, _no_such_asset)
+    guard.register(app)  # a malformed request is a one-line 4xx, never a 500
     context = Context(ws, sandbox, default_seed_above)
     app.server.extensions["akg"] = context
     # saved curricula: their own store (a path, or a SPARQL store's URL), opened on first use
