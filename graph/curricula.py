@@ -407,7 +407,7 @@ class CurriculumStore:
                 rows = self.query(S.query_text("save_token"), {"curriculum": c.iri})
         except S.StoreUnavailable as exc:
             raise CurriculumError(str(exc)) from None
-        if not any(r["token"] == token for r in rows):
+        if {r["token"] for r in rows} != {token}:  # another writer's save, or none of ours, is a conflict
             current = max((int(r["version"]) for r in rows), default=0)
             raise ConflictError(
                 f"{c.title!r} was saved by someone else (version {current}) after you opened version "

@@ -165,12 +165,20 @@ def _typed(value: object, datatype: str) -> str:
     return str(ox.Literal(str(value), datatype=ox.NamedNode(XSD + datatype)))
 
 
-def _current_version_block(g: str) -> str:
-    """A WHERE fragment binding ?current to the stored version (0: none)."""
-    return (
-        f"{{ SELECT (COALESCE(MAX(?v), 0) AS ?current) WHERE {{ OPTIONAL {{ GRAPH {_iri(g)} "
-        f"{{ {_iri(g)} <{AKG}version> ?v }} }} }} }}"
-    )
+def _where_stored_version_is(iri: str, expected: int, *, and_triples: str = "") -> str:
+    """A WHERE clause that matches only while the stored version is `expected` (0: nothing stored).
+
+    Written for Virtuoso 7 as much as for Oxigraph: Virtuoso applies no update whose WHERE has an
+    OPTIONAL that matched nothing, and ignores FILTER NOT EXISTS and MINUS in an update's WHERE (it
+    inserted over a stored version); a COUNT in a subquery it honours.
+    """
+    g = _iri(iri)
+    if expected == 0:
+        return (
+            f"WHERE {{ {{ SELECT (COUNT(*) AS ?stored) WHERE {{ GRAPH {g} {{ {g} <{AKG}version> ?v }} }} }}"
+            " FILTER(?stored = 0) }"
+        )
+    return f"WHERE {{ GRAPH {g} {{ {g} <{AKG}version> {int(expected)} . {and_triples} }} }}"
 
 
 def save_update(
@@ -207,13 +215,11 @@ def save_update(
         ]
     token_triple = f"{g} <{AKG}saveToken> {ox.Literal(token)}"
     prov_text = " .\n".join(prov)
-    return (
-        f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }}\n"
-        f"INSERT {{ GRAPH {g} {{\n{triples} .\n{token_triple} }}\n"
-        f"  GRAPH {vg} {{\n{triples} .\n{prov_text} }} }}\n"
-        f"WHERE {{ {_current_version_block(iri)} FILTER(?current = {int(expected)})\n"
-        f"  OPTIONAL {{ GRAPH {g} {{ ?s ?p ?o }} }} }}"
-    )
+    insert = f"INSERT {{ GRAPH {g} {{\n{triples} .\n{token_triple} }}\n  GRAPH {vg} {{\n{triples} .\n{prov_text} }} }}\n"
+    if expected == 0:
+        return insert + _where_stored_version_is(iri, 0)
+    delete = f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }}\n"
+    return delete + insert + _where_stored_version_is(iri, expected, and_triples="?s ?p ?o")
 
 
 def delete_update(iri: str, *, expected: int) -> str:
@@ -222,6 +228,6 @@ def delete_update(iri: str, *, expected: int) -> str:
     prefix = str(ox.Literal(iri + "/version/"))
     return (
         "DELETE { GRAPH ?g { ?s ?p ?o } }\n"
-        f"WHERE {{ {_current_version_block(iri)} FILTER(?current = {int(expected)})\n"
+        f"WHERE {{ GRAPH {g} {{ {g} <{AKG}version> {int(expected)} }}\n"
         f"  GRAPH ?g {{ ?s ?p ?o }} FILTER(?g = {g} || STRSTARTS(STR(?g), {prefix})) }}"
     )
