@@ -403,11 +403,20 @@ class CurriculumStore:
         )
         try:
             with self._lock:
-                self.backend.update(text)
+                try:
+                    self.backend.update(text)
+                except S.StoreUnavailable:  # a shared store may refuse one of two racing updates (deadlock)
+                    if not isinstance(self.backend, S.Remote):
+                        raise
                 rows = self.query(S.query_text("save_token"), {"curriculum": c.iri})
         except S.StoreUnavailable as exc:
             raise CurriculumError(str(exc)) from None
         if {r["token"] for r in rows} != {token}:  # another writer's save, or none of ours, is a conflict
+            if len(rows) > 1:  # two updates both applied: the store let them overlap
+                raise ConflictError(
+                    f"{c.title!r}: two saves overlapped in the curricula store, which does not isolate updates "
+                    "(Virtuoso: DefaultIsolation = 8 in virtuoso.ini); restore a version from the history"
+                )
             current = max((int(r["version"]) for r in rows), default=0)
             raise ConflictError(
                 f"{c.title!r} was saved by someone else (version {current}) after you opened version "

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import requests
@@ -12,14 +14,41 @@ from tests.test_api import ALICE, add_designer, body, etag
 from tests.test_serving import free_port, start_app, stop, wait_ready
 from tests.virtuoso import Virtuoso, missing
 
-ROUNDS = 6
+ROUNDS = 10
+
+
+class SerializableVirtuoso(Virtuoso):
+    """Virtuoso running each request serializable (DefaultIsolation = 8), as a shared curricula store must.
+
+    At its default (read committed) two updates whose WHERE matched the same version both apply: each
+    save checks a version, so a store must isolate one update from another (the README's deployment notes).
+    """
+
+    def _write_ini(self) -> Path:
+        ini = super()._write_ini()
+        subprocess.run(
+            [
+                "inifile",
+                "+inifile",
+                str(ini),
+                "+section",
+                "Parameters",
+                "+key",
+                "DefaultIsolation",
+                "+value",
+                "8",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        return ini
 
 
 @pytest.fixture(scope="module")
 def shared_store() -> Iterator[str]:
     if missing():
         pytest.fail(missing())
-    with Virtuoso(max_rows=100_000) as v:
+    with SerializableVirtuoso(max_rows=100_000) as v:
         v.isql('GRANT SPARQL_UPDATE TO "SPARQL";')  # its anonymous SPARQL user may update
         yield v.sparql_url
 
