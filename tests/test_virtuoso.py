@@ -32,6 +32,8 @@ ESCO_SKILL = "http://data.europa.eu/esco/skill/7d9d73a8-08df-4624-a5df-95cb220c0
 IMPORT_GRAPH = "urn:akg:test-import"
 #: the O*NET cut with one task's label removed, so import_violations.rq has rows to compare
 BROKEN_IMPORT = Path(__file__).resolve().parent / "fixtures" / "onet-cut-unlabelled-task.nt"
+#: one imported concept per problem import_violations.rq finds
+VIOLATIONS = Path(__file__).resolve().parent / "fixtures" / "import-violations.nt"
 #: queries checked on the imported-file graph rather than the curated one
 IMPORT_CASES = [("import_violations", {})]
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -92,7 +94,7 @@ def virtuoso() -> Iterator[Virtuoso]:
     with Virtuoso(max_rows=100_000) as v:
         v.load([ONTOLOGY], GRAPH)  # Virtuoso 7.2's Turtle loader reads roles.ttl as it is
         v.load([ONTOLOGY, COMBINED_SAMPLE], COMBINED_GRAPH)
-        v.load([BROKEN_IMPORT], IMPORT_GRAPH)
+        v.load([BROKEN_IMPORT, VIOLATIONS], IMPORT_GRAPH)
         yield v
 
 
@@ -142,8 +144,8 @@ def test_import_checks_answer_as_embedded(name: str, params: dict[str, object], 
     from graph.stores.oxigraph import memory_oxigraph
 
     remote = RemoteStore(virtuoso.endpoint(IMPORT_GRAPH))
-    want = queries.run(memory_oxigraph([BROKEN_IMPORT]), name, params)
-    assert want.rows
+    want = queries.run(memory_oxigraph([BROKEN_IMPORT, VIOLATIONS]), name, params)
+    assert len({str(r[1])[:12] for r in want.rows}) == 4  # no label, no source, two labels, links
     assert _rows(name, queries.run(remote, name, params)) == _rows(name, want)
 
 
