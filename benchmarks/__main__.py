@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benchmarks import scale, startup, stores, transitions
+from benchmarks import endpoint, scale, startup, stores, transitions
 
 BENCHMARKS = {
     "stores": (stores, "stores x graphs: load, memory, query and redraw latency, all-pairs overlap"),
@@ -15,6 +15,7 @@ BENCHMARKS = {
         scale,
         "the combined graph: store build, scan floor, role-item projection, aggregates, first search",
     ),
+    "endpoint": (endpoint, "our /sparql beside Virtuoso's for every catalogue query, over HTTP, in one run"),
     "startup": (startup, "wall time of command-line calls and which heavy libraries each imports"),
     "transitions": (
         transitions,

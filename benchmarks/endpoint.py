@@ -1,0 +1,251 @@
+"""Our /sparql beside Virtuoso's, over HTTP, for every catalogue query, interleaved in one run.
+
+    python -m benchmarks endpoint --data var/esco.nt var/onet.nt --virtuoso start
+    python -m benchmarks endpoint --ours http://127.0.0.1:8050/sparql --virtuoso 'http://…/sparql?default-graph-uri=…'
+
+`--virtuoso start` starts a private Virtuoso (tests/virtuoso.py) and bulk-loads the same files into
+it; without `--ours` the app is started on the same files (a free port, its rate limit raised).
+Each case is timed on both endpoints in turn (ours, Virtuoso, ours, …) with `Cache-Control:
+no-cache`, so ours runs the query every time; the answers kept by the HTTP cache (a repeat, and a
+revalidation answered 304) are timed apart. Both endpoints cut results at the same row limit
+(10,000: our sandbox's default), and the rows each returns are compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import requests
+
+from benchmarks.cases import AKG, ESCO_OCCUPATION, ESCO_SKILL, ONET_OCCUPATION, catalogue_params
+from benchmarks.measure import machine
+from graph.paths import ONTOLOGY, ROOT
+
+GRAPH = "urn:akg:bench"
+ROW_LIMIT = 10_000  # our sandbox's default; Virtuoso is set to cut at the same number
+GOAL_GEOMEAN, GOAL_MAX = 1.0, 3.0
+EXTRA: tuple[tuple[str, str, dict[str, object]], ...] = (  # (case name, query, params): more than one shape
+    ("filter_options (procedures)", "filter_options", {"class": AKG + "Procedure"}),
+    ("filter_options (skills)", "filter_options", {"class": "http://data.europa.eu/esco/model#Skill"}),
+    ("search_labels 'laser'", "search_labels", {"text": "laser"}),
+    ("search_labels 'aesthetician'", "search_labels", {"text": "aesthetician"}),
+    ("role_items (one role)", "role_items", {"role": [ONET_OCCUPATION]}),
+    ("roles_by_item (essential)", "roles_by_item", {"item": ESCO_SKILL, "essential_only": True}),
+    ("neighbours (one role)", "neighbours", {"node": [ESCO_OCCUPATION]}),
+)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Add the endpoint benchmark's options."""
+    parser.add_argument("--data", nargs="+", default=[], help="the imported files (var/esco.nt var/onet.nt)")
+    parser.add_argument("--ours", metavar="URL", help="our running /sparql (default: start app.py on --data)")
+    parser.add_argument(
+        "--virtuoso", metavar="URL", required=True, help="Virtuoso's /sparql, or 'start' for a private one"
+    )
+    parser.add_argument("--repeat", type=int, default=7, help="timed runs per case and endpoint (default 7)")
+    parser.add_argument("--only", nargs="+", default=[], help="only these cases (query names)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    """Start what is missing, time every case on both endpoints, print the table (or JSON)."""
+    files = [Path(d) for d in args.data]
+    if (args.ours is None or args.virtuoso == "start") and not files:
+        sys.stderr.write("bench endpoint: give --data FILE… to start our app or a private Virtuoso\n")
+        return 2
+    report: dict[str, Any] = {"machine": machine(), "load_before": os.getloadavg(), "setup": {}}
+    with ExitStack() as stack:
+        virtuoso = args.virtuoso
+        if virtuoso == "start":
+            virtuoso, report["setup"]["virtuoso_load_s"] = stack.enter_context(_virtuoso(files))
+        ours = args.ours
+        if ours is None:
+            ours, report["setup"]["ours_serving_s"] = stack.enter_context(_app(files))
+        report["cases"] = [_case(name, q, p, ours, virtuoso, args.repeat) for name, q, p in cases(args.only)]
+    report["load_after"] = os.getloadavg()
+    report["summary"] = summary(report["cases"])
+    out.write(json.dumps(report, indent=2) + "\n" if args.json else render(report))
+    return 0
+
+
+def cases(only: list[str]) -> list[tuple[str, str, dict[str, object]]]:
+    """Every catalogue query with the combined graph's parameters, then a few other shapes."""
+    from graph import queries
+
+    chosen = [(n, n, p) for n, p in sorted(catalogue_params("combined").items()) if n in queries.catalogue()]
+    chosen += list(EXTRA)
+    return [c for c in chosen if not only or c[1] in only or c[0] in only]
+
+
+def query_text(name: str, params: dict[str, object], *, virtuoso: bool) -> str:
+    """The catalogue query with its values written in (a VALUES block at the end for Virtuoso, which
+    ignores a leading one; where the app's remote store puts it)."""
+    from rdflib.term import Node
+
+    from graph import queries
+    from graph.sparql_text import substitute, with_values
+
+    query = queries.get(name)
+    bound = queries.bind(query, params)
+    scalars = {k: v for k, v in bound.items() if isinstance(v, Node)}
+    lists = {k: v for k, v in bound.items() if not isinstance(v, Node)}
+    return with_values(substitute(query.text, scalars), lists, at_end=virtuoso)
+
+
+def _ask(url: str, text: str, headers: dict[str, str]) -> tuple[float, requests.Response]:
+    base, _, qs = url.partition("?")
+    data = [("query", text), *urllib.parse.parse_qsl(qs)]
+    start = time.perf_counter()
+    response = requests.post(base, data=data, headers=headers, timeout=120)
+    response.content  # noqa: B018 - read it all
+    return time.perf_counter() - start, response
+
+
+def _rows(response: requests.Response) -> int | str:
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}: {response.text[:80]!r}"
+    if "json" in response.headers.get("Content-Type", ""):
+        data = response.json()
+        return int(data["boolean"]) if "boolean" in data else len(data["results"]["bindings"])
+    return len({line for line in response.text.splitlines() if line.strip()})
+
+
+def _case(name: str, query: str, params: dict[str, object], ours: str, virtuoso: str, repeat: int) -> dict:
+    from graph.sparql_text import query_form
+
+    texts = {
+        "ours": query_text(query, params, virtuoso=False),
+        "virtuoso": query_text(query, params, virtuoso=True),
+    }
+    graph = query_form(texts["ours"]) in ("CONSTRUCT", "DESCRIBE")
+    accept = "application/n-triples" if graph else "application/sparql-results+json"
+    fresh = {"Accept": accept, "Cache-Control": "no-cache"}
+    urls = {"ours": ours, "virtuoso": virtuoso}
+    times: dict[str, list[float]] = {"ours": [], "virtuoso": []}
+    rows: dict[str, object] = {}
+    sys.stderr.write(f"  {name} …\n")
+    for i in range(repeat + 1):  # the first round warms both up and is not counted
+        for who in ("ours", "virtuoso"):
+            seconds, response = _ask(urls[who], texts[who], fresh)
+            rows[who] = _rows(response)
+            if i:
+                times[who].append(seconds)
+    hit = [_ask(ours, texts["ours"], {"Accept": accept}) for _ in range(repeat)]
+    etag = hit[-1][1].headers.get("ETag", "")
+    revalidate = [_ask(ours, texts["ours"], {"Accept": accept, "If-None-Match": etag}) for _ in range(repeat)]
+    p50 = {who: statistics.median(t) * 1000 for who, t in times.items()}
+    return {
+        "name": name,
+        "query": query,
+        "rows": rows,
+        "same_rows": rows["ours"] == rows["virtuoso"],
+        "ours_p50_ms": round(p50["ours"], 1),
+        "virtuoso_p50_ms": round(p50["virtuoso"], 1),
+        "ratio": round(p50["ours"] / max(p50["virtuoso"], 1e-6), 2),
+        "cached_p50_ms": round(statistics.median(s for s, _ in hit) * 1000, 1),
+        "cache": hit[-1][1].headers.get("X-Cache"),
+        "revalidated_p50_ms": round(statistics.median(s for s, _ in revalidate) * 1000, 1),
+        "revalidated_status": revalidate[-1][1].status_code,
+    }
+
+
+def summary(rows: list[dict]) -> dict[str, Any]:
+    """Geometric mean and worst of ours / Virtuoso, against the goals."""
+    ratios = [r["ratio"] for r in rows if r["ratio"] > 0]
+    geomean = math.exp(sum(math.log(x) for x in ratios) / len(ratios)) if ratios else float("nan")
+    worst = max(rows, key=lambda r: r["ratio"]) if rows else None
+    return {
+        "cases": len(rows),
+        "geomean_ratio": round(geomean, 2),
+        "goal_geomean": GOAL_GEOMEAN,
+        "worst": worst and {"name": worst["name"], "ratio": worst["ratio"]},
+        "goal_max": GOAL_MAX,
+        "over_goal_max": [r["name"] for r in rows if r["ratio"] > GOAL_MAX],
+        "rows_differ": [r["name"] for r in rows if not r["same_rows"]],
+    }
+
+
+def render(report: dict[str, Any]) -> str:
+    """A Markdown table and the summary against the goals."""
+    load = lambda key: ", ".join(f"{x:.1f}" for x in report[key])  # noqa: E731
+    lines = [
+        f"load average {load('load_before')} before, {load('load_after')} after; "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in report["setup"].items()),
+        "",
+        "| case | rows (ours / Virtuoso) | ours p50 ms | Virtuoso p50 ms | ours / Virtuoso | ours, kept answer | ours, 304 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in report["cases"]:
+        rows = r["rows"]["ours"] if r["same_rows"] else f"{r['rows']['ours']} / {r['rows']['virtuoso']}"
+        lines.append(
+            f"| {r['name']} | {rows} | {r['ours_p50_ms']:,} | {r['virtuoso_p50_ms']:,} | {r['ratio']}× | "
+            f"{r['cached_p50_ms']} ({r['cache']}) | {r['revalidated_p50_ms']} ({r['revalidated_status']}) |"
+        )
+    s = report["summary"]
+    lines += [
+        "",
+        f"geometric mean ours / Virtuoso over {s['cases']} cases: {s['geomean_ratio']}× (goal ≤ {s['goal_geomean']}×)",
+        f"worst: {s['worst']['name']} {s['worst']['ratio']}× (goal: none over {s['goal_max']}×; over: "
+        f"{', '.join(s['over_goal_max']) or 'none'})"
+        if s["worst"]
+        else "no cases",
+        f"rows differ: {', '.join(s['rows_differ']) or 'none'}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@contextmanager
+def _virtuoso(files: list[Path]) -> Iterator[tuple[str, float]]:
+    """A private Virtuoso holding the curated graph and the files, cutting results at ROW_LIMIT."""
+    sys.path.insert(0, str(ROOT))
+    from tests.virtuoso import Virtuoso
+
+    with Virtuoso(max_rows=ROW_LIMIT, buffers=170_000) as v:
+        start = time.perf_counter()
+        v.load([ONTOLOGY, *files], GRAPH)
+        seconds = time.perf_counter() - start
+        yield v.endpoint(GRAPH), seconds
+
+
+@contextmanager
+def _app(files: list[Path]) -> Iterator[tuple[str, float]]:
+    """app.py on the same files, on a free port; yields its /sparql once the page answers."""
+    sys.path.insert(0, str(ROOT))
+    from tests.virtuoso import free_port
+
+    port = free_port()
+    env = {**os.environ, "AKG_RATE_LIMIT": "1000000", "TQDM_DISABLE": "1"}
+    cmd = [sys.executable, str(ROOT / "app.py"), "--port", str(port), "--data", *map(str, files)]
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"akg-bench-app-{port}.log", "wb")  # noqa: SIM115
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        url = f"http://127.0.0.1:{port}"
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"app.py exited ({proc.returncode}); see {log.name}")
+            try:
+                if requests.get(url + "/", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                time.sleep(0.2)
+        yield url + "/sparql", time.perf_counter() - start
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
