@@ -38,7 +38,8 @@ CURATED = "https://w3id.org/aesthetics-kg/resource/"
 SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows: several names per entity)
 
 
-WARM = ("role_names", "index", "role_items", "match_index")  # what warm() builds, in this order
+#: what warm() builds, in this order: everything a first click needs (a path needs the entity graph)
+WARM = ("role_names", "index", "entity_graph", "role_items", "match_index")
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
 #: read-only store each answer is computed once, kept beside the store and read back (0.3-2.6 s -> < 35 ms
 #: on the combined graph); the key is the store's fingerprint, the queries' hash and the bound values
@@ -176,6 +177,15 @@ class Workspace:
     def ready(self, name: str) -> bool:
         """Whether a cached projection (index, role_items, …) is already built."""
         return name in self.__dict__
+
+    def available(self, name: str) -> bool:
+        """Whether a projection can be had without building it (built, or kept beside the store)."""
+        return self.ready(name) or self.on_disk(name)
+
+    def warm_now(self) -> None:
+        """Build every projection a click may need, here and now (a small store: well under a second)."""
+        for name in WARM:
+            getattr(self, name)
 
     def warm(self) -> threading.Thread:
         """Build the big projections off the first page's path, so that stopping the app is always safe.

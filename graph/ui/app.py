@@ -70,8 +70,8 @@ def create_app(
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_endpoint(app, sandbox)
     if not context.big():
-        ws.role_items  # noqa: B018 - small: build the projections now, not on the first click
-        context.labels()  # builds the name index too
+        ws.warm_now()  # small: build the projections now, so that no click builds one
+        context.labels()
     elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
         t = time.perf_counter()
         log.info("reading the precomputed answers and name index back from beside the store")

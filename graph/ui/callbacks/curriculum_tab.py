@@ -133,6 +133,11 @@ def plan_download(_md, _csv, _case, roles):
 # ---------------------------------------------------------------- a designer's curriculum
 
 
+WAITING_FOR_MATCHING = (
+    "Matching is being prepared (once, in the first minute after a start); try again shortly."
+)
+
+
 def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
     index = ws.match_index
@@ -217,6 +222,8 @@ def propose_matches(_n, text, title, roles, doc):
         lines = parse_outcomes(decode((text or "").encode("utf-8"), "pasted text"), "pasted text")
     except UploadError as exc:
         return no_update, no_update, str(exc)
+    if not app_context().ws.available("match_index"):  # never built on a click: the warm-up builds it
+        return no_update, no_update, WAITING_FOR_MATCHING
     c = propose(app_context().ws, lines, title, roles, doc)
     return K.to_json(c), proposals_view(c), f"{len(c.outcomes)} outcomes read; tick what each teaches."
 
@@ -240,6 +247,8 @@ def upload(contents, filename, roles):
     except (UploadError, ValueError) as exc:
         return no_update, no_update, str(exc), no_update
     if not any(o.matches for o in c.outcomes):  # plain outcomes: propose matches for them
+        if not app_context().ws.available("match_index"):
+            return no_update, no_update, WAITING_FOR_MATCHING, no_update
         c = propose(app_context().ws, [Line(o.module, o.text) for o in c.outcomes], c.title, roles, None)
     c = K.Curriculum(c.id, c.title, c.roles or tuple(roles or ()), c.outcomes, 0)
     return K.to_json(c), proposals_view(c), f"{name}: {len(c.outcomes)} outcomes read.", c.title

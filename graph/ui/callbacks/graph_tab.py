@@ -43,7 +43,8 @@ def draw(view: dict, node: str | None, ready: bool = True) -> dict:
         return {k: no_update for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")}
     st = from_controls({**view, "node": node})
     c = app_context()
-    drawn, sparql = c.view(repr(st), lambda: compose(c, st))
+    waiting = bool(st.path_from and st.path_to) and not c.ws.available("entity_graph")
+    drawn, sparql = c.view((repr(st), waiting), lambda: compose(c, st))  # drawn again once paths are ready
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {
         "elements": drawn.elements,

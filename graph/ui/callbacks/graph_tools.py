@@ -40,6 +40,8 @@ def find_path(a: str | None, b: str | None):
     if not a or not b:
         return ""
     found = path_steps(app_context().ws, a, b)
+    if found.waiting:
+        return html.P(found.waiting, className="hint", role="status")
     if not found.steps:
         return html.P("No connection between these two.", className="hint")
     return html.Ol([html.Li(s) for s in found.sentences])

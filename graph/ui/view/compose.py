@@ -32,7 +32,7 @@ def compose(c, st: State) -> tuple[View, str]:
     )
     if first_screen(c, st) and not (st.expand or st.add or st.hide):
         default_note = FIRST_SCREEN_NOTE
-    note = " ".join(x for x in (default_note, cut_note(drawn, total)) if x)
+    note = " ".join(x for x in (default_note, path.waiting, cut_note(drawn, total)) if x)
     return View(elements, layout_options(), note, kept), queries.render(
         "construct_subgraph", params, c.ws.resolve
     )
