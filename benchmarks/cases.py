@@ -47,6 +47,8 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "neighbours": {"node": [role, R + "medical-aesthetician"]},
         "node_properties": {"node": role},
         "role_items": {"role": [role, other]},
+        "role_profiles": {"role": [role, other]},
+        "role_ratings": {"role": [role, other]},
         "roles_by_item": {"item": item},
         "search_labels": {"text": text},
         "shared_items": {"a": role, "b": other},
