@@ -14,7 +14,7 @@ from graph import case
 from graph import curricula as K
 from graph.paths import ROOT
 from graph.terms import AKGR
-from tests.reference import REFERENCE
+from tests.reference import REFERENCE, need
 
 SAMPLE = Path(__file__).resolve().parent / "fixtures" / "case" / "opensalt-sample-framework.json"
 SHARED = REFERENCE / "case-1.0"
@@ -30,8 +30,10 @@ def _cli(*args: str) -> subprocess.CompletedProcess:
 
 @pytest.mark.reference("case-1.0")
 def test_schema_and_sample_are_the_shared_reference():
-    assert case.SCHEMA.read_bytes() == (SHARED / "case-v1p0-cfpackage-schema.json").read_bytes()
-    assert SAMPLE.read_bytes() == (SHARED / "opensalt-sample-framework.json").read_bytes()
+    """The copies the project ships (the schema in graph/, the sample in tests/) are 1EdTech's and OpenSALT's."""
+    shared = need("case-1.0") / "case-1.0"
+    assert case.SCHEMA.read_bytes() == (shared / "case-v1p0-cfpackage-schema.json").read_bytes()
+    assert SAMPLE.read_bytes() == (shared / "opensalt-sample-framework.json").read_bytes()
 
 
 def test_the_format_checker_checks_date_time_and_uri():
