@@ -54,7 +54,7 @@ STORED_ANSWERS = frozenset(
         "link_categories",
     }
 )
-#: what a persisted store's first open precomputes, in order (then filter_options of every kind and of roles)
+#: what a persisted store's first open precomputes, in order (then filter_options of roles and the name index)
 PRECOMPUTED = (
     "count_entities",
     "kinds_present",
@@ -137,11 +137,9 @@ class Workspace:
             t = time.perf_counter()
             self.run(name)
             log.info("  [%d/%d] %s: %.2f s", i, len(PRECOMPUTED), name, time.perf_counter() - t)
-        classes = list(dict.fromkeys([str(AKG.Role), *(str(r[0]) for r in self.run("kinds_present").rows)]))
-        t = time.perf_counter()
-        for cls in classes:
-            self.run("filter_options", {"class": URIRef(cls)})
-        log.info("  filter options of %d classes: %.2f s", len(classes), time.perf_counter() - t)
+        t = time.perf_counter()  # the role pickers' options; the page's other filters are small classes,
+        self.run("filter_options", {"class": AKG.Role})  # answered (and kept) as the page is laid out
+        log.info("  filter options of roles: %.2f s", time.perf_counter() - t)
         t = time.perf_counter()
         n = len(self.index.entries)
         log.info("  name index: %d entities, %.2f s", n, time.perf_counter() - t)

@@ -252,3 +252,34 @@ def test_a_store_build_killed_midway_leaves_a_tmp_store_that_the_next_start_swee
     store = open_store(StoreSpec("oxigraph", (big,), root=root))
     assert store.triple_count() > 400_000
     assert [p for p in root.iterdir() if p.name.startswith(".tmp-")] == []
+
+
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 23])
+def test_a_line_based_file_is_checked_for_long_literals_by_its_line_lengths(tmp_path, chunk):
+    import pyoxigraph as ox
+
+    from graph.stores.oxigraph import _lines_fit
+
+    short = '<http://example.org/a> <http://example.org/p> "short" .\n' * 50
+    fits = write(tmp_path, "fits.nt", short)
+    long = write(tmp_path, "long.nt", short + "x" * (MAX_LITERAL_CHARS + 1) + "\n" + short)
+    last = write(tmp_path, "last.nt", short + "x" * (MAX_LITERAL_CHARS + 1))  # no newline at the end
+    assert _lines_fit(fits, ox.RdfFormat.N_TRIPLES, chunk)
+    assert not _lines_fit(long, ox.RdfFormat.N_TRIPLES, chunk)
+    assert not _lines_fit(last, ox.RdfFormat.N_QUADS, chunk)
+    assert not _lines_fit(
+        fits, ox.RdfFormat.TURTLE, chunk
+    )  # a Turtle literal may span lines: the store checks
+
+
+def test_an_over_long_literal_in_a_later_file_is_found_in_its_own_graph(tmp_path):
+    ok = write(tmp_path, "ok.ttl", '@prefix ex: <http://example.org/> .\nex:a ex:p "short" .\n')
+    bad = write(
+        tmp_path,
+        "bad.ttl",
+        f'@prefix ex: <http://example.org/> .\nex:b ex:q """{"y" * (MAX_LITERAL_CHARS + 1)}""" .\n',
+    )
+    with pytest.raises(
+        SourceError, match=r"bad\.ttl:2: a literal of 1,000,001 characters on <http://example.org/b>"
+    ):
+        open_store(StoreSpec("oxigraph", (ok, bad), root=tmp_path / "stores"))

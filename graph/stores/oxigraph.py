@@ -129,7 +129,7 @@ def build_oxigraph(
                 _bulk_load(store, path, fmt, ox.NamedNode(name), progress)
             except SyntaxError as exc:
                 raise syntax_error(path, exc) from None
-            long = _long_literal(store)
+            long = None if _lines_fit(path, fmt) else _long_literal(store, name)
             if long:
                 raise literal_too_long(path, *long)
         store.flush()
@@ -163,15 +163,40 @@ def _bulk_load(
 
 
 _LONG_LITERAL = f"""SELECT ?s ?p ?o WHERE {{
-  {{ ?s ?p ?o }} UNION {{ GRAPH ?g {{ ?s ?p ?o }} }}
+  GRAPH $graph {{ ?s ?p ?o }}
   FILTER(isLiteral(?o) && STRLEN(STR(?o)) > {MAX_LITERAL_CHARS})
 }} LIMIT 1"""
+_ONE_STATEMENT_A_LINE = (ox.RdfFormat.N_TRIPLES, ox.RdfFormat.N_QUADS)
 
 
-def _long_literal(store: ox.Store) -> tuple[str, str, str] | None:
-    """Subject, predicate and value of a literal over the limit, if the store holds one (no reference kept)."""
-    rows = [(str(s), str(p), o.value) for s, p, o in store.query(_LONG_LITERAL)]
+def _long_literal(store: ox.Store, graph: str) -> tuple[str, str, str] | None:
+    """Subject, predicate and value of a literal over the limit in the graph just loaded, if any
+    (no reference kept); only that graph: the files before it were checked when they were loaded."""
+    query = _LONG_LITERAL.replace("$graph", str(ox.NamedNode(graph)))
+    rows = [(str(s), str(p), o.value) for s, p, o in store.query(query)]
     return rows[0] if rows else None
+
+
+def _lines_fit(path: Path, fmt: ox.RdfFormat, chunk: int = 1 << 23) -> bool:
+    """Whether an N-Triples or N-Quads file cannot hold a literal over the limit: each statement is
+    one line and a character takes at least one byte, so no line longer than the limit means no such
+    literal (a read of the file, 0.2 s for ESCO's 76 MB, instead of a scan of every literal in the store)."""
+    if fmt not in _ONE_STATEMENT_A_LINE:
+        return False
+    run = 0  # bytes since the last newline
+    with path.open("rb") as f:
+        while block := f.read(chunk):
+            first, last = block.find(b"\n"), block.rfind(b"\n")
+            if first < 0:
+                run += len(block)
+            else:
+                longest = max(map(len, block[first + 1 : last].split(b"\n"))) if last > first else 0
+                run, longest = len(block) - last - 1, max(longest, run + first)
+                if longest > MAX_LITERAL_CHARS:
+                    return False
+            if run > MAX_LITERAL_CHARS:
+                return False
+    return True
 
 
 def fingerprint(paths: Sequence[str | Path], root: Path | None = None) -> str:
