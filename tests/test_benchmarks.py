@@ -88,3 +88,38 @@ def test_scale_benchmark_reports_both_phases_on_a_cut_of_the_combined_graph():
     assert all(a["first_ms"] >= 0 for a in warm["aggregates"].values())
     assert set(warm["first_searches_ms"]) == set(scale.SEARCHES)
     assert "role-item projection" in scale.render(figures)
+    from graph.workspace import WARM
+
+    assert set(cold["projections"]) == set(WARM) and "goal <= 10 s" in scale.render(figures)
+
+
+def test_endpoint_benchmark_times_both_endpoints_and_the_http_cache():
+    """Run against two real endpoints (here both ours, on the curated graph): rows compared, 304s timed."""
+    from benchmarks import endpoint
+    from graph.sandbox import Sandbox
+    from graph.stores import StoreSpec
+    from tests.endpoint_server import make_app, serving
+
+    parser = argparse.ArgumentParser()
+    endpoint.configure(parser)
+    with Sandbox(StoreSpec(), workers=1) as box, serving(make_app(box, rate_per_minute=1_000_000)) as url:
+        args = [
+            "--ours",
+            url,
+            "--virtuoso",
+            url,
+            "--repeat",
+            "2",
+            "--only",
+            "kinds_present",
+            "role_items",
+            "--json",
+        ]
+        out = io.StringIO()
+        assert endpoint.run(parser.parse_args(args), out) == 0
+    report = json.loads(out.getvalue())
+    assert {c["query"] for c in report["cases"]} == {"kinds_present", "role_items"}
+    assert all(
+        c["same_rows"] and c["ours_p50_ms"] > 0 and c["revalidated_status"] == 304 for c in report["cases"]
+    )
+    assert report["summary"]["cases"] == len(report["cases"]) and "geometric mean" in endpoint.render(report)
