@@ -588,6 +588,7 @@ TYPED = {
     "sparql": None,
     "overlap": ('{"name":"gap-a","type":"role-picker-search"}', "derm"),
     "curriculum": ('{"name":"cur-roles","type":"role-picker-search"}', "aesth"),
+    "transitions": ('{"name":"tr-role","type":"role-picker-search"}', "derm"),
 }
 
 
@@ -597,7 +598,7 @@ def axe_violations(driver) -> list:
     return driver.execute_async_script(AXE_RUN)
 
 
-@pytest.mark.parametrize("tab", ["graph", "sparql", "overlap", "curriculum"])
+@pytest.mark.parametrize("tab", ["graph", "sparql", "overlap", "curriculum", "transitions"])
 def test_no_serious_or_critical_axe_violations(driver, base_url, tab):
     if not AXE.is_file():
         pytest.fail(f"axe-core missing: run scripts/test.sh (npm installs it into {AXE.parent})")

@@ -234,3 +234,24 @@ def test_rankings_do_not_depend_on_the_hash_seed(tmp_path):
     first, *others = (answer(seed) for seed in ("0", "1", "4242"))
     assert all(json.loads(first)[k][0] == 0 for k in json.loads(first))
     assert all(o == first for o in others)
+
+
+# ---------------------------------------------------------------- the app's link
+
+
+def test_the_link_holds_the_transitions_state():
+    from graph.transitions import WITHIN
+    from graph.ui import state as S
+    from graph.ui.controls import from_controls, to_controls
+
+    assert set(S.WITHIN) == set(WITHIN)
+    clo = str(AKGR["certified-laser-operator"])
+    st = S.State(
+        tab="transitions", start=str(AKGR["medical-aesthetician"]), within="onet", learn=(clo,), target=AMLT
+    )
+    query = S.encode(st)
+    assert "start=akgr%3Amedical-aesthetician" in query and "learn=akgr%3Acertified-laser-operator" in query
+    assert "within=onet" in query and "target=akgr%3Aaesthetic-medical-laser-technician" in query
+    assert S.decode(query) == st and from_controls(to_controls(st)) == st
+    bad = S.decode("?tab=transitions&start=not%20an%20iri&within=mars")
+    assert bad.start is None and bad.within == "all" and bad.ignored == ("start=not an iri",)

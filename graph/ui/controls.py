@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 
-from graph.ui.state import State, valid_iri
+from graph.ui.state import WITHIN, State, valid_iri
 from graph.ui.tabs import TAB_NAMES
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
@@ -49,6 +49,10 @@ FIELDS: dict[str, tuple[str | dict, str]] = {
     "path_from": (entity_picker("path-a"), "value"),
     "path_to": (entity_picker("path-b"), "value"),
     "path_only": ("path-only", "value"),
+    "start": ("transition-start", "data"),
+    "within": ("transition-within", "data"),
+    "learn": ("transition-learn", "data"),
+    "target": ("transition-target", "data"),
 }
 
 
@@ -104,6 +108,10 @@ def to_controls(st: State) -> dict:
         "path_from": st.path_from,
         "path_to": st.path_to,
         "path_only": ["on"] if st.path_only else [],
+        "start": st.start,
+        "within": st.within,
+        "learn": list(st.learn),
+        "target": st.target,
     }
 
 
@@ -132,6 +140,10 @@ def from_controls(values: Mapping) -> State:
         path_from=_iri(values.get("path_from")),
         path_to=_iri(values.get("path_to")),
         path_only=bool(values.get("path_only")),
+        start=_iri(values.get("start")),
+        within=within if isinstance(within := values.get("within"), str) and within in WITHIN else "all",
+        learn=_iris(values.get("learn")),
+        target=_iri(values.get("target")),
     )
 
 

@@ -20,7 +20,8 @@ from graph.terms import curie, expand
 from graph.ui.tabs import TAB_NAMES as TABS
 from graph.ui.view.kinds import FILTERS, KINDS, LAYOUTS
 
-_LISTS = ("expand", "hide", "add")
+_LISTS = ("expand", "hide", "add", "learn")
+WITHIN = ("all", "curated", "esco", "onet")  # graph.transitions.WITHIN (a test keeps them equal)
 _FLAGS = {"essential": "essential", "all": "everything", "pathonly": "path_only"}  # URL key -> field
 # An absolute IRI: a scheme, then no space, control character or character IRIs forbid; bounded length.
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20\x7f<>\"{}|\\^`]+")
@@ -47,6 +48,10 @@ class State:
     path_from: str | None = None  # the path finder's two ends
     path_to: str | None = None
     path_only: bool = False  # draw only the path's nodes and links
+    start: str | None = None  # the transitions tab: the role a person holds now
+    within: str = "all"  # which roles it ranks
+    learn: tuple[str, ...] = ()  # items ticked as if learned ("what if")
+    target: str | None = None  # the transition whose gap is shown
 
     def with_(self, **changes) -> State:
         """A copy with some fields changed."""
@@ -90,7 +95,9 @@ def decode(search: str | None) -> State:
     ignored: list[str] = []
     out: dict = {}
     for key, value in pairs:
-        if key in (*seeds, *lists, "node", "focus", "from", "to") and not valid_iri(_iri(value)):
+        if key in (*seeds, *lists, "node", "focus", "from", "to", "start", "target") and not valid_iri(
+            _iri(value)
+        ):
             ignored.append(f"{key}={value}")
         elif key in seeds:
             seeds[key].append(_iri(value))
@@ -104,8 +111,10 @@ def decode(search: str | None) -> State:
             out["layout"] = value
         elif key in _FLAGS:
             out[_FLAGS[key]] = value.lower() in ("1", "true", "yes", "on")
-        elif key in ("node", "focus"):
+        elif key in ("node", "focus", "start", "target"):
             out[key] = _iri(value)
+        elif key == "within" and value in WITHIN:
+            out["within"] = value
         elif key in ("from", "to"):
             out[f"path_{key}"] = _iri(value)
         elif key == "depth" and value.isdigit():
@@ -148,4 +157,10 @@ def encode(state: State) -> str:
             pairs.append((key, _short(getattr(state, f"path_{key}"))))
     if state.path_only:
         pairs.append(("pathonly", "1"))
+    if state.start:
+        pairs.append(("start", _short(state.start)))
+    if state.within != default.within:
+        pairs.append(("within", state.within))
+    if state.target:
+        pairs.append(("target", _short(state.target)))
     return "?" + urlencode(pairs) if pairs else ""

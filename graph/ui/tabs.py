@@ -19,5 +19,6 @@ TABS: tuple[Tab, ...] = (
     Tab("sparql", "SPARQL"),
     Tab("overlap", "Overlap & gap"),
     Tab("curriculum", "Curriculum"),
+    Tab("transitions", "Transitions"),
 )
 TAB_NAMES = tuple(t.name for t in TABS)

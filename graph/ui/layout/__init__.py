@@ -26,6 +26,13 @@ STORES = (  # view state and results the callbacks share, with their defaults
     ("q-pending", None),  # a query for the SPARQL editor, kept until its tab is built
     ("q-result", None),
     ("url-ready", False),  # the URL's state is in the controls: the graph may draw
+    (
+        "transition-start",
+        None,
+    ),  # the transitions tab's state, here so the URL holds it before the tab is built
+    ("transition-within", "all"),
+    ("transition-learn", []),
+    ("transition-target", None),
 )
 
 
