@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # Install the app's packages into .venv and serve it with waitress (production: debug off).
 # Usage: scripts/run.sh [--host H] [--port N] [--data FILE…] [--store memory|oxigraph|URL]
+# Runs as the user who starts it; needs python3 with its venv module (Debian: python3-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -x .venv/bin/python ] || python3 -m venv .venv
-stamp=.venv/.runtime.sha
-want=$(sha256sum requirements.txt | cut -d' ' -f1)
-if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  .venv/bin/pip install -q --disable-pip-version-check -r requirements.txt
-  echo "$want" > "$stamp"
-fi
+. scripts/venv.sh
+
+make_venv
+pip_install requirements.txt .venv/.runtime.sha
+echo "== starting the app (python app.py $*)"
 exec .venv/bin/python app.py "$@"
