@@ -302,3 +302,31 @@ def test_prune_removes_stores_whose_sources_changed_and_keeps_the_current_one(tm
     gc.collect()
     code, out, _ = run("prune", "--all")
     assert code == 0 and "1 store(s) removed" in out
+
+
+def test_outside_the_virtual_environment_it_says_how_to_run_it(tmp_path):
+    """A Python without the project's packages (a bare venv, as Debian's python3 is) gets one line, no traceback."""
+    subprocess.run(["python3", "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    proc = subprocess.run(
+        [
+            str(tmp_path / "bare" / "bin" / "python"),
+            "-m",
+            "graph",
+            "gap",
+            "medical aesthetician",
+            "esthetician",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+    (line,) = proc.stderr.splitlines()
+    assert line.startswith("error: ") and "is not installed for " in line, line
+    assert line.endswith(
+        "the command needs the project's virtual environment; "
+        "run .venv/bin/python -m graph gap 'medical aesthetician' esthetician (or `. .venv/bin/activate` first)"
+    ), line
