@@ -9,6 +9,7 @@ is one process, so `kill -9` frees the port at once.
 
 from __future__ import annotations
 
+import errno
 import logging
 import resource
 import signal
@@ -93,7 +94,12 @@ def make_server(app: Callable, host: str, port: int, limits: ServerLimits = Serv
         return Server(app, map={}, dispatcher=dispatcher, adj=adj)
     except OSError as exc:
         dispatcher.shutdown()
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        hint = (
+            "; another program holds it: choose a free port with --port N"
+            if exc.errno == errno.EADDRINUSE
+            else ""
+        )
+        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -253,7 +253,10 @@ def test_a_taken_port_is_one_line_before_anything_is_built():
             timeout=120,
         )
     assert run.returncode == 1
-    assert run.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert run.stderr == (
+        f"error: cannot listen on 127.0.0.1:{port}: Address already in use; "
+        "another program holds it: choose a free port with --port N\n"
+    )
     print(f"refused after {time.perf_counter() - t0:.1f} s")
 
 
