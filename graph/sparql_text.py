@@ -17,6 +17,7 @@ Binding = Node | Sequence[Node]
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
 _VAR = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_STAR = re.compile(r"\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
 _WHERE = re.compile(r"\bWHERE\b", re.I)
 _FROM = re.compile(r"(?<![\w:.\-?$])FROM(?![\w:\-])", re.I)
 _TOKEN = re.compile(
@@ -57,6 +58,24 @@ def query_form(text: str) -> str:
     """
     m = _FORM.search(strip_comments_and_strings(text))
     return m.group(1).upper() if m else "SELECT"
+
+
+def star_order(text: str) -> tuple[str, ...] | None:
+    """For `SELECT *`, its variables in the order the query first names them (its own order); else None.
+
+    SPARQL leaves the order of `*` to the engine (Oxigraph and rdflib differ), so every store uses this one.
+
+    >>> star_order('PREFIX x: <urn:x#> SELECT * WHERE { ?s ?p "?q" . ?s x:p ?o }')
+    ('s', 'p', 'o')
+    >>> star_order('SELECT ?o WHERE { { SELECT * WHERE { ?s ?p ?o } } }') is None
+    True
+    """
+    code = strip_comments_and_strings(text)
+    m = _FORM.search(code)
+    if not m or m.group(1).upper() != "SELECT":
+        return None
+    star = _STAR.match(code, m.end())
+    return tuple(dict.fromkeys(_VAR.findall(code, star.end()))) if star else None
 
 
 def has_dataset_clause(text: str) -> bool:

@@ -176,6 +176,33 @@ def test_memory_and_oxigraph_agree_on_ad_hoc_queries():
     assert mem.query(q).boolean is oxi.query(q).boolean is True
 
 
+# `SELECT *` in different orders: the columns come back in the order each query first names its variables.
+STAR_QUERIES = (
+    ("SELECT * WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o LIMIT 5", ("s", "p", "o")),
+    ("SELECT * WHERE { ?o ?p ?s } ORDER BY ?s ?p ?o LIMIT 5", ("o", "p", "s")),
+    (
+        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        'SELECT DISTINCT * WHERE { ?item skos:prefLabel ?label ; a ?kind . FILTER(?label != "?x") } '
+        "ORDER BY ?item ?label ?kind LIMIT 5",
+        ("item", "label", "kind"),
+    ),
+)
+
+
+def assert_select_star_in_query_order(store) -> None:
+    """Each `SELECT *` answers in the query's order, with the rows an explicit projection gives."""
+    for text, order in STAR_QUERIES:
+        star = store.query(text)
+        explicit = store.query(text.replace("*", " ".join(f"?{v}" for v in order), 1))
+        assert (star.vars, star.rows) == (order, explicit.rows) and len(star.rows) == 5, text
+
+
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+def test_select_star_columns_come_in_the_querys_own_order(kind):
+    """Oxigraph answered `o p s` and rdflib `s o p` to `SELECT * WHERE { ?s ?p ?o }`."""
+    assert_select_star_in_query_order(open_store(StoreSpec(kind)))
+
+
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
  <!ENTITY lol "lol">

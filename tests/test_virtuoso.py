@@ -135,6 +135,12 @@ def _rows(name: str, result: Result) -> list[tuple[Node | None, ...]]:
     )
 
 
+def test_select_star_columns_come_in_the_querys_own_order_on_a_remote_store(remote):
+    from tests.test_stores import assert_select_star_in_query_order
+
+    assert_select_star_in_query_order(remote)
+
+
 def test_cases_cover_the_whole_catalogue():
     assert {name for name, _ in CASES + IMPORT_CASES} == set(queries.catalogue())
 

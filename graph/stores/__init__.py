@@ -20,7 +20,7 @@ from rdflib.term import Node
 from graph.errors import StoreError
 from graph.load import sources
 from graph.paths import VAR
-from graph.sparql_text import Binding, split_bindings, with_values
+from graph.sparql_text import Binding, split_bindings, star_order, with_values
 
 if TYPE_CHECKING:
     from rdflib import Graph
@@ -82,6 +82,22 @@ class Result:
         return self
 
 
+def in_query_order(text: str, result: Result) -> Result:
+    """A `SELECT *` answer with its columns in the query's own order, the same on every store."""
+    order = star_order(text) if result.form == "SELECT" else None
+    if not order:
+        return result
+    rank = {name: i for i, name in enumerate(order)}
+    columns = sorted(range(len(result.vars)), key=lambda i: (rank.get(result.vars[i], len(rank)), i))
+    if columns == list(range(len(result.vars))):
+        return result
+    return replace(
+        result,
+        vars=tuple(result.vars[i] for i in columns),
+        rows=tuple(tuple(row[i] for i in columns) for row in result.rows),
+    )
+
+
 class Store(ABC):
     """What every store offers: run a query with bound values; count its triples."""
 
@@ -103,7 +119,8 @@ class Store(ABC):
         unless the query's FROM / FROM NAMED or a `dataset` chooses graphs.
         """
         scalars, lists = split_bindings(bindings or {})
-        return self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit, dataset)
+        result = self._run(with_values(text, lists, at_end=self.values_at_end), scalars, limit, dataset)
+        return in_query_order(text, result)
 
     @abstractmethod
     def _run(

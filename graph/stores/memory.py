@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.sparql_text import Binding, query_form, split_bindings, with_values
-from graph.stores import BASE_IRI, QueryDataset, Result, Store, Triple
+from graph.stores import BASE_IRI, QueryDataset, Result, Store, Triple, in_query_order
 
 # rdflib must never fetch the graphs a query's FROM names (defence in depth; the sandbox refuses FROM).
 rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
@@ -69,7 +69,7 @@ class MemoryStore(Store):
         lists = {k: v for k, v in lists.items() if v}
         combos = math.prod(len(v) for v in lists.values()) if lists else 0
         if not lists or combos > 256 or query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
-            return self._run(with_values(text, lists), scalars, limit, dataset)
+            return in_query_order(text, self._run(with_values(text, lists), scalars, limit, dataset))
         triples: dict[Triple, None] = {}
         for values in itertools.product(*lists.values()):
             res = self._run(text, {**scalars, **dict(zip(lists, values, strict=True))}, None, dataset)
