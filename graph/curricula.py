@@ -250,6 +250,12 @@ def import_file(data: bytes, name: str, *, title: str | None = None) -> Curricul
     suffix = Path(name).suffix.lower()
     if suffix == ".json" and _is_case(text):
         return from_case(text, name, title=title)
+    if suffix == ".json" and _is_own_json(text):  # as the tab's Export JSON and the API write it
+        try:
+            c = from_json({**json.loads(text), "id": new_id()})
+        except CurriculumError as exc:
+            raise UploadError(f"{name}: {exc}") from None
+        return replace(c, version=0, title=title or c.title)
     if suffix in (".trig", ".jsonld", ".json"):
         fmt = ox.RdfFormat.TRIG if suffix == ".trig" else ox.RdfFormat.JSON_LD
         try:
@@ -273,6 +279,15 @@ def _is_case(text: str) -> bool:
         return case.looks_like_case(json.loads(text))
     except ValueError:
         return False
+
+
+def _is_own_json(text: str) -> bool:
+    """A .json upload holding this app's own curriculum JSON (title and outcomes, no JSON-LD @context)."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(data, dict) and "outcomes" in data and "@context" not in data
 
 
 def from_case(text: str, name: str, *, title: str | None = None) -> Curriculum:

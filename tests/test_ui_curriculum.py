@@ -161,3 +161,39 @@ def test_once_a_designer_exists_the_tab_saves_and_deletes_only_when_signed_in(ui
             assert T.delete_saved(1, "signed-out")[1] == "Deleted curriculum signed-out and its history."
     finally:
         ext["akg-users"] = before
+
+
+def test_plan_and_curriculum_download_as_case_and_json_and_a_restore_from_the_tab(ws):
+    import json
+
+    from graph import case
+
+    triggered("cur-plan-case.n_clicks", 1)
+    brief = T.plan_download(None, None, 1, [MA, AMLT])
+    assert brief["filename"] == "curriculum-case.json" and case.problems(json.loads(brief["content"])) == []
+    c = K.Curriculum(
+        "tab-export",
+        "Tab export",
+        (MA,),
+        (
+            K.Outcome(
+                "Perform laser hair removal",
+                "Lasers",
+                (K.Decision(LHR, "laser hair removal", 0.9, "accepted"),),
+            ),
+        ),
+    )
+    triggered("cur-export-case.n_clicks", 1)
+    assert case.problems(json.loads(T.export(None, None, None, 1, None, K.to_json(c))["content"])) == []
+    triggered("cur-export-json.n_clicks", 1)
+    exported = T.export(None, None, None, None, 1, K.to_json(c))
+    back = K.import_file(exported["content"].encode(), exported["filename"])  # the upload reads it back
+    assert (back.title, back.outcomes, back.version) == (c.title, c.outcomes, 0) and back.id != c.id
+    # history in the tab: save twice, restore the first as a third version
+    v1 = T.save(1, K.to_json(c), "Tab export", [MA])[0]
+    v2 = T.save(1, {**v1, "outcomes": []}, "Tab export, emptied", [MA])[0]
+    assert [o["value"] for o in T.list_versions(v2)] == ["2", "1"]
+    doc, _view, msg, _options = T.restore(1, "1", v2)
+    assert (doc["version"], doc["title"], len(doc["outcomes"])) == (3, "Tab export", 1)
+    assert msg == "Restored version 1 of “Tab export” as version 3."
+    assert T.restore(1, "1", v2)[2].startswith("'Tab export' was saved by someone else (version 3)")

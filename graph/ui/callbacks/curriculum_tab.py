@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import json
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
@@ -452,19 +453,26 @@ def outcomes_text(c: K.Curriculum) -> str:
     Input("cur-export-jsonld", "n_clicks"),
     Input("cur-export-csv", "n_clicks"),
     Input("cur-export-case", "n_clicks"),
+    Input("cur-export-json", "n_clicks"),
     State("cur-doc", "data"),
     prevent_initial_call=True,
 )
-def export(_t, _j, _c, _case, doc):
-    """The curriculum as TriG, JSON-LD, CSV or a CASE 1.0 package."""
+def export(_t, _j, _c, _case, _json, doc):
+    """The curriculum as TriG, JSON-LD, CSV, a CASE 1.0 package, or the JSON the API reads and writes."""
     if not doc:
         return no_update
-    fmt = {"cur-export-trig": "trig", "cur-export-jsonld": "jsonld", "cur-export-case": "case"}.get(
-        ctx.triggered_id, "csv"
-    )
+    fmt = {
+        "cur-export-trig": "trig",
+        "cur-export-jsonld": "jsonld",
+        "cur-export-case": "case",
+        "cur-export-json": "json",
+    }.get(ctx.triggered_id, "csv")
     c = K.from_json(doc)
-    name = {"trig": ".trig", "jsonld": ".jsonld", "csv": ".csv", "case": "-case.json"}[fmt]
-    return {"content": K.export(c, fmt), "filename": f"curriculum-{c.id}{name}"}
+    name = {"trig": ".trig", "jsonld": ".jsonld", "csv": ".csv", "case": "-case.json", "json": ".json"}[fmt]
+    text = (
+        json.dumps(K.to_json(c), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else K.export(c, fmt)
+    )
+    return {"content": text, "filename": f"curriculum-{c.id}{name}"}
 
 
 # ---------------------------------------------------------------- coverage

@@ -103,6 +103,7 @@ def panel(c) -> list:
                         html.Button("Export JSON-LD", id="cur-export-jsonld", className="small"),
                         html.Button("Export CSV", id="cur-export-csv", className="small"),
                         html.Button("Export CASE", id="cur-export-case", className="small"),
+                        html.Button("Export JSON", id="cur-export-json", className="small"),
                     ],
                     className="button-row",
                 ),
