@@ -75,16 +75,27 @@ def panel(c) -> list:
                             ]
                         ),
                         select("cur-saved", "Saved curricula", [], placeholder="open a saved curriculum…"),
-                        html.Button("Open", id="cur-open", className="small"),
-                        html.Button("Delete", id="cur-delete", className="small"),
+                        html.Div(
+                            [
+                                html.Button("Open", id="cur-open", className="small"),
+                                html.Button("Delete", id="cur-delete", className="small"),
+                            ],
+                            className="button-row",
+                            style={"marginTop": "20px"},
+                        ),
+                    ],
+                    className="controls",
+                ),
+                html.Div(
+                    [
                         select(
                             "cur-versions", "Earlier versions", [], placeholder="history of this curriculum…"
                         ),
                         html.Button("Restore", id="cur-restore", className="small"),
+                        html.Div(id="cur-auth", className="hint"),
                     ],
                     className="controls",
                 ),
-                html.Div(id="cur-auth", className="hint"),
                 html.Label("Learning outcomes", htmlFor="cur-text", className="field-label"),
                 dcc.Textarea(id="cur-text", placeholder=EXAMPLE, style={"width": "100%", "height": "120px"}),
                 html.Div(
