@@ -39,7 +39,7 @@ SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows:
 
 
 #: what warm() builds, in this order: everything a first click needs (a path needs the entity graph)
-WARM = ("role_names", "index", "entity_graph", "role_items", "match_index")
+WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model")
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
 #: read-only store each answer is computed once, kept beside the store and read back (0.3-2.6 s -> < 35 ms
 #: on the combined graph); the key is the store's fingerprint, the queries' hash and the bound values

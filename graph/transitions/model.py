@@ -12,6 +12,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from graph.network import SAME, RoleItems
@@ -57,6 +58,29 @@ class TransitionModel:
     borrowed: dict[str, str]  # role -> the O*NET occupation whose ratings and job zone it carries
     sources: dict[str, tuple[str, ...]]  # role -> labels of its sources
     framework: tuple[str, ...]
+
+    @cached_property
+    def counts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per role: how many essential items, optional items and essential credentials it needs."""
+        import numpy as np
+
+        essential = np.diff(self.essential.indptr).astype(float)
+        optional = np.diff(self.presence.indptr).astype(float) - essential
+        return essential, optional, np.diff(self.credentials.indptr).astype(float)
+
+    @cached_property
+    def rated(self) -> np.ndarray:
+        """Which roles have (or borrow) skills and knowledge ratings."""
+        import numpy as np
+
+        return np.any(self.ratings != 0, axis=1)
+
+    @cached_property
+    def worded(self) -> dict[str, np.ndarray]:
+        """Per word signal, which roles have any word in it."""
+        import numpy as np
+
+        return {signal: np.diff(m.indptr) > 0 for signal, m in self.text.items()}
 
     def within(self, which: str) -> np.ndarray:
         """A boolean mask of the roles of the frameworks --within names."""
