@@ -5,7 +5,9 @@ Starts `python app.py` (gunicorn, compressed responses) on a free loopback port 
   counter shows it (warm server: one load first);
 - filter change: from clicking a role's checkbox in the role filter until Dash has no callback in flight and the canvas
   holds the new view (the next animation frame after that);
-- bytes: what the first page transfers (compressed) and what its scripts decode to.
+- bytes: what the first page transfers (compressed) and what its scripts decode to;
+- the floor: a static page that draws the same elements, style and camera with the same React and
+  dash-cytoscape bundles (served by the app), and nothing else: the first graph's goal is <= 1.5x it.
 
     .venv/bin/python scripts/bench_browser.py [--runs 5] [--data FILE…] [--store …]
 """
@@ -13,8 +15,13 @@ Starts `python app.py` (gunicorn, compressed responses) on a free loopback port 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import json
 import statistics
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,6 +109,55 @@ def first_graph(d: webdriver.Chrome, url: str) -> float:
     raise SystemExit("no graph drawn within 30 s")
 
 
+GOAL_OVER_FLOOR = 1.5
+
+# What the floor page needs from the app's page: its React, ReactDOM and dash-cytoscape bundles and the view.
+CAPTURE = """
+const cy = document.getElementById('cy')._cyreg.cy;
+const scripts = [...document.scripts].map(s => s.src).filter(s => /react|prop-types|dash_cytoscape/.test(s));
+const box = document.getElementById('cy').getBoundingClientRect();
+return JSON.stringify({scripts, elements: cy.json().elements, style: cy.style().json(), zoom: cy.zoom(),
+                       pan: cy.pan(), width: box.width, height: box.height, count: document.getElementById('view-count').textContent});
+"""
+
+FLOOR = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>floor</title></head>
+<body style="margin:0"><div id="root"></div><span id="view-count">{count}</span>
+{scripts}
+<script>
+const d = {data};
+ReactDOM.render(React.createElement(dash_cytoscape.Cytoscape, {{
+  id: 'cy', elements: d.elements, stylesheet: d.style, layout: {{name: 'preset'}}, zoom: d.zoom, pan: d.pan,
+  style: {{width: d.width + 'px', height: d.height + 'px'}}
+}}), document.getElementById('root'));
+</script></body></html>
+"""
+
+
+def floor_page(d: webdriver.Chrome, folder: Path) -> Path:
+    """Write the static floor page of the view the browser shows now."""
+    view = json.loads(d.execute_script(CAPTURE))
+    scripts = "\n".join(f'<script src="{src}"></script>' for src in view["scripts"])
+    page = folder / "floor.html"
+    page.write_text(
+        FLOOR.format(count=view["count"], scripts=scripts, data=json.dumps(view)), encoding="utf-8"
+    )
+    return page
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *_args: object) -> None:  # the benchmark prints figures, not requests
+        pass
+
+
+def serve_folder(folder: Path) -> http.server.ThreadingHTTPServer:
+    """A static file server on a free loopback port, in a thread."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=5)
@@ -117,6 +173,15 @@ def main(argv: list[str] | None = None) -> int:
         first_graph(d, url)  # warm: the server's caches and projections
         loads = [first_graph(d, url) for _ in range(args.runs)]
         total, js_wire, js_decoded, n_js = d.execute_script(BYTES)
+        with tempfile.TemporaryDirectory(prefix="akg-floor-") as folder:
+            page = floor_page(d, Path(folder))
+            static = serve_folder(Path(folder))
+            floor_url = f"http://127.0.0.1:{static.server_address[1]}/{page.name}"
+            first_graph(d, floor_url)
+            floors = [first_graph(d, floor_url) for _ in range(args.runs)]
+            static.shutdown()
+        d.get(url)
+        first_graph(d, url)
         roles = [R + r for r in ("dermatologist", "esthetician", "plastic-surgeon")]
         changes = []
         for i in range(args.runs):  # ticks each role, then unticks them: a new view each time
@@ -129,6 +194,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"graph: {'curated' if not args.data else ' + '.join(args.data)}; median of {args.runs}")
         print(
             f"first graph drawn after navigation: {statistics.median(loads):.0f} ms (runs {', '.join(f'{x:.0f}' for x in loads)})"
+        )
+        ratio = statistics.median(loads) / statistics.median(floors)
+        print(
+            f"static floor page, same view and bundles: {statistics.median(floors):.0f} ms (runs {', '.join(f'{x:.0f}' for x in floors)}); "
+            f"first graph = {ratio:.2f}x the floor (goal <= {GOAL_OVER_FLOOR}x)"
         )
         print(
             f"filter change to settled canvas:    {statistics.median(changes):.0f} ms (runs {', '.join(f'{x:.0f}' for x in changes)})"
