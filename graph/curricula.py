@@ -14,10 +14,13 @@ akg:matchedLabel, akg:score and akg:decision ("proposed", "accepted" or "rejecte
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import re
+import threading
+import urllib.parse
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -25,9 +28,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import cells, limits
 from graph.errors import GraphError
 from graph.paths import QUERIES, VAR
-from graph.uploads import UploadError, decode
+from graph.uploads import UploadError, csv_rows, decode
 from graph.uploads import parse as parse_outcomes
 
 AKG = "https://w3id.org/aesthetics-kg/ontology#"
@@ -37,6 +41,9 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 DECISIONS = ("proposed", "accepted", "rejected")
 DEFAULT_PATH = VAR / "curricula"
+#: who saved which curriculum, beside the curricula (not in them: exports never carry it); "_" is no id
+OWNERS = BASE + "_owners"
+_STRIPES = 64  # saves of different curricula take different locks (a save's check-and-write is atomic)
 CSV_COLUMNS = ("module", "outcome", "decision", "item", "label", "score")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _QUERIES = QUERIES / "curricula"
@@ -48,6 +55,10 @@ class CurriculumError(GraphError):
 
 class ConflictError(CurriculumError):
     """A save based on an older version than the one stored: someone else saved in between."""
+
+
+class QuotaError(CurriculumError):
+    """A save over a designer's (or address's) quota: too many curricula, or saves too fast."""
 
 
 @dataclass(frozen=True)
@@ -163,8 +174,12 @@ def to_quads(c: Curriculum) -> list[ox.Quad]:
     return q
 
 
-def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
-    """A curriculum back from its quads (of one graph); a CurriculumError when they do not hold one."""
+def from_quads(quads: list[ox.Quad], cid: str | None = None, *, strict: bool = False) -> Curriculum:
+    """A curriculum back from its quads (of one graph); a CurriculumError when they do not hold one.
+
+    Reading a saved curriculum tolerates legacy bad numbers (a NaN score reads as 0), so a stored
+    curriculum can always be opened; `strict` (imports) refuses them in one line instead.
+    """
     by: dict[str, dict[str, list]] = {}
     for q in quads:
         by.setdefault(q.subject.value, {}).setdefault(q.predicate.value, []).append(q.object)
@@ -172,6 +187,7 @@ def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
     if len(heads) != 1:
         raise CurriculumError(f"expected one akg:Curriculum, found {len(heads)}")
     head = by[heads[0]]
+    score = limits.finite if strict else lambda v, _what: limits.tolerant(v)
     one = lambda props, p, default="": props[p][0].value if props.get(p) else default  # noqa: E731
     outcomes = []
     for node in sorted((o.value for o in head.get(AKG + "hasOutcome", ())), key=lambda s: _pos(by, s)):
@@ -186,7 +202,7 @@ def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
                 Decision(
                     one(mp, AKG + "matchedItem"),
                     one(mp, AKG + "matchedLabel"),
-                    float(one(mp, AKG + "score", "0")),
+                    score(one(mp, AKG + "score", "0"), f"the score of match {mn}"),
                     decision,
                 )
             )
@@ -201,7 +217,7 @@ def from_quads(quads: list[ox.Quad], cid: str | None = None) -> Curriculum:
             if by.get(t, {}).get(AKG + "targetRole")
         ),
         tuple(outcomes),
-        int(one(head, AKG + "version", "0")),
+        int(limits.tolerant(one(head, AKG + "version", "0"))),
         one(head, DCT + "modified"),
     )
 
@@ -218,19 +234,25 @@ def _pos(by: dict[str, dict[str, list]], node: str) -> tuple[int, str]:
 
 
 def export(c: Curriculum, fmt: str) -> str:
-    """The curriculum as TriG, JSON-LD, CSV or CASE 1.0 (JSON) text."""
+    """The curriculum as TriG, JSON-LD, CSV or CASE 1.0 (JSON) text (CSV cells a spreadsheet would run are neutralised)."""
     if fmt == "case":
         from graph import case
 
         return case.dumps(case.curriculum_package(c))
     if fmt == "csv":
         buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
+        w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a carriage return in a cell gets quoted
         w.writerow(CSV_COLUMNS)
         for o in c.outcomes:
             for m in o.matches or (None,):
                 w.writerow(
-                    (o.module, o.text, *((m.decision, m.item, m.label, m.score) if m else ("", "", "", "")))
+                    cells.row(
+                        (
+                            o.module,
+                            o.text,
+                            *((m.decision, m.item, m.label, m.score) if m else ("", "", "", "")),
+                        )
+                    )
                 )
         return buf.getvalue()
     formats = {"trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
@@ -244,9 +266,14 @@ def export(c: Curriculum, fmt: str) -> str:
 def import_file(data: bytes, name: str, *, title: str | None = None) -> Curriculum:
     """A new, unsaved curriculum from an uploaded file: TriG/JSON-LD (as exported), CSV, Markdown or text.
 
-    The import never overwrites: it gets a fresh id and version 0. Every problem is one UploadError line.
+    The import never overwrites: it gets a fresh id and version 0. Every problem is one UploadError line
+    (a limit of graph.limits is a LimitError line); the result is within every limit.
     """
     text = decode(data, name)
+    return limits.check_curriculum(_import(text, name, title), where=name)
+
+
+def _import(text: str, name: str, title: str | None) -> Curriculum:
     suffix = Path(name).suffix.lower()
     if suffix == ".json" and _is_case(text):
         return from_case(text, name, title=title)
@@ -263,8 +290,8 @@ def import_file(data: bytes, name: str, *, title: str | None = None) -> Curricul
         except (SyntaxError, ValueError) as exc:
             raise UploadError(f"{name}: not {fmt.name}: {str(exc).splitlines()[0]}") from None
         try:
-            c = from_quads(quads)
-        except CurriculumError as exc:
+            c = from_quads(quads, strict=True)
+        except (CurriculumError, limits.LimitError) as exc:
             raise UploadError(f"{name}: {exc}") from None
         return replace(c, id=new_id(), version=0, title=title or c.title)
     outcomes = _outcomes_with_decisions(text, name)
@@ -313,12 +340,14 @@ def from_case(text: str, name: str, *, title: str | None = None) -> Curriculum:
 
 def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
     """Outcomes from text, CSV or Markdown; an exported CSV's decision columns come back too."""
-    lines = parse_outcomes(text, name)
-    header = next(csv.reader([text.lstrip("\ufeff").splitlines()[0]]), [])
-    if [h.strip().casefold() for h in header][:6] != list(CSV_COLUMNS):
-        return tuple(Outcome(x.outcome, x.module) for x in lines)
+    if not _is_export(text):
+        return tuple(Outcome(x.outcome, x.module) for x in parse_outcomes(text, name))
+    table = csv_rows(text.lstrip("\ufeff"), name)  # one row per match: counted once grouped
     grouped: dict[tuple[str, str], list[Decision]] = {}
-    for n, row in enumerate(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))), 2):
+    for n, cells_ in enumerate(table[1:], 2):
+        row = dict(
+            zip(CSV_COLUMNS, (cells.restore(x) for x in [*cells_, "", "", "", "", "", ""][:6]), strict=True)
+        )
         key = (row["module"] or "", (row["outcome"] or "").strip())
         if not key[1]:
             continue
@@ -329,11 +358,23 @@ def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
                     f"{name}:{n}: decision {row['decision']!r}: expected {', '.join(DECISIONS)}"
                 )
             try:
-                score = float(row["score"] or 0)
-            except ValueError:
-                raise UploadError(f"{name}:{n}: score {row['score']!r} is not a number") from None
+                score = limits.finite(row["score"] or 0, "score", where=f"{name}:{n}")
+            except limits.LimitError as exc:
+                raise UploadError(str(exc)) from None
             found.append(Decision(row["item"], row["label"] or row["item"], score, row["decision"]))
+    if not grouped:
+        raise UploadError(f"{name}: no outcomes: every outcome cell is empty")
     return tuple(Outcome(text_, module, tuple(ds)) for (module, text_), ds in grouped.items())
+
+
+def _is_export(text: str) -> bool:
+    """Whether a CSV text is one of our exports (its header is CSV_COLUMNS): its cells were neutralised."""
+    first = text.lstrip("\ufeff").partition("\n")[0]
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:
+        return False
+    return [h.strip().casefold() for h in header][:6] == list(CSV_COLUMNS)
 
 
 # ---------------------------------------------------------------- the store
@@ -342,7 +383,9 @@ def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
 class CurriculumStore:
     """Saved curricula with their history: a local Oxigraph store (one process), or a SPARQL store (--curricula URL)."""
 
-    def __init__(self, path: Path | str | None = DEFAULT_PATH):
+    def __init__(
+        self, path: Path | str | None = DEFAULT_PATH, *, saves_per_minute: int = limits.SAVES_PER_MINUTE
+    ):
         from graph import curricula_sparql as S
 
         self.path = path
@@ -352,11 +395,18 @@ class CurriculumStore:
         except S.StoreUnavailable as exc:
             raise CurriculumError(str(exc)) from None
         self._lock = self.backend.lock
+        self._locks = tuple(threading.Lock() for _ in range(_STRIPES))  # saves of other curricula don't wait
+        self._new = threading.Lock()  # counting an owner's curricula and adding one is one step
+        self._saves = limits.Window(saves_per_minute, 60.0)
+        self.saves_per_minute = saves_per_minute
 
     @property
     def store(self) -> ox.Store:
         """The local Oxigraph store (tests look inside it)."""
         return self.backend.store
+
+    def _lock_for(self, cid: str) -> threading.Lock:
+        return self._locks[uuid.uuid5(uuid.NAMESPACE_URL, cid).int % _STRIPES]
 
     def close(self) -> None:
         """Flush and let the store go (a new CurriculumStore on the same path reopens it)."""
@@ -394,16 +444,26 @@ class CurriculumStore:
         rows = self.query(query_text("curriculum_versions"), {"curriculum": BASE + check_id(cid)})
         return [{k: v for k, v in r.items() if k != "graph"} for r in rows]
 
-    def save(self, c: Curriculum, *, who: str | None = None, restored: int | None = None) -> Curriculum:
+    def save(
+        self, c: Curriculum, *, who: str | None = None, restored: int | None = None, owner: str | None = None
+    ) -> Curriculum:
         """Store a curriculum as version+1 if the stored one is still c.version; else a ConflictError.
 
         One SPARQL update does it (checked against the stored version inside the update), so writers in
         other processes sharing the store are refused the same way. who: the designer, kept in history.
+        The quotas of graph.limits hold `owner` (default: who; anonymous use: "address:<hash>"), each
+        refused with one QuotaError line; saves of different curricula do not wait for each other.
         """
         from graph import curricula_sparql as S
 
         check_id(c.id)
         _check(c)
+        key = owner or who or ""
+        if key and (wait := self._saves.take(key)):
+            raise QuotaError(
+                f"{self.saves_per_minute} saves a minute is the most one designer may make "
+                f"(SAVES_PER_MINUTE); try again in {wait:.0f} s"
+            )
         saved = replace(c, version=c.version + 1, modified=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
         token = uuid.uuid4().hex
         text = S.save_update(
@@ -417,13 +477,17 @@ class CurriculumStore:
             restored=restored,
         )
         try:
-            with self._lock:
+            with self._new if c.version == 0 else contextlib.nullcontext(), self._lock_for(c.id):
+                if c.version == 0:
+                    self._check_quota(key)
                 try:
                     self.backend.update(text)
                 except S.StoreUnavailable:  # a shared store may refuse one of two racing updates (deadlock)
                     if not isinstance(self.backend, S.Remote):
                         raise
                 rows = self.query(S.query_text("save_token"), {"curriculum": c.iri})
+                if any(r["token"] == token for r in rows):
+                    self._after_save(saved, key)
         except S.StoreUnavailable as exc:
             raise CurriculumError(str(exc)) from None
         if {r["token"] for r in rows} != {token}:  # another writer's save, or none of ours, is a conflict
@@ -449,9 +513,11 @@ class CurriculumStore:
         from graph import curricula_sparql as S
 
         iri = BASE + check_id(cid)
-        with self._lock:
+        with self._lock_for(cid):
             self.backend.update(S.delete_update(iri, expected=version))
             left = self.query(S.query_text("save_token"), {"curriculum": iri})
+            if not left:
+                self.backend.update(f"DELETE WHERE {{ GRAPH <{OWNERS}> {{ <{iri}> <{AKG}owner> ?o }} }}")
         if left:
             current = max(int(r["version"]) for r in left)
             raise ConflictError(f"curriculum {cid!r} is at version {current}, not {version}; reload it first")
@@ -463,11 +529,53 @@ class CurriculumStore:
         rows = self.query(query_text("save_token"), {"curriculum": BASE + check_id(cid)})
         return max((int(r["version"]) for r in rows), default=0)
 
+    def owned(self, owner: str) -> int:
+        """How many saved curricula this owner (a designer, or "address:<hash>") holds."""
+        rows = self.query(_query("owned_curricula"), {"owner": owner_iri(owner)})
+        return int(rows[0]["curricula"]) if rows else 0
+
+    def _check_quota(self, owner: str) -> None:
+        rows = self.query(_query("count_curricula"))
+        total = int(rows[0]["curricula"]) if rows else 0
+        if total >= limits.MAX_CURRICULA:
+            raise QuotaError(
+                f"the store holds {total:,} curricula, its most (MAX_CURRICULA {limits.MAX_CURRICULA:,}); "
+                "delete some first"
+            )
+        if owner and (mine := self.owned(owner)) >= limits.MAX_CURRICULA_PER_OWNER:
+            raise QuotaError(
+                f"you have {mine:,} saved curricula, the most one designer may keep "
+                f"(MAX_CURRICULA_PER_OWNER {limits.MAX_CURRICULA_PER_OWNER:,}); delete one or save over one"
+            )
+
+    def _after_save(self, saved: Curriculum, owner: str) -> None:
+        """A new curriculum counted against its owner; versions beyond MAX_VERSIONS give way, oldest first."""
+        from graph.curricula_sparql import version_graph
+
+        if saved.version == 1 and owner:
+            self.backend.update(
+                f"INSERT DATA {{ GRAPH <{OWNERS}> {{ <{saved.iri}> <{AKG}owner> <{owner_iri(owner)}> }} }}"
+            )
+        if saved.version > limits.MAX_VERSIONS:
+            self.backend.update(
+                f"DROP SILENT GRAPH <{version_graph(saved.iri, saved.version - limits.MAX_VERSIONS)}>"
+            )
+
+
+def owner_iri(owner: str) -> str:
+    """The IRI a quota owner is counted under (a designer's name or an address hash, percent-encoded)."""
+    return "urn:akg:owner:" + urllib.parse.quote(owner, safe="")
+
+
+def _query(name: str) -> str:
+    return (_QUERIES / f"{name}.rq").read_text(encoding="utf-8")
+
 
 def _check(c: Curriculum) -> None:
-    """A curriculum fit to save: a title, known decisions, absolute item and role IRIs."""
+    """A curriculum fit to save: within graph.limits, a title, known decisions, absolute item and role IRIs."""
     if not c.title.strip():
         raise CurriculumError("a curriculum needs a title")
+    limits.check_curriculum(c)
     for r in c.roles:
         _iri(r, "role")
     for o in c.outcomes:
@@ -519,7 +627,7 @@ def from_json(data: object) -> Curriculum:
                 str(o["text"]),
                 str(o.get("module") or ""),
                 tuple(
-                    Decision(str(m["item"]), str(m["label"]), float(m["score"]), str(m["decision"]))
+                    Decision(str(m["item"]), str(m["label"]), limits.finite(m["score"]), str(m["decision"]))
                     for m in o.get("matches") or ()
                 ),
             )

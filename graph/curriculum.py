@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from graph import cells
 from graph.analysis import GAP_ORDER, CredentialStep
 from graph.network import RoleItems
 
@@ -276,7 +277,7 @@ def to_csv(p: Plan, label: Mapping[str, str]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(COLUMNS)
-    w.writerows(rows(p, label))
+    w.writerows(cells.row(r) for r in rows(p, label))  # labels that begin with = open as text
     return buf.getvalue()
 
 

@@ -10,12 +10,13 @@ import io
 import re
 from dataclasses import dataclass
 
+from graph import limits
 from graph.errors import GraphError
 
-#: a curriculum of a few thousand outcomes is a few hundred kB; more is not a curriculum
-MAX_BYTES = 1_000_000
-MAX_OUTCOMES = 5_000
-MAX_OUTCOME_CHARS = 1_000
+#: the figures are graph.limits' (one set for upload, paste, save, import and the API)
+MAX_BYTES = limits.MAX_FILE_BYTES
+MAX_OUTCOMES = limits.MAX_OUTCOMES
+MAX_OUTCOME_CHARS = limits.MAX_OUTCOME_CHARS
 OUTCOME_COLUMNS = ("outcome", "learning outcome", "learning outcomes", "outcomes", "objective", "competence")
 MODULE_COLUMNS = ("module", "unit", "course", "section")
 _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
@@ -63,7 +64,7 @@ def parse(text: str, name: str = "upload") -> list[Line]:
     if first.startswith("|"):
         lines = _table(_markdown_rows(rows), name)
     elif name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first):
-        lines = _table(list(csv.reader(io.StringIO(text))), name)
+        lines = _table(csv_rows(text, name), name)
     else:
         lines = [Line("", r.strip().lstrip("-*•").strip()) for r in rows]
         lines = [x for x in lines if x.outcome]
@@ -77,11 +78,34 @@ def parse(text: str, name: str = "upload") -> list[Line]:
             f"{name}: outcome {long} is {len(lines[long - 1].outcome):,} characters "
             f"(at most {MAX_OUTCOME_CHARS:,}); one outcome a line"
         )
+    wide = next((n for n, x in enumerate(lines, 1) if len(x.module) > limits.MAX_MODULE_CHARS), None)
+    if wide is not None:
+        raise UploadError(
+            f"{name}: the module of outcome {wide} is {len(lines[wide - 1].module):,} characters "
+            f"(at most {limits.MAX_MODULE_CHARS:,})"
+        )
     return lines
 
 
+def csv_rows(text: str, name: str) -> list[list[str]]:
+    """Every row of a CSV text; a cell over the csv module's field limit is one UploadError line."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        return list(reader)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise UploadError(
+                f"{name}: line {reader.line_num}: a cell is over {csv.field_size_limit():,} characters "
+                f"(an outcome is at most {MAX_OUTCOME_CHARS:,}); is a quote left open?"
+            ) from None
+        raise UploadError(f"{name}: line {reader.line_num}: not CSV: {exc}") from None
+
+
 def _looks_like_csv(header: str) -> bool:
-    cells = [c.strip().strip('"').casefold() for c in next(csv.reader([header]))]
+    try:
+        cells = [c.strip().strip('"').casefold() for c in next(csv.reader([header]))]
+    except csv.Error:
+        return False
     return len(cells) > 1 and any(c in OUTCOME_COLUMNS + MODULE_COLUMNS for c in cells)
 
 

@@ -114,7 +114,7 @@ def test_ten_megabytes_pasted_or_uploaded_get_a_message_not_a_silent_413(ui_app)
     r = client.post("/_dash-update-component", data=body, content_type="application/json")
     assert r.status_code == 200
     message = r.get_json()["response"]["cur-message"]["children"]
-    assert message.startswith("What you sent is over 2,000,000 bytes") and "split it" in message
+    assert message.startswith("What you sent is over 4,000,000 bytes") and "split it" in message
     big = client.post("/sparql", data=b"x" * (3 << 20), content_type="application/sparql-query")
     assert big.status_code == 413  # other routes keep their own answer
 

@@ -11,7 +11,7 @@ import dash
 import dash_cytoscape as cyto
 from dash.exceptions import DependencyException
 
-from graph import queries
+from graph import limits, queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
 from graph.ui import api, auth, callbacks, guard, layout
@@ -20,7 +20,7 @@ from graph.users import Users
 from graph.workspace import Workspace
 
 ASSETS = Path(__file__).resolve().parent / "assets"
-MAX_REQUEST_BYTES = 2_000_000  # Dash callback bodies (the SPARQL endpoint has its own, smaller limit)
+MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # Dash callback bodies (/sparql has its own, smaller limit)
 
 log = logging.getLogger(__name__)
 

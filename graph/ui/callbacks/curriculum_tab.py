@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import json
+import threading
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
@@ -17,16 +18,19 @@ from flask import current_app
 
 from graph import curricula as K
 from graph import curriculum as P
+from graph import limits
 from graph.errors import GraphError
 from graph.ui import api, auth
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
 from graph.ui.layout.common import choices
 from graph.ui.view.labels import counted
-from graph.uploads import MAX_BYTES, Line, UploadError, decode
+from graph.uploads import MAX_BYTES, Line, decode
 from graph.uploads import parse as parse_outcomes
 
 PROPOSALS = 3  # matches proposed per outcome
+PAGE = 50  # outcomes shown (and sent) at once; the rest are a page away
+_open_lock = threading.Lock()
 
 
 def too_big(error):
@@ -56,6 +60,22 @@ SIGN_IN_TO_WRITE = (
     f"Saving and deleting need a designer's sign-in: open {auth.SIGNIN} (this page's address + {auth.SIGNIN}), "
     "sign in, and come back. Without it you can still explore, propose matches and export."
 )
+
+
+def heavy_gate() -> limits.Gate:
+    """This app's gate for heavy work (uploads, proposals): per client address and in all."""
+    ext = current_app.extensions
+    with _open_lock:
+        if "akg-heavy" not in ext:
+            ext["akg-heavy"] = limits.Gate()
+    return ext["akg-heavy"]
+
+
+def client() -> str:
+    """The client the quotas and the heavy-work gate count: the request's address ("local" outside one)."""
+    from flask import has_request_context, request
+
+    return (request.remote_addr or "unknown") if has_request_context() else "local"
 
 
 def items_list(iris, labels: dict[str, str], *, ordered: bool = False) -> html.Ol | html.Ul:
@@ -160,10 +180,16 @@ def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     return K.Curriculum(cid, title or "my curriculum", tuple(roles or ()), outcomes, version)
 
 
-def proposals_view(c: K.Curriculum) -> list:
-    """Each outcome with its proposals as ticks (ticked: accepted; the rest of a touched outcome: rejected)."""
+def proposals_view(c: K.Curriculum, page: int = 1) -> list:
+    """One page of outcomes with their proposals as ticks (ticked: accepted; the rest of a touched one: rejected).
+
+    Only the page shown is sent: a 2,000-outcome curriculum is 40 pages, not 2,000 checklists at once.
+    """
+    pages = max(1, -(-len(c.outcomes) // PAGE))
+    page = min(max(1, int(page or 1)), pages)
+    first = (page - 1) * PAGE
     blocks = []
-    for n, o in enumerate(c.outcomes):
+    for n, o in enumerate(c.outcomes[first : first + PAGE], first):
         options = [
             {
                 "label": f"{m.label} — {m.decision}, holds {round(m.score * 100)} % of the outcome's words",
@@ -188,7 +214,28 @@ def proposals_view(c: K.Curriculum) -> list:
                 className="outcome",
             )
         )
-    return [html.H4(f"Proposals for {len(c.outcomes)} outcomes"), *blocks] if blocks else []
+    if not blocks:
+        return []
+    shown = f" (outcomes {first + 1}–{first + len(blocks)})" if pages > 1 else ""
+    pager = (
+        [dbc.Pagination(id={"type": "cur-page", "of": "proposals"}, max_value=pages, active_page=page)]
+        if pages > 1
+        else []
+    )
+    return [html.H4(f"Proposals for {len(c.outcomes)} outcomes{shown}"), *pager, *blocks]
+
+
+@callback(
+    Output("cur-proposals", "children", allow_duplicate=True),
+    Input({"type": "cur-page", "of": ALL}, "active_page"),
+    State("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def turn_page(pages, doc):
+    """Another page of proposals, from the curriculum the page holds."""
+    if not doc or not pages or not pages[0]:
+        return no_update
+    return proposals_view(K.from_json(doc), pages[0])
 
 
 def decide(c: K.Curriculum, outcome: int, accepted: list[str]) -> K.Curriculum:
@@ -218,14 +265,20 @@ def decide(c: K.Curriculum, outcome: int, accepted: list[str]) -> K.Curriculum:
     prevent_initial_call=True,
 )
 def propose_matches(_n, text, title, roles, doc):
-    """Pasted outcomes -> proposals per outcome (the curriculum keeps its id, so a save updates it)."""
-    try:
-        lines = parse_outcomes(decode((text or "").encode("utf-8"), "pasted text"), "pasted text")
-    except UploadError as exc:
-        return no_update, no_update, str(exc)
+    """Pasted outcomes -> proposals per outcome (the curriculum keeps its id, so a save updates it).
+
+    Within graph.limits (one line when not), admitted by the heavy-work gate.
+    """
     if not app_context().ws.available("match_index"):  # never built on a click: the warm-up builds it
         return no_update, no_update, WAITING_FOR_MATCHING
-    c = propose(app_context().ws, lines, title, roles, doc)
+    try:
+        with heavy_gate().admitted(client()):
+            lines = parse_outcomes(decode((text or "").encode("utf-8"), "pasted text"), "pasted text")
+            c = limits.check_curriculum(
+                propose(app_context().ws, lines, title, roles, doc), where="pasted text"
+            )
+    except GraphError as exc:
+        return no_update, no_update, str(exc)
     return K.to_json(c), proposals_view(c), f"{len(c.outcomes)} outcomes read; tick what each teaches."
 
 
@@ -241,17 +294,20 @@ def propose_matches(_n, text, title, roles, doc):
 )
 def upload(contents, filename, roles):
     """An uploaded file -> a new curriculum (exports come back with their decisions); bad files: one line."""
-    name = filename or "upload"
+    name = " ".join(str(filename or "upload").split())[:255] or "upload"  # it starts every message
     try:
-        data = base64.b64decode((contents or "").partition(",")[2], validate=False)
-        c = K.import_file(data, name)
-    except (UploadError, ValueError) as exc:
+        with heavy_gate().admitted(client()):
+            data = base64.b64decode((contents or "").partition(",")[2], validate=False)
+            c = K.import_file(data, name)
+            if not any(o.matches for o in c.outcomes):  # plain outcomes: propose matches for them
+                if not app_context().ws.available("match_index"):
+                    return no_update, no_update, WAITING_FOR_MATCHING, no_update
+                lines = [Line(o.module, o.text) for o in c.outcomes]
+                c = propose(app_context().ws, lines, c.title, roles, None)
+            c = K.Curriculum(c.id, c.title, c.roles or tuple(roles or ()), c.outcomes, 0)
+            limits.check_curriculum(c, where=name)
+    except (GraphError, ValueError) as exc:
         return no_update, no_update, str(exc), no_update
-    if not any(o.matches for o in c.outcomes):  # plain outcomes: propose matches for them
-        if not app_context().ws.available("match_index"):
-            return no_update, no_update, WAITING_FOR_MATCHING, no_update
-        c = propose(app_context().ws, [Line(o.module, o.text) for o in c.outcomes], c.title, roles, None)
-    c = K.Curriculum(c.id, c.title, c.roles or tuple(roles or ()), c.outcomes, 0)
     return K.to_json(c), proposals_view(c), f"{name}: {len(c.outcomes)} outcomes read.", c.title
 
 
