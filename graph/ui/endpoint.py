@@ -19,6 +19,7 @@ import collections
 import html
 import logging
 import math
+import os
 import threading
 import time
 import urllib.parse
@@ -353,8 +354,23 @@ def _not_acceptable(graph: bool | None = None) -> _Refusal:
 # ---------------------------------------------------------------- service description
 
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
 def _endpoint_iri(request: flask.Request) -> str:
-    url = request.base_url
+    """The endpoint's IRI: AKG_PUBLIC_URL's when set, else the URL asked for only if its host is ours.
+
+    A Host header is the client's word: one naming a loopback address or the server's own name is
+    used (the W3C tests compare sd:endpoint with the URL they asked), any other is ignored in favour
+    of the address the server listens on, so `Host: evil.example` never names the endpoint.
+    """
+    public = os.environ.get("AKG_PUBLIC_URL", "").strip().rstrip("/")
+    if public:
+        url = public + ROUTE
+    else:
+        server = request.environ.get("SERVER_NAME", "localhost")
+        url = request.base_url if request.host.rsplit(":", 1)[0].strip("[]") in (*LOOPBACK, server) else ""
+        url = url or f"{request.scheme}://{server}:{request.environ.get('SERVER_PORT', '80')}{ROUTE}"
     bad = set('<>"{}|^`\\ \t\r\n')
     return "urn:akg:sparql" if any(c in bad for c in url) else url
 
