@@ -74,8 +74,12 @@ def check_store(spec: StoreSpec) -> None:
     exits (SIGSEGV, SIGABRT).
     """
     read, write = os.pipe()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the child: report the error (if any) through the pipe, exit without finalizers
+        from graph.lifeline import die_with_parent
+
+        die_with_parent(parent)  # a killed parent leaves no store builder running
         os.close(read)
         message = b""
         try:
@@ -101,7 +105,9 @@ def check_store(spec: StoreSpec) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     # start-up says what it builds and how far it is (stores, precomputed answers, projections)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", stream=sys.stderr)
+    from graph.serving import configure_logging
+
+    configure_logging(logging.INFO)  # each record cut to a few hundred characters; AKG_LOG_FILE rotates
     try:
         spec = StoreSpec.parse(args.store, data_files(args.data))
         check_store(spec)  # bad --data or --store fails here with one line, before any server starts

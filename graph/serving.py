@@ -36,6 +36,52 @@ class ServerLimits:
     max_body_bytes: int = 16_000_000  # hard cap; Flask's 2 MB limit answers first, with the app's own message
 
 
+MAX_LOG_CHARS = 300  # a logged value (a request body, a query, an exception's message) is cut to this
+MAX_LOG_LINES = 40  # lines of one record's traceback kept (the last ones: where it failed)
+LOG_FILE_BYTES = 5_000_000  # AKG_LOG_FILE rotates at this size ...
+LOG_FILE_BACKUPS = 3  # ... keeping this many old files: at most 20 MB of log on disk
+
+
+class Shorten(logging.Filter):
+    """Cut every record to a few hundred characters a line, so a hostile body never reaches the log whole."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = _cut(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            lines = record.exc_text.splitlines()[-MAX_LOG_LINES:]
+            record.exc_text = "\n".join(_cut(line) for line in lines)
+        record.exc_info = None  # the formatter would format the whole exception again
+        record.stack_info = _cut(record.stack_info) if record.stack_info else None
+        return True
+
+
+def _cut(text: str) -> str:
+    """A logged line of at most MAX_LOG_CHARS, saying how much was left out."""
+    text = str(text)
+    if len(text) <= MAX_LOG_CHARS:
+        return text
+    return f"{text[:MAX_LOG_CHARS]}… ({len(text) - MAX_LOG_CHARS:,} more characters not logged)"
+
+
+def configure_logging(level: int = logging.INFO) -> logging.Handler:
+    """The server's log: stderr, or AKG_LOG_FILE rotating at LOG_FILE_BYTES; every record cut by Shorten."""
+    import os
+    from logging.handlers import RotatingFileHandler
+
+    path = os.environ.get("AKG_LOG_FILE")
+    handler: logging.Handler = (
+        RotatingFileHandler(path, maxBytes=LOG_FILE_BYTES, backupCount=LOG_FILE_BACKUPS, encoding="utf-8")
+        if path
+        else logging.StreamHandler(sys.stderr)
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s: %(message)s"))
+    handler.addFilter(Shorten())
+    logging.basicConfig(level=level, handlers=[handler], force=True)
+    return handler
+
+
 def make_server(app: Callable, host: str, port: int, limits: ServerLimits = ServerLimits()):
     """A waitress server bound to host:port (port 0: any free one), not yet serving: call .run().
 
