@@ -1,4 +1,4 @@
-"""Run a piece of the library in a child Python process, terminated if the parent exits first."""
+"""Run a piece of the library in a child Python process that dies with its parent (even after kill -9)."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ def run_in_child(code: str, payload: object) -> bool:
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
     }
-    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, env=env)
+    # first thing in the child: die with this process, so a parent killed with -9 leaves no orphan
+    guard = f"from graph.lifeline import die_with_parent; die_with_parent({os.getpid()})\n"
+    proc = subprocess.Popen([sys.executable, "-c", guard + code], stdin=subprocess.PIPE, env=env)
     stop = functools.partial(_stop, proc)
     atexit.register(stop)
     assert proc.stdin is not None
