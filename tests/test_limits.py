@@ -45,7 +45,7 @@ def csv_of(outcomes: list[str]) -> str:
 
 @pytest.fixture()
 def ws(ui_app):
-    with ui_app.server.app_context():
+    with ui_app.server.test_request_context():  # callbacks read the session (who may save)
         yield app_context().ws
 
 

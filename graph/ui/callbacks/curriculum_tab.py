@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import hashlib
 import io
 import json
 import threading
@@ -76,6 +77,11 @@ def client() -> str:
     from flask import has_request_context, request
 
     return (request.remote_addr or "unknown") if has_request_context() else "local"
+
+
+def address_owner() -> str:
+    """Who an anonymous save counts against: the address, hashed (the store never holds an address)."""
+    return "address:" + hashlib.sha256(client().encode()).hexdigest()[:16]
 
 
 def items_list(iris, labels: dict[str, str], *, ordered: bool = False) -> html.Ol | html.Ul:
@@ -353,7 +359,7 @@ def save(_n, doc, title, roles):
     try:
         c = K.from_json(doc)
         c = K.Curriculum(c.id, title or c.title, tuple(roles or c.roles), c.outcomes, c.version)
-        saved = store.save(c, who=who)
+        saved = store.save(c, who=who, owner=who or address_owner())  # quotas: per designer, or address
     except GraphError as exc:
         return no_update, str(exc), saved_options(store)
     return K.to_json(saved), f"Saved “{saved.title}”, version {saved.version}.", saved_options(store)
