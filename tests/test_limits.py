@@ -253,3 +253,19 @@ def test_proposals_are_sent_a_page_at_a_time(ws):
     assert third[0].children == "Proposals for 120 outcomes (outcomes 101–120)"
     ids = [b.children[1].id["outcome"] for b in third if getattr(b, "className", "") == "outcome"]
     assert ids == list(range(100, 120))  # ticks name the outcome in the whole curriculum
+
+
+def test_saving_over_a_stored_version_writes_each_triple_once(tmp_path):
+    # one DELETE/INSERT whose WHERE held the old triples wrote the INSERT template once per old triple:
+    # a 100-outcome curriculum's second save grew past 3.5 GB; now each save is a delete, then an insert
+    store = CurriculumStore(tmp_path / "c", saves_per_minute=1_000)
+    c = Curriculum(
+        "big",
+        "t",
+        (),
+        tuple(Outcome(f"outcome {i}", "m", (Decision(LHR, "laser", 0.5),)) for i in range(200)),
+    )
+    for _ in range(3):
+        c = store.save(c)
+    assert store.load("big") == c and c.version == 3
+    assert len(store.store) < 4 * 3 * 2_500  # the current graph and three versions, ~2,400 quads each
