@@ -111,9 +111,11 @@ def contributions(
     denom = sum(weights[k] * avail[k] for k in SIMILARITY)
     denom = np.where(denom > 0, denom, 1.0)
     out = {k: weights[k] * np.where(avail[k], values[k], 0.0) / denom for k in SIMILARITY}
-    out["credentials"] = -weights["credentials"] * np.minimum(values["credentials"], CREDENTIAL_CAP)
+    out["credentials"] = 0.0 - weights["credentials"] * np.minimum(values["credentials"], CREDENTIAL_CAP)
     step = values["step"]
-    out["step"] = -(weights["step_up"] * np.maximum(step, 0) + weights["step_down"] * np.maximum(-step, 0))
+    out["step"] = 0.0 - (
+        weights["step_up"] * np.maximum(step, 0) + weights["step_down"] * np.maximum(-step, 0)
+    )
     return out
 
 
