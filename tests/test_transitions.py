@@ -255,3 +255,30 @@ def test_the_link_holds_the_transitions_state():
     assert S.decode(query) == st and from_controls(to_controls(st)) == st
     bad = S.decode("?tab=transitions&start=not%20an%20iri&within=mars")
     assert bad.start is None and bad.within == "all" and bad.ignored == ("start=not an iri",)
+
+
+# ---------------------------------------------------------------- the evaluation harness (python -m benchmarks transitions)
+
+
+def test_the_evaluation_imports_onet_without_related_links_and_scores_against_the_reference(tmp_path):
+    from benchmarks import transitions as bench
+    from graph.transitions import WEIGHTS
+
+    onet = FIXTURES / "alignment" / "onet"
+    assert "Primary" in (onet / bench.RELATED).read_text(encoding="utf-8")  # the cut has related links
+    ws = bench.evaluation_workspace(onet, tmp_path)  # asserts the store holds no akg:relatedOccupation
+    ask = "ASK { ?a <https://w3id.org/aesthetics-kg/ontology#relatedOccupation> ?b }"
+    assert not ws.store.query(ask).boolean
+    occupations = [r for r in ws.transition_model.roles if r.startswith(bench.ONET)]
+    assert len(occupations) >= 3
+    header = "O*NET-SOC Code\tTitle\tRelated O*NET-SOC Code\tRelated Title\tRelatedness Tier\tIndex"
+    code = [o.removeprefix(bench.ONET) for o in occupations]
+    rows = [f"{code[0]}\tA\t{code[1]}\tB\tPrimary-Short\t1", f"{code[1]}\tB\t{code[2]}\tC\tPrimary-Long\t1"]
+    (tmp_path / "related.txt").write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    reference = bench.reference_links(tmp_path / "related.txt")
+    assert reference == {occupations[0]: (occupations[1],)}  # Primary-Short only
+    ev = bench.Evaluation(ws.transition_model, reference)
+    recall, mrr = ev.scores(WEIGHTS, [0])
+    assert recall == 1.0 and 0 < mrr <= 1  # few occupations: the related one is in the top 10
+    assert set(bench.tune(ev, [0], WEIGHTS, rounds=1)) == set(WEIGHTS)
+    assert {bench.split(o) for o in occupations} <= {"dev", "eval"}

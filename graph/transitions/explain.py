@@ -41,6 +41,7 @@ class Transition:
     first_missing: tuple[str, ...]  # item IRIs, in learning order
     sources: tuple[str, ...]
     before: tuple[int, float] | None = None  # (rank, score) without the learned items
+    borrowed: str | None = None  # the O*NET occupation whose ratings and job zone the target carries
 
 
 @dataclass(frozen=True)
@@ -88,10 +89,6 @@ def _transition(
     target = model.roles[j]
     want = ri.items_of(target)
     g = gap(ri, source, target)
-    borrowed = model.borrowed.get(target)
-    sources = model.sources.get(target, ())
-    if borrowed:
-        sources = (*sources, f"ratings and job zone of {borrowed}")
     return Transition(
         target,
         n,
@@ -106,7 +103,8 @@ def _transition(
         int(r.values["step"][0, j]) if r.avail["step"][0, j] else None,
         len(g.steps),
         tuple(s.item for s in g.steps[:FIRST_MISSING]),
-        sources,
+        model.sources.get(target, ()),
+        borrowed=model.borrowed.get(target),
     )
 
 

@@ -48,6 +48,12 @@ CSV_COLUMNS = (
 Label = Callable[[str], str]
 
 
+def _sources(t: Transition, label: Label) -> str:
+    """The target's sources, and the occupation its ratings and job zone come from when borrowed."""
+    borrowed = (f"ratings and job zone of O*NET's {label(t.borrowed)}",) if t.borrowed else ()
+    return "; ".join((*t.sources, *borrowed))
+
+
 def _words(t: Transition) -> float:
     return sum(t.parts[s] for s in TEXT_SIGNALS)
 
@@ -73,7 +79,7 @@ def table_rows(result: Transitions, label: Label) -> list[tuple]:
                 "-" if t.step is None else f"{t.step:+d}",
                 t.gap,
                 "; ".join(label(i) for i in t.first_missing),
-                "; ".join(t.sources),
+                _sources(t, label),
             )
         )
     return rows
@@ -98,7 +104,7 @@ def csv_rows(result: Transitions, label: Label) -> list[tuple]:
             t.step,
             t.gap,
             "; ".join(label(i) for i in t.first_missing),
-            "; ".join(t.sources),
+            _sources(t, label),
             t.before[0] if t.before else None,
             t.before[1] if t.before else None,
         )
@@ -138,6 +144,7 @@ def document(result: Transitions, label: Label) -> dict:
                 "gap": t.gap,
                 "first_missing": [named(i) for i in t.first_missing],
                 "sources": list(t.sources),
+                "ratings_from": named(t.borrowed) if t.borrowed else None,
                 "before": None if t.before is None else {"rank": t.before[0], "score": round(t.before[1], 6)},
             }
             for t in result.rows
