@@ -135,7 +135,13 @@ def test_formats_by_accept_and_by_format_parameter(server):
             400,
             "is not an IRI",
         ),
-        (b"x" * 1_000_001, {"Content-Type": "application/json"}, 413, "at most 1,000,000"),
+        (
+            b"x" * 3_500_001,
+            {"Content-Type": "application/json"},
+            413,
+            "at most 3,500,000 (MAX_CURRICULUM_BYTES)",
+        ),
+        (b"x" * 1_000_001, {"Content-Type": "application/trig"}, 413, "at most 1,000,000 (MAX_FILE_BYTES)"),
         (b"hello", {"Content-Type": "text/plain"}, 415, "Content-Type text/plain"),
     ],
 )

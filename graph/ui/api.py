@@ -26,11 +26,11 @@ from pathlib import Path
 
 import flask
 
-from graph import case
+from graph import case, limits
 from graph import curricula as K
 from graph.errors import GraphError
 from graph.ui import auth
-from graph.uploads import MAX_BYTES, UploadError
+from graph.uploads import UploadError
 
 CASE_ROOT = "/ims/case/v1p0"
 FORMATS = {  # ?format= name -> (media type, writer)
@@ -96,6 +96,10 @@ def _guarded(view):
             return _text(r.status, r.message, r.headers)
         except K.ConflictError as exc:
             return _text(412, str(exc))
+        except K.QuotaError as exc:
+            return _text(429, str(exc), {"Retry-After": "60"})
+        except limits.LimitError as exc:
+            return _text(400, str(exc))
         except (K.CurriculumError, UploadError, case.CaseError) as exc:
             return _text(404 if str(exc).startswith("no saved") else 400, str(exc))
         except GraphError as exc:
@@ -150,7 +154,7 @@ def _one(cid: str) -> flask.Response:
         return flask.Response(status=204)
     base = _expected(current)
     c = _body(cid)
-    saved = store().save(replace(c, id=cid, version=base), who=who)
+    saved = store().save(replace(c, id=cid, version=base), who=who, owner=who or auth.address_owner())
     headers = {"ETag": _etag(saved.version), "Location": f"/api/curricula/{cid}"}
     return _json(K.to_json(saved), 201 if current == 0 else 200, headers)
 
@@ -182,14 +186,16 @@ def _expected(current: int) -> int:
 def _body(cid: str) -> K.Curriculum:
     """The curriculum a PUT sends: JSON (as GET writes it, or a CASE package), TriG or JSON-LD by Content-Type."""
     request = flask.request
-    if request.content_length is not None and request.content_length > MAX_BYTES:
-        raise _Refused(
-            413, f"body of {request.content_length:,} bytes: a curriculum is at most {MAX_BYTES:,}"
-        )
-    data = request.get_data(cache=False)
-    if len(data) > MAX_BYTES:
-        raise _Refused(413, f"body over {MAX_BYTES:,} bytes: a curriculum is at most {MAX_BYTES:,}")
     kind = (request.mimetype or "").lower()
+    own_json = kind == "application/json"
+    most = limits.MAX_CURRICULUM_BYTES if own_json else limits.MAX_FILE_BYTES
+    name = "MAX_CURRICULUM_BYTES" if own_json else "MAX_FILE_BYTES"
+    size = request.content_length
+    if size is not None and size > most:
+        raise _Refused(413, f"body of {size:,} bytes: a curriculum is at most {most:,} ({name})")
+    data = request.get_data(cache=False)
+    if len(data) > most:
+        raise _Refused(413, f"body over {most:,} bytes: a curriculum is at most {most:,} ({name})")
     if kind in ("application/trig", "application/ld+json"):
         suffix = ".trig" if kind == "application/trig" else ".jsonld"
         return K.import_file(data, f"body{suffix}")

@@ -11,6 +11,7 @@ processes on one machine share sessions; give every machine the same AKG_SECRET.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import secrets
@@ -259,3 +260,13 @@ def authorize_write() -> str | None:
         f"sign in to write curricula: HTTP Basic with a designer's name and password, or the page {SIGNIN}",
         {"WWW-Authenticate": REALM},
     )
+
+
+def client() -> str:
+    """The client the quotas and the heavy-work gate count: the request's address ("local" outside one)."""
+    return (flask.request.remote_addr or "unknown") if flask.has_request_context() else "local"
+
+
+def address_owner() -> str:
+    """Who an anonymous save counts against: the address, hashed (the store never holds an address)."""
+    return "address:" + hashlib.sha256(client().encode()).hexdigest()[:16]

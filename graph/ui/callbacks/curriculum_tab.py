@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import csv
-import hashlib
 import io
 import json
 import threading
@@ -72,16 +71,7 @@ def heavy_gate() -> limits.Gate:
     return ext["akg-heavy"]
 
 
-def client() -> str:
-    """The client the quotas and the heavy-work gate count: the request's address ("local" outside one)."""
-    from flask import has_request_context, request
-
-    return (request.remote_addr or "unknown") if has_request_context() else "local"
-
-
-def address_owner() -> str:
-    """Who an anonymous save counts against: the address, hashed (the store never holds an address)."""
-    return "address:" + hashlib.sha256(client().encode()).hexdigest()[:16]
+client, address_owner = auth.client, auth.address_owner  # who the quotas and the gate count
 
 
 def items_list(iris, labels: dict[str, str], *, ordered: bool = False) -> html.Ol | html.Ul:
