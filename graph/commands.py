@@ -14,6 +14,7 @@ from graph import analysis, queries
 from graph.errors import GraphError, ParameterError
 from graph.output import emit
 from graph.paths import ONTOLOGY
+from graph.sparql_text import with_known_prefixes
 from graph.stores import StoreSpec
 from graph.terms import curie
 from graph.workspace import Workspace
@@ -149,7 +150,7 @@ def cmd_sparql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         workers=1,
     )
     try:
-        return _print_result(sandbox.run(text), args, out)
+        return _print_result(sandbox.run(with_known_prefixes(text)), args, out)
     finally:
         sandbox.close()
 

@@ -157,3 +157,27 @@ def with_values(text: str, lists: Mapping[str, Sequence[Node]], *, at_end: bool 
                     chunks[n] = (kind, chunk[:i] + blocks + chunk[i:])
                     return "".join(c for _, c in chunks)
     raise QueryError("a query with list parameters needs a WHERE { ... } group to bind them in")
+
+
+_PREFIX_DECL = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.I)
+_PREFIXED = re.compile(r"(?<![\w?$:.\-/#@])([A-Za-z][\w-]*(?:\.[\w-]+)*)?:(?!//)")
+
+
+def with_known_prefixes(text: str, known: Mapping[str, str] | None = None) -> str:
+    """The query with a PREFIX declaration for each known prefix it uses without declaring.
+
+    The declarations go before the first line, on that line, so errors keep their line numbers.
+
+    >>> with_known_prefixes("SELECT ?r WHERE { ?r a akg:Role }  # skos:x")
+    'PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#> SELECT ?r WHERE { ?r a akg:Role }  # skos:x'
+    """
+    from graph.terms import PREFIXES
+
+    known = PREFIXES if known is None else known
+    code = strip_comments_and_strings(text)
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(code)}
+    used = dict.fromkeys(m.group(1) or "" for m in _PREFIXED.finditer(_PREFIX_DECL.sub(" ", code)))
+    missing = [p for p in used if p not in declared and p in known]
+    if not missing:
+        return text
+    return "".join(f"PREFIX {p}: <{known[p]}> " for p in missing) + text

@@ -33,7 +33,7 @@ DOC_SHOTS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("first-screen", "", ()),
     ("role-selected", "?role=akgr:dermatologist&role=akgr:esthetician&node=akgr:esthetician", ()),
     ("path", "?from=akgr:medical-aesthetician&to=akgr:ncle", ()),
-    ("sparql", "?tab=sparql", (("q-run", "click"),)),
+    ("sparql", "?tab=sparql", (("q-yasgui", "run"),)),
     ("overlap", "?tab=overlap", ()),
     ("curriculum", "?tab=curriculum", ()),
 )
@@ -57,6 +57,15 @@ def shoot(d, port: int, query: str, actions, path: Path, settle: float) -> str:
     for element, action in actions:
         if action == "click":
             d.find_element("id", element).click()
+        elif action == "run":  # the SPARQL tab's editor (YASGUI) once it has loaded: its run button
+            for _ in range(100):
+                if d.execute_script("return document.getElementById(arguments[0])?.dataset.ready", element):
+                    break
+                time.sleep(0.2)
+            d.execute_script(
+                "document.querySelector('#' + arguments[0] + ' .tabPanel.active .yasqe_queryButton').click()",
+                element,
+            )
     time.sleep(settle)  # the callbacks answer and the canvas fits
     path.write_bytes(small_png(d.get_screenshot_as_png()))
     return d.find_element("id", "view-count").text

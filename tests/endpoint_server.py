@@ -90,9 +90,9 @@ def dash_payload(base: str, output: str, values: dict[tuple[str, str], object], 
 
 
 def sparql_tab_payload(base: str, text: str) -> dict:
-    """The body the browser posts when Run is pressed in the SPARQL tab."""
+    """The body the browser posts when the SPARQL tab's query is run to be drawn."""
     return dash_payload(
-        base, "q-result.data", {("q-run", "n_clicks"): 1, ("q-editor", "value"): text}, "q-run.n_clicks"
+        base, "q-result.data", {("q-draw", "n_clicks"): 1, ("q-editor", "data"): text}, "q-draw.n_clicks"
     )
 
 

@@ -186,32 +186,6 @@ def test_script_label_shows_as_text(driver, base_url):
     shot(driver, "graph-xss")
 
 
-def test_sparql_tab_runs_a_query_and_draws(driver, base_url):
-    open_page(driver, base_url + "?tab=sparql")
-    editor = driver.find_element(By.ID, "q-editor")
-    type_into(
-        editor,
-        "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
-        "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
-        "SELECT ?role ?label WHERE { ?role a akg:Role ; skos:prefLabel ?label } ORDER BY ?label",
-    )
-    driver.find_element(By.ID, "q-run").click()
-    cells = wait(
-        driver, lambda: [c.text for c in driver.find_elements(By.CSS_SELECTOR, "#q-grid .ag-cell")] or None
-    )
-    assert "dermatologist" in cells
-    driver.find_element(By.ID, "q-draw").click()
-    wait(driver, lambda: DERM in node_ids(driver, "q-cy"))
-    shot(driver, "sparql")
-    type_into(editor, "SELECT ?s WHERE {\n ?s ?p \n")
-    driver.find_element(By.ID, "q-run").click()
-    error = wait(driver, lambda: driver.find_element(By.ID, "q-error").text)
-    assert "line" in error and "column" in error
-    type_into(editor, "DELETE WHERE { ?s ?p ?o }")
-    driver.find_element(By.ID, "q-run").click()
-    wait(driver, lambda: "read-only" in driver.find_element(By.ID, "q-error").text)
-
-
 def test_overlap_cell_detail(driver, base_url):
     open_page(driver, base_url + "?tab=overlap")
     # the heatmap's cells drawn (under load the plot's frame came first and a click on it did nothing)
@@ -686,7 +660,7 @@ def test_tabs_work_from_the_keyboard(driver, base_url):
     assert driver.switch_to.active_element == tab, "the tab cannot take the keyboard focus"
     ActionChains(driver).send_keys(Keys.ENTER).perform()
     wait(driver, lambda: "tab=sparql" in driver.current_url)
-    wait(driver, lambda: driver.find_element(By.ID, "q-editor").is_displayed())
+    wait(driver, lambda: driver.find_element(By.ID, "q-yasgui").is_displayed())
     assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
     assert driver.find_elements(By.TAG_NAME, "main") and driver.find_elements(By.TAG_NAME, "header")
     assert tab.get_attribute("aria-selected") == "true"

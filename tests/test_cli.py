@@ -157,6 +157,18 @@ def test_sparql_from_stdin_is_sandboxed():
     assert code == 1 and "read-only" in err
 
 
+def test_sparql_accepts_the_known_prefixes_undeclared():
+    text = "SELECT ?label WHERE { ?r a akg:Role ; skos:prefLabel ?label } ORDER BY ?label LIMIT 2"
+    code, out, err = run("sparql", "-", "--format", "json", stdin=text)
+    assert code == 0, err
+    assert [row["label"] for row in json.loads(out)] == [
+        "aesthetic medical laser technician",
+        "dermatologist",
+    ]
+    code, _, err = run("sparql", "-", stdin="SELECT ?s WHERE { ?s nope:p ?o }")  # unknown: still an error
+    assert code == 1 and "nope" in err
+
+
 @pytest.mark.parametrize("fmt", ["turtle", "jsonld", "graphml", "csv"])
 def test_export_formats(tmp_path, fmt):
     target = tmp_path / ("out" if fmt == "csv" else f"graph.{fmt}")

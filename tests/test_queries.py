@@ -50,6 +50,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "roles_by_item": {"item": AKGR["laser-hair-removal"]},
     "search_labels": {"text": "med spa"},
     "shared_items": {"a": AKGR["medical-aesthetician"], "b": AKGR["aesthetic-medical-laser-technician"]},
+    "vocabulary_terms": {},
 }
 
 

@@ -7,6 +7,7 @@ import json
 import pytest
 from dash import html, no_update
 
+from graph import queries
 from graph.terms import AKGR
 from graph.ui import options as O
 from graph.ui import state as S
@@ -210,16 +211,20 @@ def test_sparql_select_error_refusal(ui_app, ws):
     assert error.startswith("RefusedQuery")
 
 
-def test_catalogue_query_rendered_with_params(ws):
-    editor, params, summary = sparql_tab.load_query("neighbours")
-    assert params and summary
-    text = sparql_tab.query_text(
-        editor, "neighbours", ["dermatologist"], [{"type": "param", "name": "node"}], ws.resolve
+def test_catalogue_query_loads_into_the_editor_and_its_parameters_are_bound(ws):
+    editor, params, summary, error = sparql_tab.load_query("neighbours")
+    assert params and summary and error == "" and editor == queries.get("neighbours").text
+    text = sparql_tab.with_params(
+        "neighbours", ["dermatologist"], [{"type": "param", "name": "node"}], ws.resolve
     )
     assert DERM in text and "VALUES ?node" in text
-    assert sparql_tab.query_text(
-        "SELECT * {}", "neighbours", [None], [{"type": "param", "name": "node"}], ws.resolve
-    ) == ("SELECT * {}")
+
+
+def test_known_prefixes_need_no_prefix_line_in_the_tab(ui_app, ws):
+    table, error = sparql_tab.run_text(
+        app_context().sandbox, "SELECT ?l WHERE { ?r a akg:Role ; skos:prefLabel ?l } ORDER BY ?l"
+    )
+    assert error == "" and "dermatologist" in [row["l"] for row in table["rows"]]
 
 
 def test_overlap_gap_in_plain_words(ws):

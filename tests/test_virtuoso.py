@@ -56,6 +56,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("count_entities", {}),
     ("counts_by_class", {}),
     ("kinds_present", {}),
+    ("vocabulary_terms", {}),
     ("link_categories", {}),
     ("match_catalogue", {}),
     ("credential_path", {"role": AESTHETICIAN}),

@@ -14,7 +14,7 @@ from dash.exceptions import DependencyException
 from graph import limits, queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import api, auth, callbacks, guard, layout
+from graph.ui import api, auth, callbacks, guard, layout, yasgui
 from graph.ui.context import DEFAULT_SEED_ABOVE, Context
 from graph.users import Users
 from graph.workspace import Workspace
@@ -69,6 +69,7 @@ def create_app(
         hops = int(os.environ["AKG_PROXY"]) if os.environ["AKG_PROXY"].isdigit() else 1
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_endpoint(app, sandbox)
+    yasgui.register(app.server, ws.store)  # the SPARQL tab's editor files and completion from this graph
     if not context.big():
         ws.warm_now()  # small: build the projections now, so that no click builds one
         context.labels()
