@@ -58,10 +58,18 @@ def table_cells(driver) -> list[str]:
 def test_keywords_and_variables_are_drawn_differently(driver, base_url):
     open_tab(driver, base_url + "?tab=sparql")
     set_editor(driver, "SELECT ?role WHERE { ?role a akg:Role }")
-    keyword = driver.find_element(By.CSS_SELECTOR, "#q-yasgui .tabPanel.active .CodeMirror .cm-keyword")
-    variable = driver.find_element(By.CSS_SELECTOR, "#q-yasgui .tabPanel.active .CodeMirror .cm-atom")
-    assert keyword.text == "SELECT" and variable.text == "?role"
-    assert keyword.value_of_css_property("color") != variable.value_of_css_property("color")
+    drawn = wait(  # read in one step: CodeMirror redraws its lines while it highlights
+        driver,
+        lambda: driver.execute_script(
+            "const code = document.querySelector('#q-yasgui .tabPanel.active .CodeMirror-code');"
+            "const k = code.querySelector('.cm-keyword'), v = code.querySelector('.cm-atom');"
+            "return k && v ? [k.textContent, getComputedStyle(k).color, v.textContent, getComputedStyle(v).color]"
+            " : null;"
+        ),
+    )
+    keyword, keyword_colour, variable, variable_colour = drawn
+    assert keyword == "SELECT" and variable == "?role"
+    assert keyword_colour != variable_colour
 
 
 def test_completion_offers_this_graphs_class_with_no_prefix_line_typed(driver, base_url):
