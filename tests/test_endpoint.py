@@ -398,8 +398,10 @@ def test_eight_parallel_first_queries_right_after_start(spec):
         "SELECT ?c WHERE { ?c a <http://www.w3.org/2002/07/owl#Class> } LIMIT 10",
         queries.render(*CONSTRUCT),
     ]
-    # One client, the default policy and three workers: what it may not run at once waits, none is refused.
-    with Sandbox(spec, LIMITS, workers=3) as box, serving(make_app(box, rate_per_minute=1000)) as fresh:
+    # One client, the default policy and three workers: what it may not run at once waits, none is refused
+    # (a 10 s time limit: cold first queries on a loaded 2-core test machine took over 2 s).
+    limits = Limits(timeout_s=10.0, max_rows=1000)
+    with Sandbox(spec, limits, workers=3) as box, serving(make_app(box, rate_per_minute=1000)) as fresh:
         barrier = threading.Barrier(len(texts))
 
         def first(text: str) -> int:
