@@ -284,3 +284,12 @@ def test_twelve_wrong_passwords_get_429_and_never_succeed_and_names_are_not_told
     unknown = requests.put(url, json=body(), auth=("nobody", "wrong"), timeout=30)
     assert unknown.status_code == 429 and unknown.text == right.text  # the same answer for any name
     assert requests.get(url, timeout=30).status_code == 404  # nothing was saved
+    s = requests.Session()  # the sign-in form shares the count: the right password is not even checked
+    form = s.post(
+        server + "/signin",
+        data={"name": ALICE[0], "password": ALICE[1], "csrf": _csrf(s, server)},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert form.status_code == 429 and int(form.headers["Retry-After"]) >= 1
+    assert "Signed in as" not in s.get(server + "/signin", timeout=30).text
