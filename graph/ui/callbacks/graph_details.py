@@ -38,3 +38,20 @@ def goto(clicks: list, added: list | None) -> dict:
         return {"node": no_update, "add": no_update}
     iri = ctx.triggered_id["iri"]
     return {"node": iri, "add": list(dict.fromkeys([*(added or []), iri]))}
+
+
+@callback(
+    output={
+        "node": Output("selected", "data", allow_duplicate=True),
+        "add": Output("added", "data", allow_duplicate=True),
+    },
+    inputs={"clicks": Input({"type": "draw-group", "iris": ALL}, "n_clicks")},
+    state={"added": State("added", "data"), "node": State("selected", "data")},
+    prevent_initial_call=True,
+)
+def draw_group(clicks: list, added: list | None, node: str | None) -> dict:
+    """A neighbour group's "draw" adds its members to the view: expand by relation and kind."""
+    if not any(clicks) or not isinstance(ctx.triggered_id, dict):
+        return {"node": no_update, "add": no_update}
+    members = ctx.triggered_id["iris"].split()
+    return {"node": node or no_update, "add": list(dict.fromkeys([*(added or []), *members]))}

@@ -8,6 +8,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 
 from graph.ui.context import app_context
 from graph.ui.controls import VIEW_FIELDS, controls, from_controls
+from graph.ui.layout.details import neighbours_of
 from graph.ui.layout.graph_tab import legend_block
 from graph.ui.view.compose import compose
 from graph.ui.view.kinds import KINDS
@@ -53,10 +54,15 @@ def draw(view: dict, node: str | None, ready: bool = True) -> dict:
         "count": count,
         "sparql": sparql,
         "data": drawn.drawn.to_json(),
-        "legend": legend_block(  # in the same response: no second round trip after a redraw
-            kinds_present(c.ws), Counter(n.kind for n in drawn.drawn.nodes.values()), list(st.kinds or KINDS)
-        ),
+        "legend": legend_of(kinds_present(c.ws), drawn.drawn, list(st.kinds or KINDS)),
     }
+
+
+def legend_of(present: list[str], drawn, shown: list[str]) -> list:
+    """The legend of a view: the kinds drawn, and the kinds switched off (to switch back on)."""
+    counts = Counter(n.kind for n in drawn.nodes.values())
+    kinds = [k for k in present if counts.get(k) or k not in shown]
+    return legend_block(kinds, counts, shown)  # in the draw's response: no second round trip
 
 
 @callback(
@@ -107,6 +113,39 @@ def act(clicks: dict, view: dict) -> dict:
         "focus": Output("focus", "data", allow_duplicate=True),
         "hide": Output("hidden", "data", allow_duplicate=True),
         "add": Output("added", "data", allow_duplicate=True),
+        "node": Output("selected", "data", allow_duplicate=True),
+    },
+    inputs={"menu": Input("cy", "contextMenuData")},
+    state={"view": controls(State, only=("expand", "hide", "add"))},
+    prevent_initial_call=True,
+)
+def menu(menu: dict | None, view: dict) -> dict:
+    """A node's context menu: expand all its neighbours, or those of one kind; focus on it; hide it."""
+    out = {k: no_update for k in ("expand", "focus", "hide", "add", "node")}
+    iri, item = (menu or {}).get("elementId"), (menu or {}).get("menuItemId", "")
+    if not iri:
+        return out
+    if item == "expand":
+        return {**out, "expand": _with(view["expand"], iri), "node": iri}
+    if item == "focus":
+        return {**out, "focus": iri, "node": iri}
+    if item == "hide":
+        return {**out, "hide": _with(view["hide"], iri), "node": None}
+    kind = KINDS.get(item.removeprefix("kind:"))
+    if not kind:
+        return out
+    members = [
+        v.entity for g in neighbours_of(app_context().ws, iri) if g.kind == kind.label for v in g.values
+    ]
+    return {**out, "add": list(dict.fromkeys([*(view["add"] or []), *members])), "node": iri}
+
+
+@callback(
+    output={
+        "expand": Output("expanded", "data", allow_duplicate=True),
+        "focus": Output("focus", "data", allow_duplicate=True),
+        "hide": Output("hidden", "data", allow_duplicate=True),
+        "add": Output("added", "data", allow_duplicate=True),
     },
     inputs={"n": Input("reset-view", "n_clicks")},
     prevent_initial_call=True,
@@ -122,6 +161,16 @@ clientside_callback(
     Input("selected", "data"),
     Input("cy", "elements"),
     Input("zoom-to", "data"),
+)
+
+
+clientside_callback(  # in the browser: actions that need a selected node are off until there is one
+    ClientsideFunction("akg", "needsSelection"),  # assets/graph.js
+    Output("act-expand", "disabled"),
+    Output("act-focus", "disabled"),
+    Output("act-hide", "disabled"),
+    Output("zoom-selection", "disabled"),
+    Input("selected", "data"),
 )
 
 

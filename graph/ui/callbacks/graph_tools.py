@@ -7,8 +7,9 @@ from dash import Input, Output, State, callback, ctx, html, no_update
 from graph.results import write_graph
 from graph.ui.context import app_context
 from graph.ui.controls import entity_picker
+from graph.ui.view.elements import link_id
 from graph.ui.view.select import path_steps
-from graph.ui.view.subgraph import Subgraph
+from graph.ui.view.subgraph import Subgraph, Triple
 from graph.ui.view.tables import subgraph_csv, subgraph_rdf
 
 
@@ -43,8 +44,31 @@ def find_path(a: str | None, b: str | None):
     if found.waiting:
         return html.P(found.waiting, className="hint", role="status")
     if not found.steps:
-        return html.P("No connection between these two.", className="hint")
-    return html.Ol([html.Li(s) for s in found.sentences])
+        return html.P(
+            "No connection between these two in this graph: try an end closer to a role, or import ESCO "
+            "or O*NET to link more.",
+            className="hint empty",
+        )
+    return path_list(found)
+
+
+def path_list(found) -> html.Ol:
+    """Each shortest path on its own line; choosing one highlights it on the canvas and fits it
+    (assets/graph.js reads the nodes and links it names)."""
+    items = []
+    for k, (sentence, steps) in enumerate(zip(found.sentences, found.each, strict=True)):
+        nodes = list(dict.fromkeys(n for s, _, _, o in steps for n in (s, o)))
+        links = [link_id(Triple(s, p, o)) for s, p, _, o in steps]
+        items.append(
+            html.Li(
+                html.Button(
+                    [html.Strong(f"Path {k + 1}: "), sentence],
+                    className="path-choice",
+                    **{"data-nodes": " ".join(nodes), "data-links": " ".join(links), "aria-pressed": "false"},
+                )
+            )
+        )
+    return html.Ol(items, className="path-list")
 
 
 @callback(

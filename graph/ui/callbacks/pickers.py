@@ -53,7 +53,18 @@ def suggest_entities(text: str | None, value, shown):
         return no_update
     kept = [o for o in shown or [] if isinstance(o, dict) and o.get("value") == value and value]
     found = [o for o in search_options(app_context().ws, text) if o["value"] != value]
+    if not found and not kept:  # an empty list said nothing: say so, and what to try
+        return [no_matches(text)]
     return choices([*kept, *found])
+
+
+def no_matches(text: str) -> dict:
+    """The one (disabled) option of a search that found nothing, with what to try instead."""
+    return {
+        "label": f"no matches for “{text.strip()}”: try fewer letters, a synonym or another spelling",
+        "value": "",
+        "disabled": True,
+    }
 
 
 clientside_callback(

@@ -5,15 +5,25 @@ from __future__ import annotations
 from dash import html
 
 from graph.terms import curie
-from graph.ui.view.details import NeighbourGroup, Value, details, safe_href
+from graph.ui.view.details import Details, NeighbourGroup, Value, details, safe_href
 from graph.ui.view.kinds import kind_name, kind_style
+
+
+def node_details(ws, iri: str) -> Details:
+    """A node's properties, sources and neighbour groups, read by node_properties."""
+    entry = ws.index.entries.get(iri)
+    label, kind = (entry.label, kind_name(entry.kind)) if entry else (curie(iri), "")
+    return details(iri, label, kind, ws.run("node_properties", {"node": iri}).dicts(), ws.index.entries)
+
+
+def neighbours_of(ws, iri: str) -> list[NeighbourGroup]:
+    """A node's neighbours grouped by relation and kind (what the panel lists and the menu expands)."""
+    return node_details(ws, iri).neighbours
 
 
 def details_view(ws, iri: str) -> list:
     """The detail panel of a node, every label as text (never HTML)."""
-    entry = ws.index.entries.get(iri)
-    label, kind = (entry.label, kind_name(entry.kind)) if entry else (curie(iri), "")
-    d = details(iri, label, kind, ws.run("node_properties", {"node": iri}).dicts(), ws.index.entries)
+    d = node_details(ws, iri)
 
     def value(v: Value):
         if v.entity:
@@ -29,7 +39,7 @@ def details_view(ws, iri: str) -> list:
         html.H3(d.label, className="detail-title"),
         html.Div(
             [
-                html.Span(kind_style(kind).label, className="kind-badge"),
+                html.Span(kind_style(d.kind).label, className="kind-badge"),
                 html.A(curie(iri), href=href, target="_blank", rel="noopener noreferrer")
                 if href
                 else curie(iri),
@@ -67,6 +77,11 @@ def neighbour_groups(groups: list[NeighbourGroup]) -> list:
             html.Details(
                 [
                     html.Summary(f"{g.relation} · {g.kind or 'other'} ({len(g.values)})"),
+                    html.Button(  # expand by relation and kind
+                        f"Draw these {len(g.values)}",
+                        id={"type": "draw-group", "iris": " ".join(v.entity for v in g.values)},
+                        className="small draw-group",
+                    ),
                     html.Ul(
                         [
                             html.Li(

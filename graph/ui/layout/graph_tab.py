@@ -148,28 +148,60 @@ def panel(c) -> list:
             ),
         ],
         className="sidebar",
+        id="filters-panel",
     )
     middle = html.Div(
         [
             html.Div(
                 [
+                    _toggle("Filters", "filters-panel"),
                     html.Span(id="view-count", className="count"),
-                    html.Span(id="view-note", className="note"),
-                    html.Button("Reset view", id="reset-view", className="small"),
+                    html.Span(id="view-note", className="note", role="status"),
+                    html.Div(
+                        [
+                            html.Button("Fit", id="fit-view", className="small", title="show the whole view"),
+                            html.Button(
+                                "Zoom to selection",
+                                id="zoom-selection",
+                                className="small",
+                                title="the selected node and its neighbours",
+                                disabled=True,
+                            ),
+                            html.Button("Reset view", id="reset-view", className="small"),
+                            _toggle("Details", "details-panel"),
+                        ],
+                        className="tools",
+                    ),
                 ],
                 className="toolbar",
             ),
-            html.P(INTRO, className="intro"),
-            cyto.Cytoscape(
-                id="cy",
-                elements=[],
-                stylesheet=stylesheet(),
-                layout={"name": "preset"},
-                style={"width": "100%", "height": "640px"},
-                minZoom=0.05,
-                maxZoom=1.6,
-                boxSelectionEnabled=False,
-                autoRefreshLayout=False,
+            html.Div(
+                [
+                    html.P(INTRO),
+                    html.Button(
+                        "×", id="intro-close", title="dismiss", **{"aria-label": "dismiss the introduction"}
+                    ),
+                ],
+                className="intro",
+            ),
+            dcc.Loading(  # a busy sign on the canvas for a draw that takes longer than 300 ms
+                cyto.Cytoscape(
+                    id="cy",
+                    elements=[],
+                    stylesheet=stylesheet(),
+                    layout={"name": "preset"},
+                    style={"width": "100%", "height": "100%"},
+                    minZoom=0.02,
+                    maxZoom=1.6,
+                    boxSelectionEnabled=False,
+                    autoRefreshLayout=False,
+                    contextMenu=node_menu(kinds),
+                ),
+                delay_show=300,
+                overlay_style={"visibility": "visible", "opacity": 0.55},
+                custom_spinner=html.Div("Drawing…", className="busy", role="status"),
+                parent_className="cy-wrap",
+                target_components={"cy": "elements"},
             ),
             html.Div(legend_block(kinds), id="legend", className="legend"),
             html.Details(
@@ -193,8 +225,20 @@ def panel(c) -> list:
         [
             html.Div(
                 [
-                    html.Button("Expand", id="act-expand", className="small", title="add its neighbours"),
-                    html.Button("Focus", id="act-focus", className="small", title="only its neighbourhood"),
+                    html.Button(
+                        "Expand",
+                        id="act-expand",
+                        className="small",
+                        title="add its neighbours",
+                        disabled=True,
+                    ),
+                    html.Button(
+                        "Focus",
+                        id="act-focus",
+                        className="small",
+                        title="only its neighbourhood",
+                        disabled=True,
+                    ),
                     radios(
                         "focus-depth",
                         "depth",
@@ -202,12 +246,37 @@ def panel(c) -> list:
                         1,
                         className="depth",
                     ),
-                    html.Button("Hide", id="act-hide", className="small"),
+                    html.Button("Hide", id="act-hide", className="small", disabled=True),
                 ],
                 className="button-row actions",
             ),
             html.Div(html.P("Click a node to see its details.", className="hint"), id="detail"),
         ],
         className="details-panel",
+        id="details-panel",
     )
     return [left, middle, right]
+
+
+def node_menu(kinds: Sequence[str]) -> list[dict]:
+    """A node's context menu (right click): expand all, or by the kind of neighbour; focus; hide."""
+    on = ["node"]
+    return [
+        {"id": "expand", "label": "Expand all neighbours", "availableOn": on},
+        *[
+            {"id": f"kind:{k}", "label": f"Expand: {KINDS[k].label.lower()} only", "availableOn": on}
+            for k in kinds
+        ],
+        {"id": "focus", "label": "Focus here", "availableOn": on},
+        {"id": "hide", "label": "Hide", "availableOn": on},
+    ]
+
+
+def _toggle(label: str, panel: str) -> html.Button:
+    """A button that folds a side panel away (assets/graph.js), so the canvas takes the room."""
+    return html.Button(
+        label,
+        className="small panel-toggle",
+        title=f"show or hide the {label.lower()} panel",
+        **{"aria-controls": panel, "aria-expanded": "true"},
+    )

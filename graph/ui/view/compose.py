@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from graph import queries
+from graph.terms import curie
 from graph.ui.state import State
 from graph.ui.view.cap import cap
 from graph.ui.view.elements import View, cut_note, layout_options, to_elements
@@ -27,12 +28,30 @@ def compose(c, st: State) -> tuple[View, str]:
     kept, drawn, total = cap(sub, first=[*([st.node] if st.node else []), *first])
     pos = place(kept, c, st, path)
     anchors = [st.focus] if st.focus else params["seed"]
-    elements = to_elements(
-        kept, pos, layout=st.layout, selected=st.node, marked=marked, named_first=[*anchors, *first]
-    )
+    elements = to_elements(kept, pos, layout=st.layout, selected=st.node, marked=marked, seeds=anchors)
     if first_screen(c, st) and not (st.expand or st.add or st.hide):
         default_note = FIRST_SCREEN_NOTE
+    if not kept.nodes:
+        default_note = empty_note(c, st, params)
     note = " ".join(x for x in (default_note, path.waiting, cut_note(drawn, total)) if x)
     return View(elements, layout_options(), note, kept), queries.render(
         "construct_subgraph", params, c.ws.resolve
+    )
+
+
+def empty_note(c, st: State, params: dict) -> str:
+    """Why a view draws nothing, and what to try: an entity the graph does not know is named."""
+    known = c.ws.index.entries
+    unknown = [curie(i) for i in [*params["seed"], *([st.focus] if st.focus else [])] if i not in known]
+    if unknown:
+        return (
+            f"Nothing to draw: this graph has no entity {', '.join(unknown)}. "
+            "Check the link, or search for it by name under Find."
+        )
+    if st.kinds or st.essential:
+        return "Nothing to draw with these filters: tick more kinds or clear “essential links only”."
+    if st.hide:
+        return "Nothing to draw: everything here is hidden. Reset view shows it again."
+    return (
+        "Nothing to draw: these choices have no links in this graph. Choose another role or clear a filter."
     )

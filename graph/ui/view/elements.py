@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from graph.ui.view.cap import cap
-from graph.ui.view.captions import hub_labels, label_sides
-from graph.ui.view.labels import shorten
+from graph.ui.view.captions import label_sides
+from graph.ui.view.labels import SHORT_CHARS, shorten
 from graph.ui.view.layouts import positions
 from graph.ui.view.subgraph import MAX_ELEMENTS, Subgraph, Triple
 
@@ -60,10 +60,12 @@ def to_elements(
     layout: str = "force",
     selected: str | None = None,
     marked: Iterable = (),
-    named_first: Sequence[str] = (),
+    seeds: Iterable[str] = (),
 ) -> list[dict]:
     """Elements for dash-cytoscape from a capped subgraph and its nodes' positions: kind and
-    essential/optional classes; the selected node and its neighbours marked `near`, the path `path`.
+    essential/optional classes; the seeds (or focus) `seed`, whose labels the browser names first;
+    the selected node and its neighbours `near`, the path `path`. A node's `short` label is drawn,
+    its whole `label` on hover.
     """
     marked = set(marked)
     degree: dict[str, int] = defaultdict(int)
@@ -74,13 +76,13 @@ def to_elements(
         label_sides(kept, pos, sideways=layout != "grouped") if pos is not None else {}
     )  # blocks: no room beside
     near = {n for t in kept.edges for n in (t.s, t.o) if selected in (t.s, t.o)} | {selected}
-    hub_px = hub_labels(kept, pos, degree, named_first) if pos is not None else {}
+    seeds = set(seeds)
     elements: list[dict] = []
     for iri, node in kept.nodes.items():
         classes = [f"k-{node.kind or 'Other'}"]
-        if iri in hub_px:
-            classes.append("hub")
-        if pos is not None and sides.get(iri) and iri not in hub_px:  # a named hub's label: below
+        if iri in seeds:
+            classes.append("seed")
+        if pos is not None and sides.get(iri):
             classes.append(sides[iri])
         if iri in near:
             classes.append("near")
@@ -93,13 +95,12 @@ def to_elements(
             "data": {
                 "id": iri,
                 "label": shorten(node.label) + (f" (+{more} more)" if more else ""),
+                "short": shorten(node.label, SHORT_CHARS) + (f" (+{more})" if more else ""),
                 "kind": node.kind,
                 "degree": degree[iri],
             },
             "classes": " ".join(classes),
         }
-        if iri in hub_px:
-            el["data"]["fs"] = hub_px[iri]
         if iri == selected:
             el["selected"] = True
         if pos is not None:
@@ -138,10 +139,7 @@ def to_view(
     `anchors`, `first` nodes kept by the cap first."""
     kept, drawn, total = cap(sub, limit, first=[*([selected] if selected else []), *first])
     pos = positions(kept, layout, anchors)
-    first = list(first)
-    elements = to_elements(
-        kept, pos, layout=layout, selected=selected, marked=marked, named_first=[*anchors, *first]
-    )
+    elements = to_elements(kept, pos, layout=layout, selected=selected, marked=marked, seeds=anchors)
     return View(elements, layout_options(), cut_note(drawn, total), kept)
 
 

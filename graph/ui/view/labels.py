@@ -7,6 +7,7 @@ measures and lays out every option and every canvas label. The detail panel show
 from __future__ import annotations
 
 LABEL_CHARS = 80  # a control shows at most this many characters of a label
+SHORT_CHARS = 26  # a node's label on the canvas (the whole label shows on hover)
 
 
 def counted(n: int, noun: str) -> str:

@@ -67,6 +67,7 @@ class Path(NamedTuple):
     steps: list[list[str]]
     sentences: list[str]
     waiting: str = ""  # why no path is found yet (the entity graph is still being built after a start)
+    each: tuple = ()  # each path's own steps, in the order of its sentence
 
 
 WAITING_FOR_PATHS = "Paths are being prepared (once, in the first seconds after a start); try again shortly."
@@ -82,8 +83,8 @@ def path_steps(ws, a: str | None, b: str | None) -> Path:
     labels = {
         n: ws.named(n) for p in paths for s in p for n in (s.subject, s.object)
     }  # "ESCO's …", as the CLI
-    steps = [[s.subject, s.predicate, s.label, s.object] for p in paths for s in p]
-    return Path(steps, [analysis.sentence(p, labels) for p in paths])
+    each = tuple([[s.subject, s.predicate, s.label, s.object] for s in p] for p in paths)
+    return Path([step for p in each for step in p], [analysis.sentence(p, labels) for p in paths], each=each)
 
 
 def select(c, st: State, params: dict, path: Path) -> tuple[Subgraph, set]:

@@ -17,7 +17,7 @@ def stylesheet() -> list[dict]:
         {
             "selector": "node",
             "style": {
-                "label": "data(label)",
+                "label": "data(short)",
                 "font-size": NODE_FONT,
                 "text-wrap": "wrap",
                 "text-max-width": LABEL_WIDTH,
@@ -27,7 +27,7 @@ def stylesheet() -> list[dict]:
                 "height": 26,
                 "border-width": 1,
                 "border-color": "#ffffff",
-                "min-zoomed-font-size": 5,
+                "min-zoomed-font-size": 0,
                 "color": "#222",
                 "text-background-color": "#ffffff",
                 "text-background-opacity": 0.7,
@@ -63,17 +63,8 @@ def stylesheet() -> list[dict]:
                 "text-margin-y": 0,
             },
         },
-        {"selector": "node.near", "style": {"font-size": 16, "z-index": 5}},
-        {  # a big view's few named nodes: their labels sized for its starting zoom, not wrapped narrow
-            "selector": "node.hub",
-            "style": {
-                "font-size": "data(fs)",
-                "text-max-width": 2000,
-                "font-weight": "bold",
-                "text-background-opacity": 0.85,
-                "z-index": 8,
-            },
-        },
+        {"selector": "node.near", "style": {"z-index": 5}},
+        {"selector": "node.seed", "style": {"font-weight": "bold"}},
         {
             "selector": "edge",
             "style": {
@@ -111,7 +102,7 @@ def stylesheet() -> list[dict]:
         {"selector": ".dim", "style": {"opacity": 0.15}},
         {  # the path's nodes read at the view's zoom, above what is dimmed
             "selector": "node.path",
-            "style": {"border-width": 4, "border-color": "#e6007e", "font-size": 18, "z-index": 6},
+            "style": {"border-width": 4, "border-color": "#e6007e", "z-index": 6},
         },
         {
             "selector": "edge.path",
@@ -120,6 +111,30 @@ def stylesheet() -> list[dict]:
                 "target-arrow-color": "#e6007e",
                 "width": 4,
                 "label": "data(label)",
+            },
+        },
+        {"selector": ".path.unchosen", "style": {"opacity": 0.3}},
+        {  # the path chosen in the finder's list, above the other paths
+            "selector": "edge.chosen",
+            "style": {"line-color": "#e6007e", "target-arrow-color": "#e6007e", "width": 5, "z-index": 8},
+        },
+        {"selector": "node.chosen", "style": {"border-width": 5, "border-color": "#e6007e", "z-index": 8}},
+        # labels that would cover one of higher priority are hidden by the browser (graph.js)
+        {"selector": "node.lbl-off", "style": {"text-opacity": 0, "text-background-opacity": 0}},
+        {"selector": ".faded", "style": {"opacity": 0.25}},
+        {
+            "selector": "edge.hl",
+            "style": {"line-color": "#1f6fb4", "target-arrow-color": "#1f6fb4", "z-index": 9},
+        },
+        {"selector": "node.hl", "style": {"text-opacity": 1, "text-background-opacity": 0.85, "z-index": 9}},
+        {  # the node under the pointer: its whole label, above the rest
+            "selector": "node.hover",
+            "style": {
+                "label": "data(label)",
+                "text-opacity": 1,
+                "text-background-opacity": 0.95,
+                "z-index": 20,
+                "overlay-opacity": 0.08,
             },
         },
     ]

@@ -1,0 +1,383 @@
+"""The explorer's canvas in real Chromium: every view reads like the first screen, at any size.
+
+After every kind of in-page change and on a fresh load of the same URL, on the curated graph and on
+ESCO + O*NET (the test fixtures' cuts), at 1600x1000 and 1280x800, read from Cytoscape: the drawn
+nodes inside the canvas, every drawn label 9-24 px on screen, labels not covering each other, and
+enough of them named. Also: a phone's screen, hover, expand by relation and kind, actions off
+without a selection, the busy sign, empty states and the path finder's list.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from werkzeug.serving import make_server
+
+from tests.test_browser import (
+    DERM,
+    ESTH,
+    PATH_A,
+    PATH_B,
+    ROLE_FILTER,
+    SEARCH,
+    click,
+    cy,
+    dom_id,
+    drawn,
+    element,
+    pick,
+    shot,
+    wait,
+)
+
+pytestmark = pytest.mark.browser
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+R = "https://w3id.org/aesthetics-kg/resource/"
+MA = R + "medical-aesthetician"
+HAIR = "http://data.europa.eu/esco/occupation/72413d91-f212-4ad6-bf95-8b78a37c041a"
+SIZES = [(1600, 1000), (1280, 800)]
+
+MEASURE_JS = """
+const cy = document.getElementById(arguments[0])._cyreg.cy;
+const z = cy.zoom(), w = cy.width(), h = cy.height();
+const nodes = cy.nodes();
+const inside = nodes.filter(n => { const p = n.renderedPosition(); return p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h; });
+const box = e => e.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
+const seen = b => b.w > 0 && b.x2 > 0 && b.y2 > 0 && b.x1 < w && b.y1 < h;
+const drawnLabel = e => !!e.style('label') && parseFloat(e.style('text-opacity')) > 0 && e.visible();
+const named = nodes.filter(n => drawnLabel(n) && seen(box(n)));
+const boxes = named.map(box);
+let over = 0;
+boxes.forEach((a, i) => { if (boxes.some((b, j) => j !== i && a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2)) { over++; } });
+const px = cy.elements().filter(e => drawnLabel(e) && seen(box(e))).map(e => parseFloat(e.style('font-size')) * z);
+return {nodes: nodes.length, inside: inside.length, named: named.length, overlapping: over,
+        px_min: px.length ? Math.min(...px) : null, px_max: px.length ? Math.max(...px) : null,
+        canvas: [w, h], page: [document.documentElement.scrollWidth, window.innerWidth]};
+"""
+
+
+def measure(driver, target="cy") -> dict:
+    """What the canvas shows now: nodes inside it, labels drawn on it, their size and overlaps (px on screen)."""
+    return driver.execute_script(MEASURE_JS, target)
+
+
+def settled(driver, target="cy") -> None:
+    """Dash idle, the camera and labels at rest (assets/graph.js)."""
+    if target == "cy":
+        drawn(driver, timeout=60)  # a big view's first draw, on busy cores
+    wait(
+        driver,
+        lambda: driver.execute_script(
+            "return !!window.akgSettled && window.akgSettled(arguments[0]);", target
+        ),
+        timeout=60,
+    )
+    time.sleep(0.15)
+    wait(driver, lambda: driver.execute_script("return window.akgSettled(arguments[0]);", target))
+
+
+def assert_reads(driver, what: str, target="cy") -> dict:
+    """The canvas reads like the first screen (the issue's measures), with a screenshot to look at."""
+    settled(driver, target)
+    m = measure(driver, target)
+    size = "x".join(map(str, driver.get_window_size().values()))
+    shot(driver, f"canvas-{size}-{what.replace(' ', '-')}")
+    assert m["nodes"], f"{what}: nothing drawn"
+    assert m["inside"] >= 0.9 * m["nodes"], (
+        f"{what}: {m['nodes'] - m['inside']} of {m['nodes']} nodes off the canvas"
+    )
+    assert m["px_min"] >= 9 and m["px_max"] <= 24, f"{what}: labels {m['px_min']:.1f}-{m['px_max']:.1f} px"
+    assert m["overlapping"] <= 0.02 * m["named"], f"{what}: {m['overlapping']} of {m['named']} labels overlap"
+    want = 0.6 * m["nodes"] if m["nodes"] <= 60 else 12
+    assert m["named"] >= want, f"{what}: {m['named']} of {m['nodes']} nodes named"
+    return m
+
+
+def fresh(driver, what: str, target="cy") -> dict:
+    """The same URL loaded afresh reads the same way."""
+    driver.get(driver.current_url)
+    return assert_reads(driver, f"{what} fresh", target)
+
+
+def tap(driver, iri: str) -> None:
+    cy(driver, f"cy.getElementById('{iri}').emit('tap');")
+    wait(driver, lambda: "node=" in driver.current_url)
+
+
+def depth(driver, d: int) -> None:
+    driver.find_element(By.XPATH, f"//*[@id='focus-depth']//label[contains(., '{d}')]").click()
+
+
+def label(driver, text: str):
+    return driver.find_element(By.XPATH, f"//label[contains(., '{text}')]")
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1600x1000", "1280x800"])
+def test_every_change_reads_like_the_first_screen(driver, base_url, size):
+    driver.set_window_size(*size)
+    try:
+        driver.get(base_url)
+        assert_reads(driver, "first screen")
+        steps = [
+            ("role", lambda: pick(driver, ROLE_FILTER, "medical aesthetician"), "role="),
+            ("select and expand", lambda: (tap(driver, MA), click(driver, "act-expand")), "expand="),
+            ("focus", lambda: click(driver, "act-focus"), "focus="),
+            ("focus depth 2", lambda: depth(driver, 2), "depth=2"),
+            ("hide", lambda: (tap(driver, ESTH), click(driver, "act-hide")), "hide="),
+            ("reset", lambda: click(driver, "reset-view"), None),
+            ("kinds", lambda: element(driver, '{"kind":"Duty","type":"legend"}').click(), "kind="),
+            (
+                "essential only",
+                lambda: driver.find_element(By.XPATH, "//*[@id='f-essential']//label").click(),
+                "essential=1",
+            ),
+            ("layout", lambda: label(driver, "Hierarchical").click(), "layout=hierarchy"),
+            (
+                "path",
+                lambda: (pick(driver, dom_id(PATH_A), "dermatologist"), pick(driver, dom_id(PATH_B), "NCLE")),
+                "to=",
+            ),
+            (
+                "path only",
+                lambda: driver.find_element(By.XPATH, "//*[@id='path-only']//label").click(),
+                "pathonly=1",
+            ),
+            ("search pick", lambda: pick(driver, SEARCH, "skin peel"), "add="),
+        ]
+        for what, act, mark in steps:
+            before = driver.current_url
+            act()
+            wait(
+                driver,
+                lambda b=before, m=mark: driver.current_url != b and (m is None or m in driver.current_url),
+            )
+            assert_reads(driver, what)
+        driver.back()
+        wait(driver, lambda: "add=" not in driver.current_url)
+        assert_reads(driver, "back")
+        driver.get(base_url + "?all=1")
+        assert_reads(driver, "shared link, the whole graph")
+        fresh(driver, "the whole graph")
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
+@pytest.fixture(scope="module")
+def combined_url(tmp_path_factory):
+    """The explorer over the curated graph with ESCO and O*NET cuts (tests/fixtures), served."""
+    from graph.stores import StoreSpec
+    from graph.ui.app import create_app
+
+    tmp = tmp_path_factory.mktemp("combined")
+    files = tuple(FIXTURES / f for f in ("combined-sample.nt", "esco-cut.nt", "onet-cut.nt"))
+    app = create_app(StoreSpec("oxigraph", files, root=tmp / "stores"), workers=1, curricula=tmp / "cur")
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.port}/"
+    server.shutdown()
+    app.server.extensions["akg"].sandbox.close()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["1600x1000", "1280x800"])
+def test_esco_and_onet_views_read_like_the_first_screen(driver, combined_url, size):
+    occ = "escoocc:" + HAIR.rsplit("/", 1)[1]
+    driver.set_window_size(*size)
+    try:
+        driver.get(combined_url + "?role=" + occ)
+        assert_reads(driver, "esco role")
+        tap(driver, HAIR)
+        click(driver, "act-focus")
+        wait(driver, lambda: "focus=" in driver.current_url)
+        assert_reads(driver, "esco focus")
+        depth(driver, 2)
+        wait(driver, lambda: "depth=2" in driver.current_url)
+        m = assert_reads(driver, "esco focus depth 2")
+        assert m["nodes"] > 60
+        fresh(driver, "esco focus depth 2")
+        pick(driver, SEARCH, "laser")
+        wait(driver, lambda: "add=" in driver.current_url)
+        assert_reads(driver, "esco search pick")
+        driver.get(combined_url + "?all=1")
+        m = assert_reads(driver, "esco whole graph")
+        assert m["nodes"] > 200
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
+def test_sparql_draw_is_fitted(driver, base_url):
+    driver.get(base_url + "?tab=sparql")
+    wait(driver, lambda: driver.find_elements(By.ID, "q-editor"))
+    from tests.test_browser import type_into
+
+    type_into(
+        driver.find_element(By.ID, "q-editor"),
+        "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
+        "SELECT ?role ?p ?x WHERE { ?role a akg:Role ; ?p ?x . ?x a ?k } LIMIT 200",
+    )
+    click(driver, "q-run")
+    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#q-grid .ag-cell"))
+    click(driver, "q-draw")
+    wait(driver, lambda: cy(driver, "return cy.nodes().length;", "q-cy") > 10)
+    assert_reads(driver, "sparql draw", target="q-cy")
+
+
+def test_a_phone_stacks_the_panels_under_a_full_width_canvas(driver, base_url):
+    driver.set_window_size(390, 844)
+    try:
+        driver.get(base_url + "?role=akgr:medical-aesthetician")
+        settled(driver)
+        m = measure(driver)
+        shot(driver, "canvas-phone")
+        width = driver.execute_script("return window.innerWidth;")
+        assert m["canvas"][0] >= 0.9 * width, m
+        assert m["canvas"][1] >= 300, m
+        assert m["page"][0] <= width, f"the page scrolls sideways: {m['page']}"
+        assert m["inside"] >= 0.9 * m["nodes"]
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
+def test_hover_highlights_a_nodes_links_and_neighbours(driver, base_url):
+    driver.get(base_url + "?role=akgr:medical-aesthetician")
+    settled(driver)
+    hidden = cy(driver, "return cy.nodes('.lbl-off').map(n => n.id());")
+    assert hidden, "a 50-node role view hides some labels at rest"
+    node = hidden[0]
+    x, y = cy(driver, f"const p = cy.getElementById('{node}').renderedPosition(); return [p.x, p.y];")
+    canvas = element(driver, "cy")
+    ActionChains(driver).move_to_element(canvas).move_by_offset(
+        int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)
+    ).perform()
+    wait(driver, lambda: cy(driver, f"return cy.getElementById('{node}').hasClass('hover');"))
+    state = cy(
+        driver,
+        f"""const n = cy.getElementById('{node}'); const near = n.closedNeighborhood();
+        return [near.filter('.hl').length, near.length, cy.elements('.faded').length,
+                cy.elements().length - near.length, parseFloat(n.style('text-opacity')), n.style('label')];""",
+    )
+    lit, near, faded, rest, opacity, text = state
+    assert lit == near and faded == rest and opacity == 1
+    assert text == cy(driver, f"return cy.getElementById('{node}').data('label');"), (
+        "the whole label on hover"
+    )
+    shot(driver, "canvas-hover")
+    ActionChains(driver).move_to_element(driver.find_element(By.ID, "view-count")).perform()
+    wait(driver, lambda: cy(driver, "return cy.elements('.faded, .hl').length;") == 0)
+
+
+def test_actions_need_a_selection(driver, base_url):
+    driver.get(base_url + "?role=akgr:dermatologist")
+    settled(driver)
+    ids = ("act-expand", "act-focus", "act-hide", "zoom-selection")
+    assert all(element(driver, i).get_attribute("disabled") for i in ids)
+    tap(driver, DERM)
+    wait(driver, lambda: not any(element(driver, i).get_attribute("disabled") for i in ids))
+    cy(driver, "cy.viewport({zoom: 0.1, pan: {x: 0, y: 0}});")  # the user zoomed away
+    zoom = cy(driver, "return cy.zoom();")
+    click(driver, "zoom-selection")
+    wait(driver, lambda: cy(driver, "return cy.zoom();") != zoom)
+    settled(driver)
+    inside = cy(
+        driver,
+        f"""const w = cy.width(), h = cy.height();
+        return cy.getElementById('{DERM}').closedNeighborhood().nodes().every(n => {{
+          const p = n.renderedPosition(); return p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h; }});""",
+    )
+    assert inside
+    click(driver, "fit-view")
+    settled(driver)
+    assert measure(driver)["inside"] == measure(driver)["nodes"]
+
+
+def test_expand_by_relation_and_by_kind(driver, base_url):
+    """The node's menu expands one kind of neighbour; a neighbour group's "Draw these" adds its members."""
+    driver.get(base_url + "?role=akgr:esthetician&kind=Role&kind=Procedure")
+    settled(driver)
+    assert "Duty" not in cy(driver, "return cy.nodes().map(n => n.data('kind'));")
+    x, y = cy(driver, f"const p = cy.getElementById('{ESTH}').renderedPosition(); return [p.x, p.y];")
+    canvas = element(driver, "cy")
+    ActionChains(driver).move_to_element(canvas).move_by_offset(
+        int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)
+    ).context_click().perform()
+    item = wait(driver, lambda: [b for b in driver.find_elements(By.ID, "kind:Duty") if b.is_displayed()])
+    url = driver.current_url
+    item[0].click()
+    wait(driver, lambda: driver.current_url != url and "add=" in driver.current_url)
+    settled(driver)
+    kinds = cy(driver, f"return cy.getElementById('{ESTH}').neighborhood('node').map(n => n.data('kind'));")
+    assert "Duty" in kinds and "Workplace" not in kinds
+    shot(driver, "canvas-expand-by-kind")
+    wait(driver, lambda: "esthetician" in driver.find_element(By.ID, "detail").text)
+    drawn_now = set(cy(driver, "return cy.nodes().map(n => n.id());"))
+    groups = [
+        (b, json.loads(b.get_attribute("id"))["iris"].split())
+        for b in driver.find_elements(By.CSS_SELECTOR, "#detail .draw-group")
+    ]
+    button, members = next((b, m) for b, m in groups if not set(m) <= drawn_now)
+    driver.execute_script("arguments[0].closest('details').open = true;", button)
+    button.click()
+    wait(driver, lambda: set(cy(driver, "return cy.nodes().map(n => n.id());")) >= set(members))
+    assert_reads(driver, "expand by relation")
+
+
+def test_busy_sign_on_a_slow_draw(driver, base_url, monkeypatch):
+    from graph.ui.callbacks import graph_tab
+
+    real = graph_tab.compose
+
+    def slow(c, st):
+        time.sleep(1.2)
+        return real(c, st)
+
+    driver.get(base_url + "?role=akgr:dermatologist")
+    settled(driver)
+    monkeypatch.setattr(graph_tab, "compose", slow)
+    pick(driver, ROLE_FILTER, "esthetician", label="esthetician ·")
+    busy = wait(
+        driver, lambda: [b for b in driver.find_elements(By.CSS_SELECTOR, ".busy") if b.is_displayed()]
+    )
+    assert "Drawing" in busy[0].text
+    shot(driver, "canvas-busy")
+    wait(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, ".busy"))
+
+
+def test_empty_results_say_why_and_what_to_try(driver, base_url):
+    driver.get(base_url + "?role=akgr:nope")
+    note = wait(driver, lambda: (t := driver.find_element(By.ID, "view-note").text) and t)
+    assert "akgr:nope" in note and "search" in note.lower()
+    shot(driver, "canvas-unknown-iri")
+    driver.get(base_url)
+    settled(driver)
+    box = element(driver, dom_id({"name": "search", "type": "picker-search"}))
+    box.send_keys("zzqqxx")
+    text = wait(
+        driver, lambda: (t := element(driver, dom_id({"name": "search", "type": "picker"})).text) and t
+    )
+    assert "no matches" in text
+
+
+def test_the_path_finder_lists_each_path_and_fits_the_chosen_one(driver, base_url):
+    driver.get(base_url + "?role=akgr:dermatologist&from=akgr:dermatologist&to=akgr:ncle")
+    settled(driver)
+    choices = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#path-text .path-choice"))
+    assert len(choices) >= 2 and all(c.text.startswith(f"Path {k + 1}:") for k, c in enumerate(choices))
+    choices[1].click()
+    wait(driver, lambda: choices[1].get_attribute("aria-pressed") == "true")
+    settled(driver)
+    ids = (choices[1].get_attribute("data-nodes") + " " + choices[1].get_attribute("data-links")).split()
+    got = cy(driver, "return cy.elements('.chosen').map(e => e.id()).sort();")
+    assert got == sorted(ids)
+    inside = cy(
+        driver,
+        """const w = cy.width(), h = cy.height();
+        return cy.nodes('.chosen').every(n => { const p = n.renderedPosition();
+          return p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h; });""",
+    )
+    assert inside
+    shot(driver, "canvas-path-chosen")
