@@ -112,8 +112,10 @@ def main(argv: list[str] | None = None) -> int:
         spec = StoreSpec.parse(args.store, data_files(args.data))
         check_store(spec)  # bad --data or --store fails here with one line, before any server starts
         if args.debug:
+            from graph.serving import check_port
             from graph.ui.app import create_app
 
+            check_port(args.host, args.port)
             where = None if args.curricula is None else _where(args.curricula)
             create_app(spec, curricula=where).run(host=args.host, port=args.port, debug=True)
         else:

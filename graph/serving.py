@@ -140,12 +140,25 @@ def make_server(app: Callable, host: str, port: int, limits: ServerLimits = Serv
         return Server(app, map={}, dispatcher=dispatcher, adj=adj)
     except OSError as exc:
         dispatcher.shutdown()
-        hint = (
-            "; another program holds it: choose a free port with --port N"
-            if exc.errno == errno.EADDRINUSE
-            else ""
-        )
-        raise ServeError(f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}") from None
+        raise ServeError(_cannot_listen(host, port, exc)) from None
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> str:
+    taken = exc.errno == errno.EADDRINUSE
+    hint = "; another program holds it: choose a free port with --port N" if taken else ""
+    return f"cannot listen on {host}:{port}: {exc.strerror or exc}{hint}"
+
+
+def check_port(host: str, port: int) -> None:
+    """serve()'s one-line error before Dash's development server (--debug) says it in three, without --port."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(_cannot_listen(host, port, exc)) from None
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -239,14 +239,15 @@ def test_a_body_that_trickles_in_is_cut_off_at_the_body_timeout(short_server):
     assert closed is not None and closed < 6, closed
 
 
-def test_a_taken_port_is_one_line_before_anything_is_built():
+@pytest.mark.parametrize("debug", [[], ["--debug"]], ids=["waitress", "debug"])
+def test_a_taken_port_is_one_line_before_anything_is_built(debug):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         t0 = time.perf_counter()
         run = subprocess.run(
-            [sys.executable, "app.py", "--port", str(port)],
+            [sys.executable, "app.py", "--port", str(port), *debug],
             cwd=ROOT,
             capture_output=True,
             text=True,
