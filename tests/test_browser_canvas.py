@@ -239,7 +239,14 @@ def test_a_phone_stacks_the_panels_under_a_full_width_canvas(driver, base_url):
         assert m["canvas"][1] >= 300, m
         assert m["page"][0] <= width, f"the page scrolls sideways: {m['page']}"
         assert m["inside"] >= 0.9 * m["nodes"]
+        click(driver, "intro-close")  # the intro, dismissed, stays dismissed in this browser
+        wait(driver, lambda: not driver.find_element(By.CSS_SELECTOR, ".intro").is_displayed())
+        driver.get(driver.current_url)
+        settled(driver)
+        assert not driver.find_element(By.CSS_SELECTOR, ".intro").is_displayed()
+        assert measure(driver)["canvas"][1] > m["canvas"][1], "the canvas takes the intro's room"
     finally:
+        driver.execute_script("localStorage.removeItem('akg-intro-dismissed');")
         driver.set_window_size(1600, 1000)
 
 

@@ -123,7 +123,8 @@ window.dash_clientside = window.dash_clientside || {};
 
   function fitZoom(cy, eles) {
     const bb = eles.boundingBox({includeLabels: false, includeOverlays: false});
-    return Math.min((cy.width() - 2 * PAD) / Math.max(bb.w, 1), (cy.height() - 2 * PAD) / Math.max(bb.h, 1));
+    const padX = cy.width() < 500 ? 2 * PAD : PAD;  // a phone: room for the labels of nodes at the edges
+    return Math.min((cy.width() - 2 * padX) / Math.max(bb.w, 1), (cy.height() - 2 * PAD) / Math.max(bb.h, 1));
   }
 
   /* Animate the camera to `eles` (never beyond the readable maximum zoom); labels follow at the end. */
