@@ -317,9 +317,13 @@ def test_regression_dash_dropdowns_and_checklists_failed_axe(ws):
         assert isinstance(label, html.Label) and label.children[0].children.startswith("Search ")
     selects = [c for c in page if type(c).__name__ == "Select"]
     labels = {c.htmlFor for c in page if isinstance(c, html.Label) and getattr(c, "htmlFor", None)}
-    assert {s.id for s in selects} == {"ov-category", "q-catalogue", "cur-saved", "tr-within"} and {
-        s.id for s in selects
-    } <= labels
+    assert {s.id for s in selects} == {
+        "ov-category",
+        "q-catalogue",
+        "cur-saved",
+        "cur-versions",
+        "tr-within",
+    } and {s.id for s in selects} <= labels
 
 
 PLASTIC, SPA = str(AKGR["plastic-surgeon"]), str(AKGR["medical-spa"])

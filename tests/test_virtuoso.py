@@ -36,6 +36,16 @@ BROKEN_IMPORT = Path(__file__).resolve().parent / "fixtures" / "onet-cut-unlabel
 VIOLATIONS = Path(__file__).resolve().parent / "fixtures" / "import-violations.nt"
 #: queries checked on the imported-file graph rather than the curated one
 IMPORT_CASES = [("import_violations", {})]
+RATED_GRAPH = "urn:akg:test-rated"
+#: the O*NET cut with its skills and knowledge ratings and job zones (the curated graph has none)
+ONET_CUT = Path(__file__).resolve().parent / "fixtures" / "onet-cut.nt"
+#: queries checked on the O*NET cut: ratings and job zones exist only in imported O*NET data
+RATED_CASES: list[tuple[str, dict[str, object]]] = [
+    ("role_ratings", {}),
+    ("role_ratings", {"role": [ONET_SKINCARE]}),
+    ("role_profiles", {}),
+    ("role_profiles", {"role": [ONET_SKINCARE]}),
+]
 R = "https://w3id.org/aesthetics-kg/resource/"
 AKG = "https://w3id.org/aesthetics-kg/ontology#"
 AESTHETICIAN, ESTHETICIAN, LASER_TECH = (
@@ -96,6 +106,7 @@ def virtuoso() -> Iterator[Virtuoso]:
         v.load([ONTOLOGY], GRAPH)  # Virtuoso 7.2's Turtle loader reads roles.ttl as it is
         v.load([ONTOLOGY, COMBINED_SAMPLE], COMBINED_GRAPH)
         v.load([BROKEN_IMPORT, VIOLATIONS], IMPORT_GRAPH)
+        v.load([ONTOLOGY, ONET_CUT], RATED_GRAPH)
         yield v
 
 
@@ -143,7 +154,7 @@ def test_select_star_columns_come_in_the_querys_own_order_on_a_remote_store(remo
 
 
 def test_cases_cover_the_whole_catalogue():
-    assert {name for name, _ in CASES + IMPORT_CASES} == set(queries.catalogue())
+    assert {name for name, _ in CASES + IMPORT_CASES + RATED_CASES} == set(queries.catalogue())
 
 
 @pytest.mark.parametrize(("name", "params"), IMPORT_CASES)
@@ -154,6 +165,21 @@ def test_import_checks_answer_as_embedded(name: str, params: dict[str, object], 
     want = queries.run(memory_oxigraph([BROKEN_IMPORT, VIOLATIONS]), name, params)
     assert len({str(r[1])[:12] for r in want.rows}) == 4  # no label, no source, two labels, links
     assert _rows(name, queries.run(remote, name, params)) == _rows(name, want)
+
+
+@pytest.mark.parametrize(("name", "params"), RATED_CASES)
+def test_ratings_and_job_zones_answer_as_embedded(name: str, params: dict[str, object], virtuoso: Virtuoso):
+    """The transitions' O*NET projections (added with the ratings import) give the same rows on every store."""
+    from graph.stores.oxigraph import memory_oxigraph
+
+    want = queries.run(memory_oxigraph([ONTOLOGY, ONET_CUT]), name, params)
+    assert want.rows  # the cut has ratings and job zones to compare
+    assert _rows(name, queries.run(RemoteStore(virtuoso.endpoint(RATED_GRAPH)), name, params)) == _rows(
+        name, want
+    )
+    assert _rows(name, queries.run(open_store(StoreSpec("memory", (ONET_CUT,))), name, params)) == _rows(
+        name, want
+    )
 
 
 def test_remote_url_carries_the_graph(virtuoso_url: str):
