@@ -113,7 +113,9 @@ def new_id() -> str:
 def check_id(cid: str) -> str:
     """A curriculum id as given, or a CurriculumError: lower-case letters, digits and dashes."""
     if not isinstance(cid, str) or not _ID.match(cid):
-        raise CurriculumError(f"{cid!r} is not a curriculum id (lower-case letters, digits and dashes)")
+        raise CurriculumError(
+            f"{limits.short(cid, 80)} is not a curriculum id (lower-case letters, digits and dashes)"
+        )
     return cid
 
 
@@ -589,9 +591,9 @@ def _iri(value: str, what: str) -> None:
     try:
         ox.NamedNode(value)
     except ValueError:
-        raise CurriculumError(f"{what} {value!r} is not an IRI") from None
+        raise CurriculumError(f"{what} {limits.short(value, 200)} is not an IRI") from None
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", value):
-        raise CurriculumError(f"{what} {value!r} is not an absolute IRI")
+        raise CurriculumError(f"{what} {limits.short(value, 200)} is not an absolute IRI")
 
 
 # ---------------------------------------------------------------- the browser's copy

@@ -89,10 +89,10 @@ def finite(value: object, what: str = "score", *, where: str = "") -> float:
     try:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
-        raise LimitError(f"{_at(where)}{what} {_short(value)} is not a number") from None
+        raise LimitError(f"{_at(where)}{what} {short(value)} is not a number") from None
     if not math.isfinite(x):
         raise LimitError(
-            f"{_at(where)}{what} {_short(value)} is not a finite number (NaN and Infinity are refused)"
+            f"{_at(where)}{what} {short(value)} is not a finite number (NaN and Infinity are refused)"
         )
     return x
 
@@ -120,7 +120,7 @@ def check_curriculum(c: Curriculum, *, where: str = "") -> Curriculum:
         for m in o.matches:
             check_text(m.item, MAX_IRI_CHARS, f"an item IRI of outcome {n}", where=where)
             check_text(m.label, MAX_LABEL_CHARS, f"an item label of outcome {n}", where=where)
-            finite(m.score, f"the score of {_short(m.label)} for outcome {n}", where=where)
+            finite(m.score, f"the score of {short(m.label)} for outcome {n}", where=where)
     check_bytes(curriculum_bytes(c), MAX_CURRICULUM_BYTES, "the curriculum as JSON", where=where)
     return c
 
@@ -136,7 +136,8 @@ def _at(where: str) -> str:
     return f"{where}: " if where else ""
 
 
-def _short(value: object, n: int = 40) -> str:
+def short(value: object, n: int = 40) -> str:
+    """A value as it goes into a message: its repr, cut to n characters (a hostile value is not echoed whole)."""
     text = repr(value)
     return text if len(text) <= n else text[: n - 1] + "…"
 

@@ -269,3 +269,20 @@ def test_saving_over_a_stored_version_writes_each_triple_once(tmp_path):
         c = store.save(c)
     assert store.load("big") == c and c.version == 3
     assert len(store.store) < 4 * 3 * 2_500  # the current graph and three versions, ~2,400 quads each
+
+
+def test_the_docs_list_every_limit_with_its_figure():
+    from graph.paths import ROOT
+
+    text = (ROOT / "docs" / "curricula.md").read_text(encoding="utf-8")
+    for name, figure, what in limits.LIMITS:
+        assert f"| `{name}` | {figure:,} | {what} |" in text, name
+
+
+def test_a_curriculum_keeps_its_last_max_versions(tmp_path):
+    store = CurriculumStore(tmp_path / "c", saves_per_minute=1_000)
+    c = Curriculum("many", "t")
+    for _ in range(limits.MAX_VERSIONS + 3):
+        c = store.save(c)
+    kept = [int(v["version"]) for v in store.versions("many")]
+    assert kept == list(range(limits.MAX_VERSIONS + 3, 3, -1))  # the newest 50, newest first

@@ -205,3 +205,25 @@ def test_kill_9_of_the_parent_during_a_first_start_leaves_no_child_running(tmp_p
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.log.close()
+
+
+def test_every_log_record_is_cut_whatever_logs_it(tmp_path):
+    import logging
+
+    from graph.serving import MAX_LOG_CHARS, Shorten
+
+    handler = logging.FileHandler(tmp_path / "log", encoding="utf-8")
+    handler.addFilter(Shorten())
+    logger = logging.getLogger("akg-test-hostile")
+    logger.addHandler(handler)
+    try:
+        logger.warning("callback failed on its input: %r", ValueError("A" * 1_900_000))
+        try:
+            float("B" * 1_900_000)
+        except ValueError:
+            logger.exception("unexpected error")
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    text = (tmp_path / "log").read_text()
+    assert len(text) < 4 * MAX_LOG_CHARS + 2_000 and "more characters not logged" in text
