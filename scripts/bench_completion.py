@@ -1,7 +1,7 @@
 """Benchmark (not a test): the SPARQL editor's completion route, GET /sparql/terms, over loopback HTTP.
 
 Starts `python app.py` on a free port (with --data FILE… for ESCO + O*NET), waits for the vocabulary
-(the first answer after start: how long reading it took), then asks each start below `--reps` times on
+(how long after the first completion asked it was read), then asks each start below `--reps` times on
 one keep-alive connection and prints p50/p95/max per start and overall. Goal: every answer <= 100 ms.
 
     .venv/bin/python scripts/bench_completion.py [--data var/esco.nt var/onet.nt] [--reps 20]
@@ -61,9 +61,13 @@ def main(argv: list[str] | None = None) -> int:
         wait_ready(port, server, timeout=3600)  # the first start builds the combined store
         serving = time.perf_counter() - started
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-        status, _, first = ask(conn, "class", "akg:")  # waits while the vocabulary is read
+        asked = time.perf_counter()
+        status = ask(conn, "class", "akg:")[0]  # 503 while the vocabulary is still being read
+        while status != 200:
+            status = ask(conn, "class", "akg:")[0]
+        ready = time.perf_counter() - asked
         print(
-            f"app serving after {serving:.1f} s; first completion (vocabulary read) {first:.2f} s ({status})"
+            f"app serving after {serving:.1f} s; the vocabulary ready {ready:.1f} s after the first completion"
         )
         everything: list[float] = []
         print(f"{'kind':9} {'start':34} {'found':>5} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")

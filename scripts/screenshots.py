@@ -115,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--data", nargs="+", default=[])
     ap.add_argument("--store", default="oxigraph")
     ap.add_argument("--shot", nargs=2, action="append", default=[], metavar=("NAME", "QUERY"))
+    ap.add_argument("--only", nargs="+", default=[], metavar="NAME", help="only these of the docs' pictures")
     ap.add_argument(
         "--out", type=Path, help="folder for the PNGs (default docs/img, or tests/screenshots with --shot)"
     )
@@ -122,7 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         "--settle", type=float, default=2.0, help="seconds to wait before each picture (default 2)"
     )
     args = ap.parse_args(argv)
-    shots = [(name, query, ()) for name, query in args.shot] or list(DOC_SHOTS)
+    shots = [(name, query, ()) for name, query in args.shot] or [
+        s for s in DOC_SHOTS if not args.only or s[0] in args.only
+    ]
     out = args.out or (SHOTS if args.shot else DOCS)
     out.mkdir(parents=True, exist_ok=True)
     port, server = start_app(args.data, args.store)

@@ -112,6 +112,7 @@
     const field = document.getElementById("q-permalink");
     const tab = yasgui && yasgui.getTab();
     if (!field || !tab) return;
+    hook(tab); // its editor exists once the tab is drawn
     const query = tab.getQuery();
     field.value =
       window.location.origin + window.location.pathname + "?tab=sparql&query=" + encodeURIComponent(query);
@@ -338,6 +339,9 @@
       if (typeof text !== "string") return;
       if (yasgui) setQuery(text);
       else pendingLoad = text;
+    },
+    yasgui: function () {
+      return yasgui;
     },
     download: download,
     shownRows: shownRows,
