@@ -85,7 +85,7 @@ def register(server: flask.Flask, store: object) -> None:
             declared = json.loads(flask.request.args.get("declared", "{}"))
         except ValueError:
             declared = {}
-        vocabulary = terms.get(timeout=20.0)
+        vocabulary = terms.get(timeout=5.0)  # a thread waits at most this long while it is read
         if vocabulary is None:
             return _line("the vocabulary is still being read; try again in a few seconds", 503)
         kinds = KINDS if kind == "any" else (kind,)
