@@ -66,3 +66,24 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):
     driver.find_element(By.XPATH, "//summary[contains(., 'missing 6, in learning order')]").click()
     wait(driver, lambda: "accredited laser technician program" in coverage_text(driver))
     shot(driver, "curriculum-coverage")
+
+
+def test_proposing_for_many_outcomes_says_it_is_working_then_shows_the_first_page(driver, base_url):
+    driver.get(base_url + "?tab=curriculum")
+    wait(
+        driver, lambda: element(driver, "cur-text") is not None and element(driver, "cur-text").is_displayed()
+    )
+    outcomes = "\n".join(f"perform laser hair removal safely on skin type {i}" for i in range(600))
+    driver.execute_script(  # 600 lines typed key by key would take minutes; set as React sees input
+        "const t = document.getElementById('cur-text');"
+        "Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(t, arguments[0]);"
+        "t.dispatchEvent(new Event('input', {bubbles: true}));",
+        outcomes,
+    )
+    driver.find_element(By.ID, "cur-propose").click()
+    wait(driver, lambda: "proposing matches" in driver.find_element(By.ID, "cur-working").text)
+    assert not driver.find_element(By.ID, "cur-propose").is_enabled()  # no second click meanwhile
+    wait(driver, lambda: "600 outcomes read" in driver.find_element(By.ID, "cur-message").text, timeout=120)
+    assert driver.find_element(By.ID, "cur-working").text == ""
+    assert len(driver.find_elements(By.CSS_SELECTOR, "#cur-proposals .outcome")) == 50  # one page of 12
+    assert "outcomes 1–50" in driver.find_element(By.ID, "cur-proposals").text

@@ -29,6 +29,8 @@ from graph.uploads import MAX_BYTES, Line, decode
 from graph.uploads import parse as parse_outcomes
 
 PROPOSALS = 3  # matches proposed per outcome
+#: shown while an upload is read or matches are proposed (a 2,000-outcome file takes seconds)
+WORKING = "Reading the outcomes and proposing matches…"
 PAGE = 50  # outcomes shown (and sent) at once; the rest are a page away
 _open_lock = threading.Lock()
 
@@ -259,6 +261,10 @@ def decide(c: K.Curriculum, outcome: int, accepted: list[str]) -> K.Curriculum:
     State(role_picker("cur-roles"), "value"),
     State("cur-doc", "data"),
     prevent_initial_call=True,
+    running=[
+        (Output("cur-propose", "disabled"), True, False),
+        (Output("cur-working", "children"), WORKING, ""),
+    ],
 )
 def propose_matches(_n, text, title, roles, doc):
     """Pasted outcomes -> proposals per outcome (the curriculum keeps its id, so a save updates it).
@@ -287,6 +293,10 @@ def propose_matches(_n, text, title, roles, doc):
     State("cur-upload", "filename"),
     State(role_picker("cur-roles"), "value"),
     prevent_initial_call=True,
+    running=[
+        (Output("cur-upload", "disabled"), True, False),
+        (Output("cur-working", "children"), WORKING, ""),
+    ],
 )
 def upload(contents, filename, roles):
     """An uploaded file -> a new curriculum (exports come back with their decisions); bad files: one line."""

@@ -119,6 +119,7 @@ def panel(c) -> list:
                     className="button-row",
                 ),
                 dcc.Download(id="cur-download"),
+                html.Div(id="cur-working", className="hint", role="status"),  # while proposing
                 html.Div(id="cur-message", className="note"),
                 dcc.Store(id="cur-doc", data=None),
                 html.Div(
