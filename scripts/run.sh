@@ -14,14 +14,14 @@ if [ "$(node -p "require('./node_env/node_modules/@zazuko/yasgui/package.json').
   if ! command -v npm >/dev/null 2>&1; then
     if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
       echo "== installing npm (apt-get), for the SPARQL editor"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+      apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends npm
     else
       echo "error: npm is needed to install the SPARQL editor ($YASGUI): install Node.js and npm (Debian: apt-get install npm), then run this again" >&2
       exit 1
     fi
   fi
   echo "== installing the SPARQL editor $YASGUI (npm, into node_env/)"
-  npm install --silent --no-audit --no-fund --prefix node_env "$YASGUI" >/dev/null
+  npm install --no-audit --no-fund --prefix node_env "$YASGUI"
 else
   echo "== SPARQL editor $YASGUI: installed"
 fi

@@ -11,7 +11,7 @@ make_venv() {
   fi
   [ -e .venv ] && echo "== .venv is incomplete (no pip): making it again"
   rm -rf .venv
-  echo "== creating the virtual environment .venv ($(python3 --version 2>&1))"
+  echo "== creating the virtual environment .venv ($(python3 --version 2>&1); ensurepip installs pip into it: seconds, a minute on a busy machine)"
   if ! python3 -m venv .venv >/dev/null 2>&1; then
     rm -rf .venv
     echo "error: python3 cannot create a virtual environment (no ensurepip): install Debian's python3-venv (apt-get install python3-venv), then run this again" >&2
@@ -28,7 +28,8 @@ pip_install() {
     return 0
   fi
   echo "== installing the Python packages of $1 into .venv (pinned; each with its dependencies; about 30 s the first time)"
-  .venv/bin/pip install --disable-pip-version-check --progress-bar off -r "$1" \
+  # unbuffered, so each package shows as pip reaches it (through a pipe Python would hold the lines back)
+  PYTHONUNBUFFERED=1 .venv/bin/pip install --disable-pip-version-check --progress-bar off -r "$1" 2>&1 \
     | { grep -v -e '^Requirement already satisfied' -e "^WARNING: Location '" || true; }
   echo "$want" > "$2"
 }
