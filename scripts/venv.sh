@@ -30,6 +30,6 @@ pip_install() {
   echo "== installing the Python packages of $1 into .venv (pinned; each with its dependencies; about 30 s the first time)"
   # unbuffered, so each package shows as pip reaches it (through a pipe Python would hold the lines back)
   PYTHONUNBUFFERED=1 .venv/bin/pip install --disable-pip-version-check --progress-bar off -r "$1" 2>&1 \
-    | { grep -v -e '^Requirement already satisfied' -e "^WARNING: Location '" || true; }
+    | { grep --line-buffered -v -e '^Requirement already satisfied' -e "^WARNING: Location '" || true; }
   echo "$want" > "$2"
 }
