@@ -196,3 +196,16 @@ def test_a_named_query_and_its_parameters_load_into_the_editor_and_construct_dra
         " return p.x >= e.x1 && p.x <= e.x2 && p.y >= e.y1 && p.y <= e.y2; }).length === cy.nodes().length;"
     )
     assert inside  # fitted: every node on the canvas
+
+
+def test_an_error_only_the_endpoint_finds_is_marked_at_its_line_and_column(driver, base_url):
+    open_tab(driver, base_url + "?tab=sparql")
+    set_editor(driver, "SELECT ?s WHERE {\n  BIND(1 AS ?s) BIND(2 AS ?s) }")
+    run(driver)
+    mark = wait(
+        driver,
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#q-yasgui .tabPanel.active .akg-query-error"),
+        30,
+    )
+    # "(line 2, column 32)": past the line's last character, so that character is marked
+    assert mark[0].text == "}" and "(line 2, column 32)" in mark[0].get_attribute("title")

@@ -127,6 +127,9 @@
     if (!yasqe || yasqe.akgHooked) return;
     yasqe.akgHooked = true;
     let timer = null;
+    yasqe.on("queryResponse", function (_yasqe, response) {
+      markServerError(yasqe, response);
+    });
     yasqe.on("change", function () {
       clearTimeout(timer);
       timer = setTimeout(function () {
@@ -134,6 +137,24 @@
         permalink();
       }, 200);
     });
+  }
+
+  // The endpoint's error at its line and column (what the editor's own check let through), marked there;
+  // a column past the line's end (an error at the end of the text) marks the line's last character.
+  function markServerError(yasqe, response) {
+    const cm = (yasqe.getWrapperElement && yasqe.getWrapperElement().CodeMirror) || yasqe; // the drawn editor
+    (yasqe.akgMarks || []).forEach(function (mark) {
+      mark.clear();
+    });
+    yasqe.akgMarks = [];
+    const text = String((response && response.message) || "");
+    const where = /\(line (\d+), column (\d+)\)/.exec(text);
+    if (!where) return;
+    const line = Math.max(0, Math.min(cm.lineCount() - 1, Number(where[1]) - 1));
+    const length = cm.getLine(line).length;
+    const ch = Math.max(0, Math.min(Number(where[2]) - 1, length - 1));
+    const options = { className: "akg-query-error", title: text.split("\n")[0] };
+    yasqe.akgMarks.push(cm.markText({ line: line, ch: ch }, { line: line, ch: Math.max(ch + 1, length) }, options));
   }
 
   function setQuery(text) {
