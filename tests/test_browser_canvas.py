@@ -211,19 +211,17 @@ def test_esco_and_onet_views_read_like_the_first_screen(driver, combined_url, si
 
 
 def test_sparql_draw_is_fitted(driver, base_url):
-    driver.get(base_url + "?tab=sparql")
-    wait(driver, lambda: driver.find_elements(By.ID, "q-editor"))
-    from tests.test_browser import type_into
+    """The SPARQL tab's Draw: the drawing is fitted and reads like the Graph tab's."""
+    from tests.test_browser_sparql import open_tab, set_editor
 
-    type_into(
-        driver.find_element(By.ID, "q-editor"),
+    open_tab(driver, base_url + "?tab=sparql")
+    set_editor(
+        driver,
         "PREFIX akg: <https://w3id.org/aesthetics-kg/ontology#>\n"
         "SELECT ?role ?p ?x WHERE { ?role a akg:Role ; ?p ?x . ?x a ?k } LIMIT 200",
     )
-    click(driver, "q-run")
-    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#q-grid .ag-cell"))
     click(driver, "q-draw")
-    wait(driver, lambda: cy(driver, "return cy.nodes().length;", "q-cy") > 10)
+    wait(driver, lambda: cy(driver, "return cy.nodes().length;", "q-cy") > 10, 30)
     assert_reads(driver, "sparql draw", target="q-cy")
 
 
