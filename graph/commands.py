@@ -316,20 +316,21 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "stdin" if args.file == "-" else args.file
     text = decode(data, name)
     lines = _case_lines(text, name) if name.lower().endswith(".json") else read_lines(text)
-    index = _workspace(args).match_index
-    results = [(line, index.match(line, top=args.top)) for line in lines]
+    matcher = _workspace(args).matcher
+    results = [(line, matcher.match(line, top=args.top)) for line in lines]
     if args.format == "json":
         doc = [{"text": line, "matches": [m.as_dict() for m in ms]} for line, ms in results]
         json.dump(doc, out, indent=2, ensure_ascii=False)
         out.write("\n")
         return 0
     rows = [
-        (n, line, rank, m.label, m.kind, m.framework, m.score, m.iri)
+        (n, line, rank, m.label, m.kind, m.framework, m.score, m.why, m.iri)
         for n, (line, ms) in enumerate(results, 1)
         for rank, m in enumerate(ms or [None], 1)
         if m is not None
     ]
-    emit(rows, ("line", "text", "rank", "label", "kind", "framework", "score", "iri"), args.format, out)
+    head = ("line", "text", "rank", "label", "kind", "framework", "score", "why", "iri")
+    emit(rows, head, args.format, out)
     unmatched = [n for n, (_line, ms) in enumerate(results, 1) if not ms]
     if unmatched and args.format == "table":
         out.write(f"no match for line(s) {', '.join(map(str, unmatched))}\n")

@@ -8,10 +8,12 @@ Nothing here reads a store.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -21,6 +23,8 @@ ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
 DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 #: BM25 saturation and length normalisation (the usual defaults), and the weight of a definition match
 K1, B, DEFINITION_WEIGHT = 1.2, 0.75, 0.3
+#: BM25's weight (scaled to the line's best) when ordering by word share: it breaks near-ties
+RANK_TIE = 0.05
 #: the longest input line matched (longer text is cut, so one pasted essay cannot stall a request)
 MAX_LINE = 2_000
 
@@ -110,13 +114,18 @@ def terms(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Match:
-    """One proposed item for an outcome: which name matched, and the share of the outcome's words it holds."""
+    """One proposed item for a line: the name that matched, the one score shown, and why it was proposed.
+
+    method is "lexical" when the shared words weigh most in the score, "semantic" when meaning does.
+    """
 
     iri: str
     label: str
     kind: str
     framework: str
     score: float
+    why: str = ""
+    method: str = "lexical"
 
     def as_dict(self) -> dict[str, object]:
         """The JSON shape of a match."""
@@ -126,7 +135,20 @@ class Match:
             "kind": self.kind,
             "framework": self.framework,
             "score": self.score,
+            "why": self.why,
+            "method": self.method,
         }
+
+
+class Lexical(NamedTuple):
+    """A line's lexical scores over every item: BM25 totals (ranking) and word shares (shown)."""
+
+    cols: list[int]  # the line's known terms
+    total: np.ndarray  # per item: best name's BM25 + DEFINITION_WEIGHT x definition's
+    share: (
+        np.ndarray
+    )  # per item: the idf-weighted share of the line's terms in its best name (or half its definition's)
+    name_share: np.ndarray  # per name row: the share it holds
 
 
 @dataclass(frozen=True)
@@ -153,52 +175,96 @@ class MatchIndex:
     idf: np.ndarray  # per term, over names: how telling a word is, for the score people see
     baseline: bool = False
 
-    def match(self, text: str, *, top: int = 5) -> list[Match]:
-        """The `top` items a line of text most likely teaches, best first (ties by label, then IRI)."""
+    def match(self, text: str, *, top: int = 5, also: Sequence[int] = ()) -> list[Match]:
+        """The `top` items a line of text most likely teaches, best first by the score shown (then label, IRI).
+
+        `also`: item positions proposed besides the top ones, scored against the same line.
+        """
+        found = self.lexical(text)
+        if found is None:
+            return []
+        key = (
+            found.total
+            if self.baseline
+            else found.share + RANK_TIE * found.total / (found.total.max() or 1.0)
+        )
+        candidates = np.flatnonzero(found.total > 0)
+        k = min(len(candidates), max(top * 4, top + 20))
+        shortlist = candidates[np.argpartition(-key[candidates], k - 1)[:k]]
+        order = sorted(
+            shortlist, key=lambda i: (-round(float(key[i]), 9), self.entries[i].label, self.entries[i].iri)
+        )
+        chosen = [
+            *order[:top],
+            *(i for i in dict.fromkeys(also) if i not in order[:top] and found.total[i] > 0),
+        ]
+        chosen.sort(key=lambda i: (-round(float(key[i]), 9), self.entries[i].label, self.entries[i].iri))
+        return [
+            self.proposal(int(i), text, found, float(found.total[i] if self.baseline else found.share[i]))
+            for i in chosen
+        ]
+
+    def position(self, iri: str) -> int:
+        """An item's position in entries (sorted by IRI), or -1."""
+        i = bisect.bisect_left(self.iris, iri)
+        return i if i < len(self.iris) and self.iris[i] == iri else -1
+
+    @cached_property
+    def iris(self) -> list[str]:
+        """The items' IRIs, in entries' (sorted) order."""
+        return [e.iri for e in self.entries]
+
+    def lexical(self, text: str) -> Lexical | None:
+        """BM25 totals and word shares of every item for a line; None when no word of it is known."""
         text = text[:MAX_LINE]
         tokens = words(text) if self.baseline else terms(text)
         cols = sorted({self.vocabulary[t] for t in tokens if t in self.vocabulary})
         if not cols or not self.entries:
-            return []
+            return None
         per_name = _column_sum(self.name_columns, cols)
         if self.baseline:  # Jaccard of word sets: shared / (name words + line words - shared)
             per_name = per_name / (self.name_lengths + len(set(tokens)) - per_name)
             total = np.maximum.reduceat(per_name, self.name_starts)
-        else:
-            total = np.maximum.reduceat(per_name, self.name_starts) + DEFINITION_WEIGHT * _column_sum(
-                self.definition_columns, cols
-            )
-        candidates = np.flatnonzero(total > 0)
-        if not len(candidates):
-            return []
-        k = min(len(candidates), max(top * 4, top + 20))
-        shortlist = candidates[np.argpartition(-total[candidates], k - 1)[:k]]
-        order = sorted(
-            shortlist, key=lambda i: (-round(float(total[i]), 9), self.entries[i].label, self.entries[i].iri)
+            return Lexical(cols, total, total, per_name)
+        total = np.maximum.reduceat(per_name, self.name_starts) + DEFINITION_WEIGHT * _column_sum(
+            self.definition_columns, cols
         )
-        return [self._match(int(i), per_name, cols, float(total[i])) for i in order[:top]]
+        weight = float(self.idf[cols].sum()) or 1.0
+        name_share = _column_sum(self.name_presence, cols) / weight
+        share = np.maximum(
+            np.maximum.reduceat(name_share, self.name_starts),
+            0.5 * _column_sum(self.definition_presence, cols) / weight,
+        )
+        return Lexical(cols, total, share, name_share)
 
-    def _match(self, item: int, per_name: np.ndarray, cols: list[int], total: float) -> Match:
-        """The item with the name that matched best and the share of the line's words it holds.
-
-        The share weighs each word by its rarity (idf): 1.0 means every telling word of the line is in
-        the label; an item found through its definition alone scores half its definition's share.
-        """
+    def proposal(
+        self, item: int, text: str, found: Lexical | None, score: float, method: str = "lexical"
+    ) -> Match:
+        """Item `item` proposed for a line: the name that shares most of its words, and which words."""
         e = self.entries[item]
         start = int(self.name_starts[item])
         end = int(self.name_starts[item + 1]) if item + 1 < len(self.name_starts) else len(self.names)
-        scores = per_name[start:end]
-        best = int(np.argmax(scores))  # the first name is the preferred label: it wins ties
-        if self.baseline:
-            return Match(e.iri, self.names[start + best], e.kind, e.framework, round(total, 3))
-        weight = self.idf[cols]
-        if scores[best] > 0:
-            row, label, factor = self.name_matrix[start + best], self.names[start + best], 1.0
+        if found is None or self.baseline:
+            label = (
+                e.label if found is None else self.names[start + int(np.argmax(found.name_share[start:end]))]
+            )
+            why = "" if self.baseline else _why([], method)
+            return Match(e.iri, label, e.kind, e.framework, round(score, 3), why, method)
+        shares = found.name_share[start:end]
+        best = int(np.argmax(shares))  # the first name is the preferred label: it wins ties
+        if shares[best] > 0:
+            row, label = self.name_matrix[start + best], self.names[start + best]
         else:
-            row, label, factor = self.definition_matrix[item], e.label, 0.5
-        present = np.isin(cols, row.indices)
-        share = factor * float(weight[present].sum()) / (float(weight.sum()) or 1.0)
-        return Match(e.iri, label, e.kind, e.framework, round(share, 3))
+            row, label = self.definition_matrix[item], e.label
+        vocab = set(row.indices)
+        shared = list(
+            dict.fromkeys(
+                w
+                for w in words(text[:MAX_LINE])
+                if w not in STOPWORDS and self.vocabulary.get(stem(w)) in vocab
+            )
+        )
+        return Match(e.iri, label, e.kind, e.framework, round(score, 3), _why(shared, method), method)
 
     @cached_property
     def name_columns(self) -> sparse.csc_matrix:
@@ -211,9 +277,31 @@ class MatchIndex:
         return self.definition_matrix.tocsc()
 
     @cached_property
+    def name_presence(self) -> sparse.csc_matrix:
+        """Per name and term, the term's idf where the name holds it: a line's word share is a column sum."""
+        m = self.name_matrix.tocsc(copy=True)
+        m.data = self.idf[np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))]
+        return m
+
+    @cached_property
+    def definition_presence(self) -> sparse.csc_matrix:
+        """Per item and term, the term's idf where the item's definition holds it."""
+        m = self.definition_matrix.tocsc(copy=True)
+        m.data = self.idf[np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))]
+        return m
+
+    @cached_property
     def name_lengths(self) -> np.ndarray:
         """Distinct words per name (the baseline's Jaccard denominators)."""
         return np.asarray(self.name_matrix.sum(axis=1)).ravel()
+
+
+def _why(shared: list[str], method: str) -> str:
+    """Why an item was proposed, in a designer's words."""
+    said = "shares " + ", ".join(f"“{w}”" for w in shared) if shared else ""
+    if method == "semantic":
+        return f"similar meaning; {said}" if said else "similar meaning"
+    return said or "matched its definition"
 
 
 def _column_sum(matrix: sparse.csc_matrix, cols: list[int]) -> np.ndarray:

