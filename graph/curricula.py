@@ -9,7 +9,9 @@ on disk refuses it with a ConflictError. The data store stays read-only; this st
 Vocabulary (akg: = https://w3id.org/aesthetics-kg/ontology#): an akg:Curriculum has dcterms:title,
 akg:version, dcterms:modified, akg:hasTarget (each with akg:targetRole and akg:position) and
 akg:hasOutcome; an akg:LearningOutcome has akg:position, akg:module, akg:outcomeText and akg:hasMatch; an akg:Match has akg:matchedItem,
-akg:matchedLabel, akg:score and akg:decision ("proposed", "accepted" or "rejected").
+akg:matchedLabel, akg:score and akg:decision ("proposed", "accepted" or "rejected"), and its provenance:
+akg:matchMethod ("lexical" or "semantic": what proposed it), akg:matchReason, akg:matchedKind,
+akg:matchedFramework, and once decided akg:decidedBy (the designer's name) and akg:decidedAt.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import re
 import threading
 import urllib.parse
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,7 +47,12 @@ DEFAULT_PATH = VAR / "curricula"
 OWNERS = BASE + "_owners"
 _STRIPES = 64  # saves of different curricula take different locks (a save's check-and-write is atomic)
 CSV_COLUMNS = ("module", "outcome", "decision", "item", "label", "score")
+#: after CSV_COLUMNS in an export: how each proposal was made and decided (optional on import)
+CSV_PROVENANCE = ("kind", "framework", "method", "why", "decided_by", "decided_at")
+METHODS = ("lexical", "semantic")
+ANONYMOUS = "anonymous"  # who decided, when nobody is signed in
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+_DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 _QUERIES = QUERIES / "curricula"
 
 
@@ -69,6 +76,12 @@ class Decision:
     label: str
     score: float
     decision: str = "proposed"
+    kind: str = ""
+    framework: str = ""
+    method: str = "lexical"  # what proposed it: "lexical" (shared words) or "semantic" (similar meaning)
+    why: str = ""
+    decided_by: str = ""  # the designer who accepted or rejected it
+    decided_at: str = ""  # when (xsd:dateTime, UTC)
 
 
 @dataclass(frozen=True)
@@ -172,7 +185,24 @@ def to_quads(c: Curriculum) -> list[ox.Quad]:
                 ox.Quad(mn, _n(AKG + "matchedLabel"), _lit(m.label), g),
                 ox.Quad(mn, _n(AKG + "score"), _lit(float(m.score)), g),
                 ox.Quad(mn, _n(AKG + "decision"), _lit(m.decision), g),
+                ox.Quad(mn, _n(AKG + "matchMethod"), _lit(m.method), g),
             ]
+            q += [
+                ox.Quad(mn, _n(AKG + p), _lit(v), g)
+                for p, v in (
+                    ("matchedKind", m.kind),
+                    ("matchedFramework", m.framework),
+                    ("matchReason", m.why),
+                    ("decidedBy", m.decided_by),
+                )
+                if v
+            ]
+            if m.decided_at:
+                q.append(
+                    ox.Quad(
+                        mn, _n(AKG + "decidedAt"), ox.Literal(m.decided_at, datatype=_n(XSD + "dateTime")), g
+                    )
+                )
     return q
 
 
@@ -206,6 +236,12 @@ def from_quads(quads: list[ox.Quad], cid: str | None = None, *, strict: bool = F
                     one(mp, AKG + "matchedLabel"),
                     score(one(mp, AKG + "score", "0"), f"the score of match {mn}"),
                     decision,
+                    one(mp, AKG + "matchedKind"),
+                    one(mp, AKG + "matchedFramework"),
+                    one(mp, AKG + "matchMethod", "lexical"),
+                    one(mp, AKG + "matchReason"),
+                    one(mp, AKG + "decidedBy"),
+                    one(mp, AKG + "decidedAt"),
                 )
             )
         outcomes.append(Outcome(one(props, AKG + "outcomeText"), one(props, AKG + "module"), tuple(matches)))
@@ -244,18 +280,10 @@ def export(c: Curriculum, fmt: str) -> str:
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")  # RFC 4180: a carriage return in a cell gets quoted
-        w.writerow(CSV_COLUMNS)
+        w.writerow(CSV_COLUMNS + CSV_PROVENANCE)
         for o in c.outcomes:
             for m in o.matches or (None,):
-                w.writerow(
-                    cells.row(
-                        (
-                            o.module,
-                            o.text,
-                            *((m.decision, m.item, m.label, m.score) if m else ("", "", "", "")),
-                        )
-                    )
-                )
+                w.writerow(cells.row((o.module, o.text, *(_csv_fields(m) if m else [""] * 10))))
         return buf.getvalue()
     formats = {"trig": ox.RdfFormat.TRIG, "jsonld": ox.RdfFormat.JSON_LD}
     if fmt not in formats:
@@ -263,6 +291,21 @@ def export(c: Curriculum, fmt: str) -> str:
     store = ox.Store()
     store.extend(to_quads(c))
     return store.dump(format=formats[fmt]).decode("utf-8")
+
+
+def _csv_fields(m: Decision) -> tuple:
+    return (
+        m.decision,
+        m.item,
+        m.label,
+        m.score,
+        m.kind,
+        m.framework,
+        m.method,
+        m.why,
+        m.decided_by,
+        m.decided_at,
+    )
 
 
 def import_file(data: bytes, name: str, *, title: str | None = None) -> Curriculum:
@@ -363,7 +406,11 @@ def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
                 score = limits.finite(row["score"] or 0, "score", where=f"{name}:{n}")
             except limits.LimitError as exc:
                 raise UploadError(str(exc)) from None
-            found.append(Decision(row["item"], row["label"] or row["item"], score, row["decision"]))
+            extra = [(row.get(k) or "") for k in CSV_PROVENANCE]
+            if extra[2] and extra[2] not in METHODS:
+                raise UploadError(f"{name}:{n}: method {extra[2]!r}: expected {', '.join(METHODS)}")
+            extra[2] = extra[2] or "lexical"
+            found.append(Decision(row["item"], row["label"] or row["item"], score, row["decision"], *extra))
     if not grouped:
         raise UploadError(f"{name}: no outcomes: every outcome cell is empty")
     return tuple(Outcome(text_, module, tuple(ds)) for (module, text_), ds in grouped.items())
@@ -585,6 +632,12 @@ def _check(c: Curriculum) -> None:
             _iri(m.item, "item")
             if m.decision not in DECISIONS:
                 raise CurriculumError(f"decision {m.decision!r}: expected {', '.join(DECISIONS)}")
+            if m.method not in METHODS:
+                raise CurriculumError(f"method {m.method!r}: expected {', '.join(METHODS)}")
+            if m.decided_at and not _DATETIME.match(m.decided_at):
+                raise CurriculumError(
+                    f"decided at {m.decided_at!r}: expected a UTC time like 2026-01-31T12:00:00Z"
+                )
 
 
 def _iri(value: str, what: str) -> None:
@@ -611,10 +664,7 @@ def to_json(c: Curriculum) -> dict:
             {
                 "text": o.text,
                 "module": o.module,
-                "matches": [
-                    {"item": m.item, "label": m.label, "score": m.score, "decision": m.decision}
-                    for m in o.matches
-                ],
+                "matches": [asdict(m) for m in o.matches],
             }
             for o in c.outcomes
         ],
@@ -628,10 +678,7 @@ def from_json(data: object) -> Curriculum:
             Outcome(
                 str(o["text"]),
                 str(o.get("module") or ""),
-                tuple(
-                    Decision(str(m["item"]), str(m["label"]), limits.finite(m["score"]), str(m["decision"]))
-                    for m in o.get("matches") or ()
-                ),
+                tuple(_decision(m) for m in o.get("matches") or ()),
             )
             for o in data["outcomes"]
         )
@@ -645,3 +692,22 @@ def from_json(data: object) -> Curriculum:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CurriculumError(f"not a curriculum: {exc}") from None
+
+
+def _decision(m: dict) -> Decision:
+    """A decision from the browser's JSON: the four fields it always has, the provenance when present."""
+    extra = {f.name: str(m[f.name]) for f in fields(Decision)[4:] if m.get(f.name) is not None}
+    return Decision(str(m["item"]), str(m["label"]), limits.finite(m["score"]), str(m["decision"]), **extra)
+
+
+def decide(d: Decision, accepted: bool, who: str, when: str) -> Decision:
+    """A proposal accepted or rejected by `who` at `when`; an unchanged decision keeps its provenance."""
+    decision = "accepted" if accepted else "rejected"
+    if d.decision == decision:
+        return d
+    return replace(d, decision=decision, decided_by=who or ANONYMOUS, decided_at=when)
+
+
+def now() -> str:
+    """The time of a decision or save: UTC, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -138,7 +138,7 @@ def test_export_and_import_round_trip_as_trig_jsonld_and_csv(tmp_path):
     assert import_file(export(saved, "trig").encode(), "c.trig").roles == saved.roles
     assert export(saved, "csv").splitlines()[1] == (
         "Lasers,Perform laser hair removal,accepted,https://w3id.org/aesthetics-kg/resource/laser-hair-removal,"
-        "laser hair removal,0.44"
+        "laser hair removal,0.44,,,lexical,,,"
     )
 
 
@@ -224,3 +224,86 @@ def test_history_keeps_every_version_with_who_and_when_and_a_restore_is_a_new_ve
     assert prov == [{"from": BASE + "course-1/version/1", "before": BASE + "course-1/version/2"}]
     store.delete("course-1", 3)
     assert store.versions("course-1") == [] and store.query("SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }") == []
+
+
+def test_decisions_keep_their_provenance_through_save_reopen_and_sssom(tmp_path):
+    from graph import sssom
+    from graph.curricula import decide
+
+    proposed = Decision(
+        R + "microdermabrasion",
+        "microdermabrasion",
+        0.532,
+        "proposed",
+        "Procedure",
+        "curated",
+        "semantic",
+        "similar meaning; shares “microdermabrasion”",
+    )
+    accepted = decide(proposed, True, "Dana Designer", "2026-12-06T21:00:00Z")
+    again = decide(accepted, True, "someone else", "2026-12-07T09:00:00Z")
+    assert again == accepted  # an unchanged decision keeps who and when
+    rejected = decide(Decision(R + "chemical-peel", "chemical peel", 0.2), False, "", "2026-12-06T21:01:00Z")
+    assert (rejected.decided_by, rejected.method) == ("anonymous", "lexical")
+    waiting = Decision(
+        R + "led-therapy", "LED therapy", 0.3, "proposed", "Procedure", "curated", "lexical", "shares “light”"
+    )
+    c = Curriculum(
+        "prov-1",
+        "Peels",
+        (),
+        (Outcome("Apply chemical peels and microdermabrasion", "", (accepted, rejected, waiting)),),
+    )
+    store = CurriculumStore(tmp_path / "c")
+    saved = store.save(c)
+    store.close()
+    back = CurriculumStore(tmp_path / "c").load("prov-1")
+    assert back == saved and back.outcomes[0].matches == (accepted, rejected, waiting)
+    # the provenance is in the saved graph itself, where SPARQL sees it
+    trig = export(back, "trig")
+    assert "decidedBy" in trig and "Dana Designer" in trig and '"2026-12-06T21:00:00Z"^^' in trig
+    assert import_file(trig.encode(), "x.trig").outcomes == back.outcomes
+    assert import_file(export(back, "csv").encode(), "x.csv").outcomes == back.outcomes
+
+    curies, rows = sssom.read(sssom.export(back))
+    assert (
+        curies["semapv"] == "https://w3id.org/semapv/vocab/"
+        and curies["akgc"] == "https://w3id.org/aesthetics-kg/curriculum/"
+    )
+    assert [r["object_id"] for r in rows] == [
+        "akgr:microdermabrasion",
+        "akgr:chemical-peel",
+        "akgr:led-therapy",
+    ]
+    first, second, third = rows
+    assert first["subject_id"] == "akgc:prov-1/outcome/1" and first["predicate_id"] == "skos:relatedMatch"
+    assert (
+        first["mapping_justification"],
+        first["confidence"],
+        first["author_id"],
+        first["mapping_date"],
+    ) == (
+        "semapv:ManualMappingCuration",
+        "0.532",
+        "akgu:dana-designer",
+        "2026-12-06",
+    )
+    assert (
+        first["author_label"] == "Dana Designer" and "SemanticSimilarityThresholdMatching" in first["comment"]
+    )
+    assert (second["predicate_modifier"], second["author_id"]) == ("Not", "akgu:anonymous")
+    assert (third["mapping_justification"], third["author_id"], third["mapping_date"]) == (
+        "semapv:LexicalMatching",
+        "",
+        "",
+    )
+
+
+def test_bad_provenance_is_refused(tmp_path):
+    store = CurriculumStore(tmp_path / "c")
+    for bad, message in (
+        (Decision(R + "x", "x", 0.1, "accepted", method="guess"), "method 'guess'"),
+        (Decision(R + "x", "x", 0.1, "accepted", decided_at="yesterday"), "decided at 'yesterday'"),
+    ):
+        with pytest.raises(CurriculumError, match=message):
+            store.save(Curriculum("bad-1", "Bad", (), (Outcome("x", "", (bad,)),)))
