@@ -53,7 +53,7 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     )
     assert msg.startswith("1 outcomes read")
     assert doc["outcomes"][0]["matches"][0]["item"].endswith("laser-hair-removal")
-    checklist = view[1].children[1]
+    checklist = view[2].children[1]
     assert checklist.id == {"type": "cur-accept", "outcome": 0} and checklist.value == []
     ident = {"type": "cur-accept", "outcome": 0}
     triggered(
@@ -64,6 +64,8 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     doc = T.decisions([[LHR]], doc)
     decisions = [m["decision"] for m in doc["outcomes"][0]["matches"]]
     assert decisions[0] == "accepted" and set(decisions[1:]) == {"rejected"}
+    stamped = doc["outcomes"][0]["matches"][0]
+    assert stamped["decided_by"] == "anonymous" and stamped["decided_at"].endswith("Z")
     saved, message, options = T.save(1, doc, "Laser course", [MA, AMLT])
     assert saved["version"] == 1 and "version 1" in message
     assert any(o["value"] == saved["id"] for o in options)
@@ -184,9 +186,14 @@ def test_plan_and_curriculum_download_as_case_and_json_and_a_restore_from_the_ta
         ),
     )
     triggered("cur-export-case.n_clicks", 1)
-    assert case.problems(json.loads(T.export(None, None, None, 1, None, K.to_json(c))["content"])) == []
+    assert (
+        case.problems(
+            json.loads(T.export(None, None, None, 1, None, None, None, None, K.to_json(c), [])["content"])
+        )
+        == []
+    )
     triggered("cur-export-json.n_clicks", 1)
-    exported = T.export(None, None, None, None, 1, K.to_json(c))
+    exported = T.export(None, None, None, None, 1, None, None, None, K.to_json(c), [])
     back = K.import_file(exported["content"].encode(), exported["filename"])  # the upload reads it back
     assert (back.title, back.outcomes, back.version) == (c.title, c.outcomes, 0) and back.id != c.id
     # history in the tab: save twice, restore the first as a third version
@@ -197,3 +204,42 @@ def test_plan_and_curriculum_download_as_case_and_json_and_a_restore_from_the_ta
     assert (doc["version"], doc["title"], len(doc["outcomes"])) == (3, "Tab export", 1)
     assert msg == "Restored version 1 of “Tab export” as version 3."
     assert T.restore(1, "1", v2)[2].startswith("'Tab export' was saved by someone else (version 3)")
+
+
+def test_an_outcome_teaching_two_things_accepts_both_and_coverage_counts_each(ws):
+    peel, mdab = str(AKGR["chemical-peel"]), str(AKGR["microdermabrasion"])
+    doc, view, _msg = T.propose_matches(1, "Apply chemical peels and microdermabrasion", "Peels", [MA], None)
+    items = [m["item"] for m in doc["outcomes"][0]["matches"]]
+    assert peel in items and mdab in items
+    scores = [m["score"] for m in doc["outcomes"][0]["matches"]]
+    assert scores == sorted(scores, reverse=True)  # ordered by the one score shown
+    first = view[2].children[1].options[0]["label"]
+    shown = " ".join(str(c.children) for c in first.children)
+    assert f"{round(scores[0] * 100)} %" in shown and "procedure, curated" in shown and "proposed" in shown
+    ident = {"type": "cur-accept", "outcome": 0}
+    triggered(
+        '{"outcome":0,"type":"cur-accept"}.value',
+        [peel, mdab],
+        [[{"id": ident, "property": "value", "value": [peel, mdab]}]],
+    )
+    doc = T.decisions([[peel, mdab]], doc)
+    c = K.from_json(doc)
+    assert set(c.outcomes[0].accepted()) == {peel, mdab} and set(c.taught()) == {peel, mdab}
+    view = T.proposals_view(c)
+    labels = [" ".join(str(x.children) for x in o["label"].children) for o in view[2].children[1].options]
+    assert sum("accepted" in x for x in labels) == 2
+    per_role, _extra, _labels = ws.coverage([MA], c.taught())
+    # each accepted item counts (the peel as the O*NET task it is merged with by an exact match)
+    assert len(per_role[0].optional_covered) == 2 and mdab in per_role[0].optional_covered
+
+    triggered("cur-coverage-csv.n_clicks", 1)
+    csv_file = T.export(None, None, None, None, None, None, 1, None, doc, [MA])
+    assert csv_file["content"].splitlines()[0] == "role,role_label,status,item,label"
+    assert f"{mdab},microdermabrasion" in csv_file["content"]
+    triggered("cur-coverage-md.n_clicks", 1)
+    brief = T.export(None, None, None, None, None, None, None, 1, doc, [MA])
+    assert brief["filename"].endswith(".md") and "## medical aesthetician" in brief["content"]
+    assert "- microdermabrasion" in brief["content"]
+    triggered("cur-export-sssom.n_clicks", 1)
+    tsv = T.export(None, None, None, None, None, 1, None, None, doc, [MA])
+    assert tsv["filename"].endswith(".sssom.tsv") and "semapv:ManualMappingCuration" in tsv["content"]

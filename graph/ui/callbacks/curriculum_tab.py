@@ -18,15 +18,16 @@ from flask import current_app
 
 from graph import curricula as K
 from graph import curriculum as P
-from graph import limits
+from graph import limits, sssom
 from graph.errors import GraphError
+from graph.hybrid import several
 from graph.ui import api, auth
 from graph.ui.context import app_context
 from graph.ui.controls import role_picker
-from graph.ui.layout.common import choices
 from graph.ui.view.labels import counted
 from graph.uploads import MAX_BYTES, Line, decode
 from graph.uploads import parse as parse_outcomes
+from graph.workspace import kind_name
 
 PROPOSALS = 3  # matches proposed per outcome
 #: shown while an upload is read or matches are proposed (a 2,000-outcome file takes seconds)
@@ -159,17 +160,20 @@ WAITING_FOR_MATCHING = (
 
 def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
-    index = ws.match_index
+    matcher = ws.matcher
     before = {  # decisions already taken on an outcome that is still there stay taken
-        (o["text"], m["item"]): m["decision"] for o in (base or {}).get("outcomes", ()) for m in o["matches"]
+        (o.text, m.item): m for o in (K.from_json(base).outcomes if base else ()) for m in o.matches
     }
     outcomes = tuple(
         K.Outcome(
             x.outcome,
             x.module,
             tuple(
-                K.Decision(m.iri, m.label, m.score, before.get((x.outcome, m.iri), "proposed"))
-                for m in index.match(x.outcome, top=PROPOSALS)
+                before.get(
+                    (x.outcome, m.iri),
+                    K.Decision(m.iri, m.label, m.score, "proposed", m.kind, m.framework, m.method, m.why),
+                )
+                for m in several(matcher, x.outcome, top=PROPOSALS)
             ),
         )
         for x in lines
@@ -178,8 +182,22 @@ def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     return K.Curriculum(cid, title or "my curriculum", tuple(roles or ()), outcomes, version)
 
 
+def proposal_label(m: K.Decision) -> html.Span:
+    """One proposal as a designer judges it: label, kind and framework, the score, why, and the decision."""
+    what = ", ".join(x for x in (kind_name(m.kind) if m.kind else "", m.framework) if x)
+    return html.Span(
+        [
+            html.Span(f"{round(m.score * 100)} %", className="proposal-score"),
+            html.Strong(m.label, className="proposal-label"),
+            html.Span(f" {what}" if what else "", className="proposal-kind"),
+            html.Span(f" — {m.why}" if m.why else "", className="proposal-why"),
+            html.Span(m.decision, className=f"proposal-decision {m.decision}"),
+        ]
+    )
+
+
 def proposals_view(c: K.Curriculum, page: int = 1) -> list:
-    """One page of outcomes with their proposals as ticks (ticked: accepted; the rest of a touched one: rejected).
+    """One page of outcomes with their proposals as ticks, best score first (ticked: accepted; unticked: rejected).
 
     Only the page shown is sent: a 2,000-outcome curriculum is 40 pages, not 2,000 checklists at once.
     """
@@ -188,13 +206,8 @@ def proposals_view(c: K.Curriculum, page: int = 1) -> list:
     first = (page - 1) * PAGE
     blocks = []
     for n, o in enumerate(c.outcomes[first : first + PAGE], first):
-        options = [
-            {
-                "label": f"{m.label} — {m.decision}, holds {round(m.score * 100)} % of the outcome's words",
-                "value": m.item,
-            }
-            for m in o.matches
-        ]
+        ranked = sorted(o.matches, key=lambda m: (-m.score, m.label, m.item))
+        options = [{"label": proposal_label(m), "value": m.item} for m in ranked]
         head = f"{o.module}: {o.text}" if o.module else o.text
         blocks.append(
             html.Fieldset(
@@ -202,12 +215,12 @@ def proposals_view(c: K.Curriculum, page: int = 1) -> list:
                     html.Legend(head, className="outcome-text"),
                     dbc.Checklist(
                         id={"type": "cur-accept", "outcome": n},
-                        options=choices(options),
+                        options=options,
                         value=list(o.accepted()),
                         className="proposals",
                     )
                     if options
-                    else html.Div("no proposal: no known word matched", className="hint"),
+                    else html.Div("no proposal: no known word or similar meaning", className="hint"),
                 ],
                 className="outcome",
             )
@@ -220,7 +233,13 @@ def proposals_view(c: K.Curriculum, page: int = 1) -> list:
         if pages > 1
         else []
     )
-    return [html.H4(f"Proposals for {len(c.outcomes)} outcomes{shown}"), *pager, *blocks]
+    hint = html.P(
+        "Tick every item an outcome teaches (several are fine); once you tick, the outcome's unticked "
+        "proposals count as rejected. The score is what orders them: shared words and, when the model "
+        "is installed, similar meaning.",
+        className="hint",
+    )
+    return [html.H4(f"Proposals for {len(c.outcomes)} outcomes{shown}"), hint, *pager, *blocks]
 
 
 @callback(
@@ -236,19 +255,19 @@ def turn_page(pages, doc):
     return proposals_view(K.from_json(doc), pages[0])
 
 
-def decide(c: K.Curriculum, outcome: int, accepted: list[str]) -> K.Curriculum:
-    """One outcome reviewed: its ticked proposals accepted, the others rejected."""
+def decide(c: K.Curriculum, outcome: int, accepted: list[str], who: str = K.ANONYMOUS) -> K.Curriculum:
+    """One outcome reviewed by `who`: its ticked proposals accepted, the others rejected, each stamped."""
     outcomes = list(c.outcomes)
     o = outcomes[outcome]
-    outcomes[outcome] = K.Outcome(
-        o.text,
-        o.module,
-        tuple(
-            K.Decision(m.item, m.label, m.score, "accepted" if m.item in accepted else "rejected")
-            for m in o.matches
-        ),
-    )
+    when = K.now()
+    matches = tuple(K.decide(m, m.item in accepted, who, when) for m in o.matches)
+    outcomes[outcome] = K.Outcome(o.text, o.module, matches)
     return K.Curriculum(c.id, c.title, c.roles, tuple(outcomes), c.version, c.modified)
+
+
+def designer() -> str:
+    """Who is deciding: the signed-in designer's name once sign-in exists (issue 24), else anonymous."""
+    return K.ANONYMOUS
 
 
 @callback(
@@ -335,7 +354,7 @@ def decisions(_values, doc):
     c = K.from_json(doc)
     if not 0 <= n < len(c.outcomes):
         return no_update
-    return K.to_json(decide(c, n, list(accepted or [])))
+    return K.to_json(decide(c, n, list(accepted or []), designer()))
 
 
 @callback(
@@ -516,25 +535,85 @@ def outcomes_text(c: K.Curriculum) -> str:
     Input("cur-export-csv", "n_clicks"),
     Input("cur-export-case", "n_clicks"),
     Input("cur-export-json", "n_clicks"),
+    Input("cur-export-sssom", "n_clicks"),
+    Input("cur-coverage-csv", "n_clicks"),
+    Input("cur-coverage-md", "n_clicks"),
     State("cur-doc", "data"),
+    State(role_picker("cur-roles"), "value"),
     prevent_initial_call=True,
 )
-def export(_t, _j, _c, _case, _json, doc):
-    """The curriculum as TriG, JSON-LD, CSV, a CASE 1.0 package, or the JSON the API reads and writes."""
+def export(_t, _j, _c, _case, _json, _s, _cc, _cm, doc, roles):
+    """The curriculum as TriG, JSON-LD, CSV, CASE 1.0, the API's JSON or SSSOM mappings; or its coverage."""
     if not doc:
         return no_update
+    c = K.from_json(doc)
+    trigger = ctx.triggered_id
+    if trigger == "cur-export-sssom":
+        return {"content": sssom.export(c), "filename": f"curriculum-{c.id}.sssom.tsv"}
+    if trigger in ("cur-coverage-csv", "cur-coverage-md"):
+        per_role, extra, labels = app_context().ws.coverage(list(roles or c.roles), c.taught())
+        if trigger == "cur-coverage-csv":
+            return {"content": coverage_csv(per_role, extra, labels), "filename": f"coverage-{c.id}.csv"}
+        brief = coverage_markdown(c, per_role, extra, labels)
+        return {"content": brief, "filename": f"coverage-{c.id}.md", "type": "text/markdown"}
     fmt = {
         "cur-export-trig": "trig",
         "cur-export-jsonld": "jsonld",
         "cur-export-case": "case",
         "cur-export-json": "json",
-    }.get(ctx.triggered_id, "csv")
-    c = K.from_json(doc)
+    }.get(trigger, "csv")
     name = {"trig": ".trig", "jsonld": ".jsonld", "csv": ".csv", "case": "-case.json", "json": ".json"}[fmt]
     text = (
         json.dumps(K.to_json(c), ensure_ascii=False, indent=2) + "\n" if fmt == "json" else K.export(c, fmt)
     )
     return {"content": text, "filename": f"curriculum-{c.id}{name}"}
+
+
+def coverage_csv(per_role, extra, labels: dict[str, str]) -> str:
+    """Coverage as rows: role, status (covered, missing, optional covered, not needed), item, label."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(("role", "role_label", "status", "item", "label"))
+    for cov in per_role:
+        for status, items in (
+            ("covered", cov.covered),
+            ("missing", cov.missing),
+            ("optional covered", cov.optional_covered),
+        ):
+            w.writerows(
+                (cov.role, labels.get(cov.role, cov.role), status, i, labels.get(i, i)) for i in items
+            )
+    w.writerows(("", "", "taught, no target role needs it", i, labels.get(i, i)) for i in extra)
+    return buf.getvalue()
+
+
+def coverage_markdown(c: K.Curriculum, per_role, extra, labels: dict[str, str]) -> str:
+    """Coverage as a brief: per target role, the share of essential items covered and what is missing."""
+    out = [f"# {c.title}: coverage of the target roles", ""]
+    for cov in per_role:
+        n, total = len(cov.covered), len(cov.essential)
+        pct = f" ({round(100 * n / total)} %)" if total else ""
+        out += [
+            f"## {labels.get(cov.role, cov.role)}",
+            "",
+            f"Covers {n} of {total} essential items{pct}.",
+            "",
+        ]
+        for title, items in (
+            ("Covered", cov.covered),
+            ("Missing, in learning order", cov.missing),
+            ("Optional items also covered", cov.optional_covered),
+        ):
+            out += [
+                f"**{title}:**",
+                "",
+                *(f"- {labels.get(i, i)}" for i in items),
+                *(["- none"] if not items else []),
+                "",
+            ]
+    out += ["## Taught, but no target role needs it", "", *(f"- {labels.get(i, i)}" for i in extra)]
+    out += ["- none"] if not extra else []
+    return "\n".join(out) + "\n"
 
 
 # ---------------------------------------------------------------- coverage

@@ -115,6 +115,7 @@ def panel(c) -> list:
                         html.Button("Export CSV", id="cur-export-csv", className="small"),
                         html.Button("Export CASE", id="cur-export-case", className="small"),
                         html.Button("Export JSON", id="cur-export-json", className="small"),
+                        html.Button("Export mappings (SSSOM)", id="cur-export-sssom", className="small"),
                     ],
                     className="button-row",
                 ),
@@ -123,10 +124,29 @@ def panel(c) -> list:
                 html.Div(id="cur-message", className="note"),
                 dcc.Store(id="cur-doc", data=None),
                 html.Div(
-                    [html.H4("Coverage of the target roles"), html.Div(id="cur-coverage")],
-                    className="coverage",
+                    [
+                        html.Div(id="cur-proposals", className="proposals-column"),
+                        html.Aside(  # sticky: coverage stays in view while ticking down a long list
+                            [
+                                html.H4("Coverage of the target roles"),
+                                html.Div(id="cur-coverage"),
+                                html.Div(
+                                    [
+                                        html.Button("Coverage CSV", id="cur-coverage-csv", className="small"),
+                                        html.Button(
+                                            "Coverage brief (Markdown)",
+                                            id="cur-coverage-md",
+                                            className="small",
+                                        ),
+                                    ],
+                                    className="button-row",
+                                ),
+                            ],
+                            className="coverage",
+                        ),
+                    ],
+                    className="review",
                 ),
-                html.Div(id="cur-proposals"),
             ],
             className="card",
         ),
