@@ -23,6 +23,7 @@ import statistics
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -103,17 +104,23 @@ class _Memo:
         return self.seen[text]
 
 
-def evaluate(matcher, cases: Sequence[tuple[str, frozenset[str]]], k: int = 5) -> dict[str, float]:
-    """hit@k, MRR (over the top 100) and per-line latency of that call on (query, answers) cases."""
+def evaluate(
+    matcher, cases: Sequence[tuple[str, frozenset[str]]], k: int = 5, timed: int = 200, timer=None
+) -> dict[str, float]:
+    """hit@k and MRR (over the top 100) on (query, answers) cases; latency of match(top=5), as the app and
+    the CLI call it, on the first `timed` cases by `timer` (default: the same matcher; the benchmark
+    passes one whose model embeds each line again, so no cached query vector shortens a timing)."""
     hits, rr, times = 0, 0.0, []
-    for text, gold in cases:
-        t = time.perf_counter()
-        ranked = matcher.match(text, top=100)
-        times.append(time.perf_counter() - t)
-        rank = next((n for n, m in enumerate(ranked, 1) if m.iri in gold), None)
+    for n, (text, gold) in enumerate(cases):
+        ranked = matcher.ranking(text, top=100)
+        rank = next((r for r, iri in enumerate(ranked, 1) if iri in gold), None)
         hits += rank is not None and rank <= k
         rr += 1 / rank if rank else 0.0
-    ms = sorted(x * 1000 for x in times)
+        if n < timed:
+            t = time.perf_counter()
+            (timer or matcher).match(text, top=5)
+            times.append(time.perf_counter() - t)
+    ms = sorted(x * 1000 for x in times) or [0.0]
     return {
         "hit@5": hits / len(cases),
         "mrr": rr / len(cases),
@@ -122,16 +129,13 @@ def evaluate(matcher, cases: Sequence[tuple[str, frozenset[str]]], k: int = 5) -
     }
 
 
-def tune(
-    index: MatchIndex, encoder: Encoder, vectors: np.ndarray, dev: dict, out: TextIO
-) -> tuple[float, float]:
+def tune(index: MatchIndex, memo: _Memo, vectors: np.ndarray, dev: dict, out: TextIO) -> tuple[float, float]:
     """The word weight and low cosine that maximise mean hit@5 + MRR over the development sets."""
-    memo = _Memo(encoder)
     best, choice = -1.0, (WORD_WEIGHT, COS_LOW)
-    for w in (0.2, 0.3, 0.4, 0.5, 0.6):
-        for low in (0.72, 0.75, 0.78, 0.81):
+    for w in (0.3, 0.4, 0.5, 0.6):
+        for low in (0.78, 0.81):
             m = Matcher(index, memo, vectors, word_weight=w, cos_low=low)  # type: ignore[arg-type]
-            r = [evaluate(m, cases) for cases in dev.values()]
+            r = [evaluate(m, cases, timed=0) for cases in dev.values()]
             value = sum(x["hit@5"] + x["mrr"] for x in r) / len(r)
             out.write(
                 f"  tune word_weight={w:.1f} cos_low={low:.2f}: "
@@ -200,17 +204,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"{len(vectors):,} item vectors {'built' if built else 'read back'} in {index_s:.1f} s\n"
         )
         w, low = (WORD_WEIGHT, COS_LOW)
+        memo = _Memo(encoder)  # each line embedded once for the ranking; timings embed it again
         if args.tune:
-            w, low = tune(lexical, encoder, vectors, dev, out)
+            w, low = tune(lexical, memo, vectors, dev, out)
             out.write(f"tuned on the development split: word_weight={w} cos_low={low}\n")
-        methods += [
-            ("dense alone (e5-small)", Matcher(lexical, encoder, vectors, mode="semantic")),
+        for name, m in (
+            ("dense alone (e5-small)", Matcher(lexical, encoder, vectors, mode="semantic", min_cos=-1.0)),
             ("hybrid (BM25 + dense)", Matcher(lexical, encoder, vectors, word_weight=w, cos_low=low)),
-        ]
+        ):
+            methods.append((name, (replace(m, encoder=memo), m)))
     out.write(f"{'set':28} {'method':24} {'cases':>6} {'hit@5':>6} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}\n")
     for method, matcher in methods:
+        ranker, timer = matcher if isinstance(matcher, tuple) else (matcher, matcher)
         for name, cases in sets.items():
-            r = evaluate(matcher, cases)
+            r = evaluate(ranker, cases, timer=timer)
             out.write(
                 f"{name:28} {method:24} {len(cases):6d} {r['hit@5']:6.3f} {r['mrr']:6.3f} "
                 f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}\n"

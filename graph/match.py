@@ -180,9 +180,20 @@ class MatchIndex:
 
         `also`: item positions proposed besides the top ones, scored against the same line.
         """
+        found, chosen = self._order(text, top, also)
+        return [
+            self.proposal(int(i), text, found, float(found.total[i] if self.baseline else found.share[i]))
+            for i in chosen
+        ]
+
+    def ranking(self, text: str, *, top: int = 100) -> list[str]:
+        """The IRIs match() would propose, best first, without building the proposals (for benchmarks)."""
+        return [self.entries[i].iri for i in self._order(text, top, ())[1]]
+
+    def _order(self, text: str, top: int, also: Sequence[int]) -> tuple[Lexical, list[int]]:
         found = self.lexical(text)
         if found is None:
-            return []
+            return Lexical([], np.zeros(0), np.zeros(0), np.zeros(0)), []
         key = (
             found.total
             if self.baseline
@@ -199,10 +210,7 @@ class MatchIndex:
             *(i for i in dict.fromkeys(also) if i not in order[:top] and found.total[i] > 0),
         ]
         chosen.sort(key=lambda i: (-round(float(key[i]), 9), self.entries[i].label, self.entries[i].iri))
-        return [
-            self.proposal(int(i), text, found, float(found.total[i] if self.baseline else found.share[i]))
-            for i in chosen
-        ]
+        return found, [int(i) for i in chosen]
 
     def position(self, iri: str) -> int:
         """An item's position in entries (sorted by IRI), or -1."""
@@ -256,6 +264,7 @@ class MatchIndex:
             row, label = self.name_matrix[start + best], self.names[start + best]
         else:
             row, label = self.definition_matrix[item], e.label
+        via = "its definition " if shares[best] <= 0 else ""
         vocab = set(row.indices)
         shared = list(
             dict.fromkeys(
@@ -264,7 +273,7 @@ class MatchIndex:
                 if w not in STOPWORDS and self.vocabulary.get(stem(w)) in vocab
             )
         )
-        return Match(e.iri, label, e.kind, e.framework, round(score, 3), _why(shared, method), method)
+        return Match(e.iri, label, e.kind, e.framework, round(score, 3), _why(shared, method, via), method)
 
     @cached_property
     def name_columns(self) -> sparse.csc_matrix:
@@ -296,12 +305,12 @@ class MatchIndex:
         return np.asarray(self.name_matrix.sum(axis=1)).ravel()
 
 
-def _why(shared: list[str], method: str) -> str:
-    """Why an item was proposed, in a designer's words."""
-    said = "shares " + ", ".join(f"“{w}”" for w in shared) if shared else ""
+def _why(shared: list[str], method: str, via: str = "") -> str:
+    """Why an item was proposed, in a designer's words: similar meaning, and the words it shares."""
+    said = f"{via}shares " + ", ".join(f"“{w}”" for w in shared) if shared else ""
     if method == "semantic":
         return f"similar meaning; {said}" if said else "similar meaning"
-    return said or "matched its definition"
+    return said
 
 
 def _column_sum(matrix: sparse.csc_matrix, cols: list[int]) -> np.ndarray:

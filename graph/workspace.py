@@ -41,7 +41,8 @@ SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows:
 
 
 #: what warm() builds, in this order: everything a first click needs (a path needs the entity graph)
-WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model", "matcher")
+WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model")
+LATER = ("matcher",)  # then (minutes on ESCO: the items' vectors), once the others are ready
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
 #: read-only store each answer is computed once, kept beside the store and read back (0.3-2.6 s -> < 35 ms
 #: on the combined graph); the key is the store's fingerprint, the queries' hash and the bound values
@@ -69,17 +70,18 @@ PRECOMPUTED = (
 log = logging.getLogger(__name__)
 
 
-def _warm_in_child(spec: StoreSpec) -> bool:
+def _warm_in_child(spec: StoreSpec, names: str = "WARM") -> bool:
     """Build a persisted store's projections into its on-disk cache in a child process; True if it did."""
     return run_in_child(
-        "import sys; from graph.workspace import _build_cache; _build_cache(sys.stdin.buffer)", spec
+        f"import sys; from graph.workspace import _build_cache, {names}; _build_cache(sys.stdin.buffer, {names})",
+        spec,
     )
 
 
-def _build_cache(spec_pickle: BinaryIO) -> None:
-    """The child's work: open the store read-only and build (so cache) every projection warm() needs."""
+def _build_cache(spec_pickle: BinaryIO, names: tuple[str, ...] = WARM) -> None:
+    """The child's work: open the store read-only and build (so cache) the projections warm() needs."""
     ws = Workspace.open(pickle.load(spec_pickle))
-    for name in WARM:
+    for name in names:
         getattr(ws, name)
 
 
@@ -197,10 +199,15 @@ class Workspace:
         """
 
         def build() -> None:
-            if self.cache_dir is not None and self.spec is not None and not _warm_in_child(self.spec):
-                return  # the child failed: leave the projections to be built on demand
-            for name in WARM:
-                getattr(self, name)
+            for names, group in ((WARM, "WARM"), (LATER, "LATER")):
+                if (
+                    self.cache_dir is not None
+                    and self.spec is not None
+                    and not _warm_in_child(self.spec, group)
+                ):
+                    return  # the child failed: leave the projections to be built on demand
+                for name in names:
+                    getattr(self, name)
 
         t = threading.Thread(target=build, name="akg-warm", daemon=True)
         t.start()

@@ -67,6 +67,32 @@ def test_paste_accept_save_reload_and_see_coverage(driver, base_url):
     wait(driver, lambda: "accredited laser technician program" in coverage_text(driver))
     shot(driver, "curriculum-coverage")
 
+    # an outcome that teaches two things: both proposed, both ticked, each read "accepted" and counted
+    type_into(
+        element(driver, "cur-text"), "Apply chemical peels and microdermabrasion\nKeep treatment records"
+    )
+    driver.find_element(By.ID, "cur-propose").click()
+    first = wait(
+        driver,
+        lambda: (
+            "microdermabrasion"
+            in (o := driver.find_elements(By.CSS_SELECTOR, "#cur-proposals .outcome"))[0].text
+            and o[0]
+        ),
+    )
+    assert "chemical peel" in first.text and "procedure, curated" in first.text
+    scores = [int(s.text.split()[0]) for s in first.find_elements(By.CSS_SELECTOR, ".proposal-score")]
+    assert scores == sorted(scores, reverse=True)
+    for label in ("chemical peel", "microdermabrasion"):
+        box = first.find_element(By.XPATH, f".//label[.//strong[text()='{label}']]")
+        box.click()
+        wait(driver, lambda box=box: "accepted" in box.text)
+    wait(driver, lambda: "also covers 2 optional items" in coverage_text(driver))
+    coverage = driver.find_element(By.CSS_SELECTOR, ".review > .coverage")
+    assert driver.execute_script("return getComputedStyle(arguments[0]).position", coverage) == "sticky"
+    driver.execute_script("arguments[0].scrollIntoView()", first)
+    shot(driver, "curriculum-proposals")
+
 
 def test_proposing_for_many_outcomes_says_it_is_working_then_shows_the_first_page(driver, base_url):
     driver.get(base_url + "?tab=curriculum")

@@ -120,3 +120,48 @@ def test_without_the_model_package_matching_falls_back_to_bm25(tmp_path):
     assert out["top"][0]["iri"].endswith("unwanted-hair")  # words alone: the condition, not the procedure
     assert out["top"][0]["why"] == "shares “unwanted”, “hair”"
     assert {m["method"] for m in out["top"]} == {"lexical"}
+
+
+def test_the_match_command_chooses_words_meaning_or_both():
+    from tests.test_match import _run
+
+    def top(method: str) -> dict:
+        argv = ("match", "-", "--top", "1", "--format", "json", "--method", method)
+        code, out, err = _run(*argv, stdin="remove unwanted hair using lasers\n")
+        assert code == 0, err
+        return json.loads(out)[0]["matches"][0]
+
+    words, meaning, both = top("words"), top("meaning"), top("hybrid")
+    assert words["method"] == "lexical" and words["iri"].endswith("unwanted-hair")
+    assert meaning["method"] == "semantic" and meaning["why"].startswith("similar meaning")
+    assert both["iri"].endswith("laser-hair-removal")
+
+
+def test_a_line_of_nonsense_gets_no_proposal_by_meaning(matcher):
+    assert matcher.match("xyzzy plugh") == [] and matcher.match("qwerty uiop") == []
+
+
+def test_an_item_found_through_its_definition_says_so():
+    index = build_index(_rows(ITEMS))
+    top = Matcher(index).match("substances react")[0]
+    assert top.iri == S + "chem" and top.why == "its definition shares “substances”, “react”"
+
+
+class Counting:
+    """The real encoder, counting the passages it embeds."""
+
+    def __init__(self, encoder):
+        self.encoder, self.embedded = encoder, 0
+
+    def passages(self, texts, *, progress=True):
+        self.embedded += len(texts)
+        return self.encoder.passages(texts, progress=progress)
+
+
+def test_a_new_store_reuses_the_vectors_of_labels_another_store_embedded(encoder, tmp_path):
+    first, second = tmp_path / "a.projections", tmp_path / "b.projections"
+    before = dense.vectors(encoder, TEXTS, first)
+    counting = Counting(encoder)
+    after = dense.vectors(counting, [*TEXTS, "dye hair"], second)  # type: ignore[arg-type]
+    assert counting.embedded == 1 and np.array_equal(after[:3], before)
+    assert np.allclose(after[3], encoder.passages(["dye hair"], progress=False)[0], atol=1e-5)

@@ -14,7 +14,7 @@ import threading
 
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
-from flask import current_app
+from flask import current_app, has_request_context
 
 from graph import curricula as K
 from graph import curriculum as P
@@ -29,7 +29,7 @@ from graph.uploads import MAX_BYTES, Line, decode
 from graph.uploads import parse as parse_outcomes
 from graph.workspace import kind_name
 
-PROPOSALS = 3  # matches proposed per outcome
+PROPOSALS = 5  # matches proposed per outcome (and the best of each part of one that names several)
 #: shown while an upload is read or matches are proposed (a 2,000-outcome file takes seconds)
 WORKING = "Reading the outcomes and proposing matches…"
 PAGE = 50  # outcomes shown (and sent) at once; the rest are a page away
@@ -206,8 +206,7 @@ def proposals_view(c: K.Curriculum, page: int = 1) -> list:
     first = (page - 1) * PAGE
     blocks = []
     for n, o in enumerate(c.outcomes[first : first + PAGE], first):
-        ranked = sorted(o.matches, key=lambda m: (-m.score, m.label, m.item))
-        options = [{"label": proposal_label(m), "value": m.item} for m in ranked]
+        options = proposal_options(o)
         head = f"{o.module}: {o.text}" if o.module else o.text
         blocks.append(
             html.Fieldset(
@@ -255,6 +254,28 @@ def turn_page(pages, doc):
     return proposals_view(K.from_json(doc), pages[0])
 
 
+def proposal_options(o: K.Outcome) -> list[dict]:
+    """An outcome's proposals as checklist options, best score first."""
+    ranked = sorted(o.matches, key=lambda m: (-m.score, m.label, m.item))
+    return [{"label": proposal_label(m), "value": m.item} for m in ranked]
+
+
+@callback(
+    Output({"type": "cur-accept", "outcome": ALL}, "options"),
+    Input("cur-doc", "data"),
+    prevent_initial_call=True,
+)
+def decision_labels(doc):
+    """A tick changed a decision: each proposal's label says what it now is (accepted, rejected)."""
+    c = K.from_json(doc) if doc else None
+    return [
+        proposal_options(c.outcomes[o["id"]["outcome"]])
+        if c is not None and 0 <= o["id"]["outcome"] < len(c.outcomes)
+        else no_update
+        for o in ctx.outputs_list
+    ]
+
+
 def decide(c: K.Curriculum, outcome: int, accepted: list[str], who: str = K.ANONYMOUS) -> K.Curriculum:
     """One outcome reviewed by `who`: its ticked proposals accepted, the others rejected, each stamped."""
     outcomes = list(c.outcomes)
@@ -266,8 +287,8 @@ def decide(c: K.Curriculum, outcome: int, accepted: list[str], who: str = K.ANON
 
 
 def designer() -> str:
-    """Who is deciding: the signed-in designer's name once sign-in exists (issue 24), else anonymous."""
-    return K.ANONYMOUS
+    """Who is deciding: the signed-in designer's name, else anonymous."""
+    return (auth.signed_in() if has_request_context() else None) or K.ANONYMOUS
 
 
 @callback(
