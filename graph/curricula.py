@@ -390,8 +390,9 @@ def _outcomes_with_decisions(text: str, name: str) -> tuple[Outcome, ...]:
     table = csv_rows(text.lstrip("\ufeff"), name)  # one row per match: counted once grouped
     grouped: dict[tuple[str, str], list[Decision]] = {}
     for n, cells_ in enumerate(table[1:], 2):
+        names = CSV_COLUMNS + CSV_PROVENANCE  # the provenance columns: when the export has them
         row = dict(
-            zip(CSV_COLUMNS, (cells.restore(x) for x in [*cells_, "", "", "", "", "", ""][:6]), strict=True)
+            zip(names, (cells.restore(x) for x in [*cells_, *[""] * len(names)][: len(names)]), strict=True)
         )
         key = (row["module"] or "", (row["outcome"] or "").strip())
         if not key[1]:
