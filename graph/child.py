@@ -22,8 +22,9 @@ def run_in_child(code: str, payload: object) -> bool:
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, (str(ROOT), os.environ.get("PYTHONPATH")))),
     }
-    # first thing in the child: die with this process, so a parent killed with -9 leaves no orphan
-    guard = f"from graph.lifeline import die_with_parent; die_with_parent({os.getpid()})\n"
+    # first thing in the child: watch this process and exit when it goes (kill -9 leaves no orphan); a
+    # polling thread, not PR_SET_PDEATHSIG, with which the app took 6 s to stop mid warm-up (test_app_stop)
+    guard = f"from graph.lifeline import watch_parent; watch_parent({os.getpid()})\n"
     proc = subprocess.Popen([sys.executable, "-c", guard + code], stdin=subprocess.PIPE, env=env)
     stop = functools.partial(_stop, proc)
     atexit.register(stop)

@@ -21,3 +21,16 @@ def die_with_parent(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent went before prctl took effect (we were re-parented)
         os._exit(1)
+
+
+def watch_parent(parent: int, every_s: float = 0.5) -> None:
+    """Like die_with_parent, by a daemon thread that polls (no signal: a child stopped at exit stays quick)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
