@@ -52,6 +52,7 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "roles_by_item": {"item": item},
         "search_labels": {"text": text},
         "shared_items": {"a": role, "b": other},
+        "vocabulary_terms": {},
     }
 
 
