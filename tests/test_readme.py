@@ -124,9 +124,10 @@ def test_the_readme_and_docs_show_runnable_examples():
 
 @pytest.fixture(scope="module")
 def imported(clone) -> Path:
-    """The clone after the README's import commands, as a fresh clone has them (nothing under var/ yet)."""
+    """The clone after the README's import commands, as a fresh clone has them (no import under var/ yet:
+    the curated examples run before may have made var/stores, var/users, …, but never an import)."""
     need("esco-1.1.1", "onet-29.3")
-    assert not (clone / "var").exists()
+    assert not [f for f in ("esco.nt", "onet.nt") if (clone / "var" / f).exists()]
     for command in import_commands(README):
         proc = run(clone, command + " --quiet")
         assert proc.returncode == 0, proc.stderr

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import io
 import json
 import threading
@@ -30,6 +31,9 @@ from graph.uploads import parse as parse_outcomes
 from graph.workspace import kind_name
 
 PROPOSALS = 5  # matches proposed per outcome (and the best of each part of one that names several)
+#: outcomes matched by meaning too; a longer list is matched by words (BM25, ~1 ms a line): by meaning a
+#: 2,000-outcome upload held a request thread for minutes (~14 ms of CPU a line and part, on 2 cores)
+MEANING_UP_TO = 200
 #: shown while an upload is read or matches are proposed (a 2,000-outcome file takes seconds)
 WORKING = "Reading the outcomes and proposing matches…"
 PAGE = 50  # outcomes shown (and sent) at once; the rest are a page away
@@ -161,6 +165,9 @@ WAITING_FOR_MATCHING = (
 def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
     matcher = ws.matcher
+    top = PROPOSALS
+    if len(lines) > MEANING_UP_TO:  # by words, the three best each (five kept 2,000 outcomes over 3.5 MB)
+        matcher, top = dataclasses.replace(matcher, mode="lexical"), 3
     before = {  # decisions already taken on an outcome that is still there stay taken
         (o.text, m.item): m for o in (K.from_json(base).outcomes if base else ()) for m in o.matches
     }
@@ -173,7 +180,7 @@ def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
                     (x.outcome, m.iri),
                     K.Decision(m.iri, m.label, m.score, "proposed", m.kind, m.framework, m.method, m.why),
                 )
-                for m in several(matcher, x.outcome, top=PROPOSALS)
+                for m in several(matcher, x.outcome, top=top)
             ),
         )
         for x in lines
