@@ -77,6 +77,15 @@ def _with(items: list | None, iri: str) -> list:
     return list(dict.fromkeys([*(items or []), iri]))
 
 
+def _node_action(action: str, iri: str, view: dict) -> dict:
+    """What expand, focus or hide does to the view state (the buttons and the context menu share it)."""
+    if action == "expand":
+        return {"expand": _with(view["expand"], iri)}
+    if action == "focus":
+        return {"focus": iri}
+    return {"hide": _with(view["hide"], iri), "node": None}
+
+
 @callback(
     output={
         "expand": Output("expanded", "data", allow_duplicate=True),
@@ -100,11 +109,8 @@ def act(clicks: dict, view: dict) -> dict:
     iri = view["node"]
     if not iri:
         return out
-    if ctx.triggered_id == "act-expand":
-        return {**out, "expand": _with(view["expand"], iri)}
-    if ctx.triggered_id == "act-focus":
-        return {**out, "focus": iri}
-    return {**out, "hide": _with(view["hide"], iri), "node": None}
+    action = {"act-expand": "expand", "act-focus": "focus"}.get(ctx.triggered_id, "hide")
+    return {**out, **_node_action(action, iri, view)}
 
 
 @callback(
@@ -125,12 +131,8 @@ def menu(menu: dict | None, view: dict) -> dict:
     iri, item = (menu or {}).get("elementId"), (menu or {}).get("menuItemId", "")
     if not iri:
         return out
-    if item == "expand":
-        return {**out, "expand": _with(view["expand"], iri), "node": iri}
-    if item == "focus":
-        return {**out, "focus": iri, "node": iri}
-    if item == "hide":
-        return {**out, "hide": _with(view["hide"], iri), "node": None}
+    if item in ("expand", "focus", "hide"):  # the node stays selected, unless hidden
+        return {**out, "node": iri, **_node_action(item, iri, view)}
     kind = KINDS.get(item.removeprefix("kind:"))
     if not kind:
         return out
