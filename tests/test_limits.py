@@ -26,7 +26,9 @@ from graph.curricula import (
 )
 from graph.errors import GraphError
 from graph.terms import AKGR
+from graph.ui.callbacks import curriculum_saved as S
 from graph.ui.callbacks import curriculum_tab as T
+from graph.ui.callbacks import curriculum_views as V
 from graph.ui.context import app_context
 
 MA = str(AKGR["medical-aesthetician"])
@@ -93,9 +95,9 @@ def test_every_limit_is_refused_on_save_and_by_the_api_check_and_nothing_is_save
 def test_ten_saves_of_two_megabyte_outcomes_are_refused_through_the_save_callback(ws):
     doc = to_json(one("x" * 1_900_000))
     for _ in range(10):
-        _, message, _ = T.save(1, doc, "Big", [MA])
+        _, message, _ = S.save(1, doc, "Big", [MA])
         assert "outcome 1 is 1,900,000 characters (at most 1,000)" in message
-    assert not any(r["title"] == "Big" for r in T.curricula_store().saved())
+    assert not any(r["title"] == "Big" for r in S.curricula_store().saved())
 
 
 def test_what_an_upload_accepts_a_save_accepts(ws):
@@ -108,7 +110,7 @@ def test_what_an_upload_accepts_a_save_accepts(ws):
         assert "(at most" in message and "\n" not in message
         return
     assert len(json.dumps(doc, ensure_ascii=False).encode()) <= limits.MAX_CURRICULUM_BYTES
-    saved, message, _ = T.save(1, doc, "max", [MA])
+    saved, message, _ = S.save(1, doc, "max", [MA])
     assert saved["version"] == 1, message
 
 
@@ -248,7 +250,7 @@ def test_proposals_are_sent_a_page_at_a_time(ws):
     text = "\n".join(f"laser hair removal {i}" for i in range(120))
     doc, view, _ = T.propose_matches(1, text, "t", [MA], None)
     assert len(doc["outcomes"]) == 120 and view[0].children == "Proposals for 120 outcomes (outcomes 1–50)"
-    assert len([b for b in view if getattr(b, "className", "") == "outcome"]) == T.PAGE
+    assert len([b for b in view if getattr(b, "className", "") == "outcome"]) == V.PAGE
     third = T.turn_page([3], doc)
     assert third[0].children == "Proposals for 120 outcomes (outcomes 101–120)"
     ids = [b.children[1].id["outcome"] for b in third if getattr(b, "className", "") == "outcome"]

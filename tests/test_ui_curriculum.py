@@ -11,7 +11,10 @@ from dash._utils import AttributeDict
 
 from graph import curricula as K
 from graph.terms import AKGR
+from graph.ui.callbacks import curriculum_export as E
+from graph.ui.callbacks import curriculum_saved as S
 from graph.ui.callbacks import curriculum_tab as T
+from graph.ui.callbacks import curriculum_views as V
 from graph.ui.context import app_context
 
 MA, AMLT = str(AKGR["medical-aesthetician"]), str(AKGR["aesthetic-medical-laser-technician"])
@@ -66,19 +69,19 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     assert decisions[0] == "accepted" and set(decisions[1:]) == {"rejected"}
     stamped = doc["outcomes"][0]["matches"][0]
     assert stamped["decided_by"] == "anonymous" and stamped["decided_at"].endswith("Z")
-    saved, message, options = T.save(1, doc, "Laser course", [MA, AMLT])
+    saved, message, options = S.save(1, doc, "Laser course", [MA, AMLT])
     assert saved["version"] == 1 and "version 1" in message
     assert any(o["value"] == saved["id"] for o in options)
     # a second browser still on version 0 gets a conflict, and the saved version stays
-    _, clash, _ = T.save(1, doc, "Other title", [MA])
+    _, clash, _ = S.save(1, doc, "Other title", [MA])
     assert "saved by someone else" in clash
-    back, _view, opened, title, roles, text = T.open_saved(1, saved["id"])
+    back, _view, opened, title, roles, text = S.open_saved(1, saved["id"])
     assert text == "Lasers,Perform laser hair removal"  # no header: one plain outcome, no module
     # proposing again from the editor keeps the decisions already taken
     again, _v, _m = T.propose_matches(2, text, "Laser course", [MA, AMLT], back)
     assert again["outcomes"] == back["outcomes"] and again["version"] == 1
     assert back["version"] == 1 and title == "Laser course" and roles == [MA, AMLT] and "version 1" in opened
-    cov = T.coverage(back, [MA, AMLT])
+    cov = E.coverage(back, [MA, AMLT])
     text = str(cov)
     # laser hair removal is optional for both roles: no essential item covered, one optional one
     assert "covers 0 of 5 essential items (0 %)" in text and "covers 0 of 7 essential items (0 %)" in text
@@ -130,7 +133,7 @@ def test_editor_text_of_a_curriculum_with_modules_reads_back_the_same():
     from graph.uploads import parse
 
     c = K.Curriculum("x", "t", (), (K.Outcome("Operate lasers, safely", "Lasers"), K.Outcome("Peel", "Skin")))
-    text = T.outcomes_text(c)
+    text = V.outcomes_text(c)
     assert [(x.module, x.outcome) for x in parse(text)] == [
         ("Lasers", "Operate lasers, safely"),
         ("Skin", "Peel"),
@@ -151,16 +154,16 @@ def test_once_a_designer_exists_the_tab_saves_and_deletes_only_when_signed_in(ui
     try:
         doc = K.to_json(K.Curriculum("signed-out", "Signed out", (), (K.Outcome("Keep records"),)))
         with ui_app.server.test_request_context():
-            assert T.save(1, doc, "Signed out", []) == (no_update, T.SIGN_IN_TO_WRITE, no_update)
-            assert T.delete_saved(1, "signed-out") == (no_update, T.SIGN_IN_TO_WRITE)
-            assert "Sign in" in str(T.auth_note())
+            assert S.save(1, doc, "Signed out", []) == (no_update, S.SIGN_IN_TO_WRITE, no_update)
+            assert S.delete_saved(1, "signed-out") == (no_update, S.SIGN_IN_TO_WRITE)
+            assert "Sign in" in str(S.auth_note())
             session["designer"] = "alice"  # as the sign-in page leaves it
-            saved, msg, _options = T.save(1, doc, "Signed in", [])
+            saved, msg, _options = S.save(1, doc, "Signed in", [])
             assert saved["version"] == 1 and msg.startswith("Saved")
             assert auth.designer() == "alice"
-            assert [r["who"] for r in T.curricula_store().versions("signed-out")] == ["alice"]
-            assert T.list_versions(saved)[0]["label"].endswith("by alice")
-            assert T.delete_saved(1, "signed-out")[1] == "Deleted curriculum signed-out and its history."
+            assert [r["who"] for r in S.curricula_store().versions("signed-out")] == ["alice"]
+            assert S.list_versions(saved)[0]["label"].endswith("by alice")
+            assert S.delete_saved(1, "signed-out")[1] == "Deleted curriculum signed-out and its history."
     finally:
         ext["akg-users"] = before
 
@@ -188,22 +191,22 @@ def test_plan_and_curriculum_download_as_case_and_json_and_a_restore_from_the_ta
     triggered("cur-export-case.n_clicks", 1)
     assert (
         case.problems(
-            json.loads(T.export(None, None, None, 1, None, None, None, None, K.to_json(c), [])["content"])
+            json.loads(E.export(None, None, None, 1, None, None, None, None, K.to_json(c), [])["content"])
         )
         == []
     )
     triggered("cur-export-json.n_clicks", 1)
-    exported = T.export(None, None, None, None, 1, None, None, None, K.to_json(c), [])
+    exported = E.export(None, None, None, None, 1, None, None, None, K.to_json(c), [])
     back = K.import_file(exported["content"].encode(), exported["filename"])  # the upload reads it back
     assert (back.title, back.outcomes, back.version) == (c.title, c.outcomes, 0) and back.id != c.id
     # history in the tab: save twice, restore the first as a third version
-    v1 = T.save(1, K.to_json(c), "Tab export", [MA])[0]
-    v2 = T.save(1, {**v1, "outcomes": []}, "Tab export, emptied", [MA])[0]
-    assert [o["value"] for o in T.list_versions(v2)] == ["2", "1"]
-    doc, _view, msg, _options = T.restore(1, "1", v2)
+    v1 = S.save(1, K.to_json(c), "Tab export", [MA])[0]
+    v2 = S.save(1, {**v1, "outcomes": []}, "Tab export, emptied", [MA])[0]
+    assert [o["value"] for o in S.list_versions(v2)] == ["2", "1"]
+    doc, _view, msg, _options = S.restore(1, "1", v2)
     assert (doc["version"], doc["title"], len(doc["outcomes"])) == (3, "Tab export", 1)
     assert msg == "Restored version 1 of “Tab export” as version 3."
-    assert T.restore(1, "1", v2)[2].startswith("'Tab export' was saved by someone else (version 3)")
+    assert S.restore(1, "1", v2)[2].startswith("'Tab export' was saved by someone else (version 3)")
 
 
 def test_an_outcome_teaching_two_things_accepts_both_and_coverage_counts_each(ws):
@@ -225,7 +228,7 @@ def test_an_outcome_teaching_two_things_accepts_both_and_coverage_counts_each(ws
     doc = T.decisions([[peel, mdab]], doc)
     c = K.from_json(doc)
     assert set(c.outcomes[0].accepted()) == {peel, mdab} and set(c.taught()) == {peel, mdab}
-    view = T.proposals_view(c)
+    view = V.proposals_view(c)
     labels = [" ".join(str(x.children) for x in o["label"].children) for o in view[2].children[1].options]
     assert sum("accepted" in x for x in labels) == 2
     per_role, _extra, _labels = ws.coverage([MA], c.taught())
@@ -233,13 +236,13 @@ def test_an_outcome_teaching_two_things_accepts_both_and_coverage_counts_each(ws
     assert len(per_role[0].optional_covered) == 2 and mdab in per_role[0].optional_covered
 
     triggered("cur-coverage-csv.n_clicks", 1)
-    csv_file = T.export(None, None, None, None, None, None, 1, None, doc, [MA])
+    csv_file = E.export(None, None, None, None, None, None, 1, None, doc, [MA])
     assert csv_file["content"].splitlines()[0] == "role,role_label,status,item,label"
     assert f"{mdab},microdermabrasion" in csv_file["content"]
     triggered("cur-coverage-md.n_clicks", 1)
-    brief = T.export(None, None, None, None, None, None, None, 1, doc, [MA])
+    brief = E.export(None, None, None, None, None, None, None, 1, doc, [MA])
     assert brief["filename"].endswith(".md") and "## medical aesthetician" in brief["content"]
     assert "- microdermabrasion" in brief["content"]
     triggered("cur-export-sssom.n_clicks", 1)
-    tsv = T.export(None, None, None, None, None, 1, None, None, doc, [MA])
+    tsv = E.export(None, None, None, None, None, 1, None, None, doc, [MA])
     assert tsv["filename"].endswith(".sssom.tsv") and "semapv:ManualMappingCuration" in tsv["content"]
