@@ -18,6 +18,7 @@ from graph.errors import QueryError, QueryTimeout, RefusedQuery, SourceError
 from graph.load import load_rdflib
 from graph.paths import ROOT
 from graph.sandbox import Limits, Sandbox, check, execute
+from graph.sandbox.workers import Worker
 from graph.stores import QueryDataset, StoreSpec, open_store
 from tests.endpoint_server import Listener
 
@@ -441,3 +442,38 @@ def test_a_query_past_the_memory_limit_says_so_in_one_line_without_the_worker_ba
     )
     assert run.returncode == 1, run.stderr
     assert run.stderr == "error: the query needed more memory than the limit of 3 GiB\n"
+
+
+def test_a_text_checked_once_is_not_parsed_again_and_a_refused_one_never_passes(monkeypatch):
+    """Regression (issue 22): workers take turns, so each paid rdflib's parse of the same text again
+    (20-500 ms a first sight): a repeated catalogue query through /sparql cost 3-10x Virtuoso's."""
+    sent: list[tuple[str, bool]] = []
+    ask = Worker.ask
+
+    def spy(self, text, dataset, timeout_s, *, checked=False):
+        sent.append((text, checked))
+        return ask(self, text, dataset, timeout_s, checked=checked)
+
+    monkeypatch.setattr(Worker, "ask", spy)
+    text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    refused = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+    with Sandbox(StoreSpec(), Limits(timeout_s=5), workers=2) as box:
+        answers = [box.run(text).rows for _ in range(3)]
+        for _ in range(3):
+            with pytest.raises(RefusedQuery, match="read-only"):
+                box.run(refused)
+    assert answers[0] == answers[1] == answers[2] and int(answers[0][0][0]) > 0
+    assert [c for t, c in sent if t == text] == [False, True, True]
+    assert [c for t, c in sent if t == refused] == [False, False, False]
+
+
+def test_execute_skips_only_the_check_it_is_told_was_passed():
+    from graph.stores.memory import prepare
+
+    store = open_store(StoreSpec())
+    text = "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1 # checked elsewhere"
+    before = prepare.cache_info().misses
+    assert execute(store, text, checked=True).rows
+    assert prepare.cache_info().misses == before  # rdflib never saw it
+    assert execute(store, text).rows
+    assert prepare.cache_info().misses == before + 1

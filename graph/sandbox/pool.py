@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import hashlib
 import os
 import queue
 import threading
@@ -15,6 +17,7 @@ from graph.sandbox.check import LIMITS, Limits, check
 from graph.sandbox.workers import START_TIMEOUT_S, Worker
 from graph.stores import QueryDataset, Result, StoreSpec
 
+CHECKED_KEPT = 4096  # texts known to pass the check (their digests), so no other worker parses them again
 GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY STR(?g)"
 
 
@@ -52,6 +55,7 @@ class Sandbox:
         self._starting: set[threading.Thread] = set()  # background worker starts, joined by close()
         self._admission = Admission(workers, policy, limits.timeout_s)
         self._graphs: list[tuple[str, int]] | None = None
+        self._checked: collections.OrderedDict[bytes, None] = collections.OrderedDict()
 
     def run(self, text: str, *, client: str | None = None, dataset: QueryDataset | None = None) -> Result:
         """Check the query, then run it in a free worker within the time and row limits.
@@ -101,8 +105,11 @@ class Sandbox:
     def _ask(self, text: str, dataset: QueryDataset | None, ticket: int) -> Result:
         worker = self._take()
         self._admission.attach(ticket, worker)
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        with self._lock:
+            checked = digest in self._checked
         try:
-            outcome = worker.ask(text, dataset, self.limits.timeout_s)
+            outcome = worker.ask(text, dataset, self.limits.timeout_s, checked=checked)
         except BaseException:  # timed out, died or pre-empted: that worker is gone
             self._discard(worker)
             if worker.preempted:
@@ -118,7 +125,16 @@ class Sandbox:
             self._discard(worker)  # still at low priority: replaced by a fresh worker
         if isinstance(outcome, Exception):
             raise outcome
+        self._remember_checked(digest)
         return outcome
+
+    def _remember_checked(self, digest: bytes) -> None:
+        """A text that ran passed the check: the next worker given it skips rdflib's parse."""
+        with self._lock:
+            self._checked[digest] = None
+            self._checked.move_to_end(digest)
+            while len(self._checked) > CHECKED_KEPT:
+                self._checked.popitem(last=False)
 
     def close(self) -> None:
         """Stop every worker; queries after this fail."""
