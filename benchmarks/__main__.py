@@ -1,4 +1,4 @@
-"""The one runner: `python -m benchmarks stores|startup|scale|transitions [...]`."""
+"""The one runner: `python -m benchmarks stores|scale|endpoint|firstuse|startup|transitions [...]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benchmarks import endpoint, scale, startup, stores, transitions
+from benchmarks import endpoint, firstuse, scale, startup, stores, transitions
 
 BENCHMARKS = {
     "stores": (stores, "stores x graphs: load, memory, query and redraw latency, all-pairs overlap"),
@@ -16,6 +16,10 @@ BENCHMARKS = {
         "the combined graph: store build, scan floor, role-item projection, aggregates, first search",
     ),
     "endpoint": (endpoint, "our /sparql beside Virtuoso's for every catalogue query, over HTTP, in one run"),
+    "firstuse": (
+        firstuse,
+        "first use after a start: serving, every projection ready, then a path, a focus, an expand",
+    ),
     "startup": (startup, "wall time of command-line calls and which heavy libraries each imports"),
     "transitions": (
         transitions,
