@@ -123,3 +123,23 @@ def test_endpoint_benchmark_times_both_endpoints_and_the_http_cache():
         c["same_rows"] and c["ours_p50_ms"] > 0 and c["revalidated_status"] == 304 for c in report["cases"]
     )
     assert report["summary"]["cases"] == len(report["cases"]) and "geometric mean" in endpoint.render(report)
+
+
+def test_firstuse_benchmark_times_serving_projections_and_each_first_click(tmp_path):
+    from benchmarks import firstuse
+    from graph.workspace import WARM
+
+    parser = argparse.ArgumentParser()
+    firstuse.configure(parser)
+    sample = str(ROOT / "tests" / "fixtures" / "combined-sample.nt")
+    out = io.StringIO()
+    args = ["--data", sample, "--cold", "--repeat", "2", "--json"]
+    assert firstuse.run(parser.parse_args(args), out) == 0
+    figures = json.loads(out.getvalue())
+    assert figures["graph"] == "ESCO + O*NET" and 0 < figures["serving_s"] <= figures["all_ready_s"]
+    assert set(figures["projections_s"]) == set(WARM)
+    assert set(figures["actions"]) == set(firstuse.GOALS_MS)
+    for name, action in figures["actions"].items():  # each action drew the aesthetician's neighbourhood
+        assert action["nodes"] > 1 and 0 < action["p50_ms"] <= action["max_ms"], name
+    table = firstuse.render(figures)
+    assert "| focus depth 2 |" in table and "<= 300" in table and "load average" in table
