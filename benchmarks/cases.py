@@ -35,6 +35,7 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "curriculum_sources": {"role": [role, other]},
         "entity_edges": {},
         "entity_index": {},
+        "entity_synonyms": {},
         "filter_options": {"class": AKG + "Role"},
         "gap_items": {"from": other, "to": role},
         "import_violations": {},

@@ -33,7 +33,7 @@ class Entry:
 
 @dataclass(frozen=True)
 class EntityIndex:
-    """Entities by IRI and by lower-cased name, built from the entity_index query's rows."""
+    """Entities by IRI and by lower-cased name, built from the entity_index and entity_synonyms rows."""
 
     entries: dict[str, Entry]
     by_name: dict[str, frozenset[str]]
@@ -53,19 +53,24 @@ def _label_key(label: str) -> tuple[int, str, str]:
     return (len(label), label.lower(), label)
 
 
-def build_index(rows: Result) -> EntityIndex:
-    """Index the rows of entity_index.rq (entity, kind, label, name)."""
+def build_index(entities: Result, synonyms: Result | None = None) -> EntityIndex:
+    """Index the rows of entity_index.rq (entity, kind, label) and entity_synonyms.rq (entity, name):
+    every preferred label is a name, and so is every synonym of an entity."""
     names: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}
-    for entity, kind, label, name in rows.rows:
+    for entity, kind, label in entities.rows:
         iri, lab, k = str(entity), str(label), str(kind)
         # never row order: the shortest preferred label (search_labels.rq orders by STRLEN first), the smallest kind
         if iri not in labels or _label_key(lab) < _label_key(labels[iri]):
             labels[iri] = lab
         if iri not in kinds or k < kinds[iri]:
             kinds[iri] = k
-        names[iri].add(str(name))
+        names[iri].add(lab)
+    for entity, name in synonyms.rows if synonyms is not None else ():
+        iri = str(entity)
+        if iri in labels:  # a synonym of something that is no entity names nothing here
+            names[iri].add(str(name))
     entries = {iri: Entry(iri, labels[iri], kinds[iri], frozenset(names[iri])) for iri in labels}
     by_name: dict[str, set[str]] = defaultdict(set)
     for entry in entries.values():

@@ -258,7 +258,12 @@ class Workspace:
     def index(self) -> EntityIndex:
         """Every entity by IRI and name."""
         with self._lock:
-            return self._cached("index", lambda: build_index(queries.run(self.store, "entity_index")))
+            return self._cached(
+                "index",
+                lambda: build_index(
+                    queries.run(self.store, "entity_index"), queries.run(self.store, "entity_synonyms")
+                ),
+            )
 
     @cached_property
     def role_items(self) -> RoleItems:

@@ -33,6 +33,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "curriculum_sources": {"role": [AKGR["medical-aesthetician"]]},
     "entity_edges": {},
     "entity_index": {},
+    "entity_synonyms": {},
     "filter_options": {"class": AKG.Role},
     "gap_items": {"from": AKGR["medical-aesthetician"], "to": AKGR["aesthetic-medical-laser-technician"]},
     "import_violations": {},

@@ -6,7 +6,7 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.errors import ResolveError
-from graph.resolve import build_index, closest, match_rank, resolve, resolve_name, search
+from graph.resolve import EntityIndex, build_index, closest, match_rank, resolve, resolve_name, search
 from graph.stores import Result
 from graph.terms import AKG, AKGR
 
@@ -15,8 +15,16 @@ BOTOX, IPL_DEVICE, IPL_TREATMENT = AKGR.botox, AKGR.ipl_device, AKGR.ipl_treatme
 
 
 def entity(iri: URIRef, kind: str, label: str, *alt: str) -> list[tuple]:
-    """entity_index.rq rows (entity, kind, label, name): the prefLabel is a name, and so is each altLabel."""
-    return [(iri, URIRef(kind), Literal(label, lang="en"), Literal(n, lang="en")) for n in (label, *alt)]
+    """An entity as rows of entity_index.rq (entity, kind, label) and of entity_synonyms.rq (entity, name)."""
+    return [(iri, URIRef(kind), Literal(label, lang="en"))] + [(iri, Literal(n, lang="en")) for n in alt]
+
+
+def index_of(rows: list[tuple]) -> EntityIndex:
+    """build_index on the two queries' rows, told apart by their width."""
+    return build_index(
+        Result("SELECT", ("entity", "kind", "label"), tuple(r for r in rows if len(r) == 3)),
+        Result("SELECT", ("entity", "name"), tuple(r for r in rows if len(r) == 2)),
+    )
 
 
 @pytest.fixture
@@ -26,7 +34,7 @@ def index():
         + entity(IPL_DEVICE, DEVICE, "IPL device", "IPL")
         + entity(IPL_TREATMENT, PROCEDURE, "IPL treatment", "IPL")
     )
-    return build_index(Result("SELECT", ("entity", "kind", "label", "name"), tuple(rows)))
+    return index_of(rows)
 
 
 def test_build_index_entries_and_names(index):
@@ -139,7 +147,7 @@ def framework_index():
         + entity(AKGR.ncle, str(AKG.CertifyingBody), "National Council on Laser Excellence", "NCLE")
         + entity(AKGR.weather, PROCEDURE, "work in inclement conditions")
     )
-    return build_index(Result("SELECT", ("entity", "kind", "label", "name"), tuple(rows)))
+    return index_of(rows)
 
 
 def test_exact_preferred_label_beats_another_entitys_synonym():
@@ -188,3 +196,9 @@ def test_search_ranks_synonym_matches_and_says_which_name_matched():
         ("esthetician", "aesthetician", "curated"),
     ]
     assert hits[2].label == "medical aesthetician" and hits[2].match == "word start"
+
+
+def test_a_synonym_of_something_that_is_no_entity_names_nothing():
+    idx = index_of([*entity(BOTOX, PROCEDURE, "Botox injection"), (AKGR.scheme, Literal("Botox"))])
+    assert "botox" not in idx.by_name
+    assert str(AKGR.scheme) not in idx.entries and idx.by_name["botox injection"] == {str(BOTOX)}

@@ -75,6 +75,7 @@ CASES: list[tuple[str, dict[str, object]]] = [
     ("curriculum_sources", {"role": [AESTHETICIAN, ESTHETICIAN]}),
     ("entity_edges", {}),
     ("entity_index", {}),
+    ("entity_synonyms", {}),
     ("filter_options", {"class": AKG + "Role"}),
     ("filter_options", {"class": AKG + "Procedure"}),
     ("gap_items", {"from": ESTHETICIAN, "to": AESTHETICIAN}),
