@@ -216,6 +216,14 @@ def run(
     return store.query(query.text, bindings=bind(query, params, resolve))
 
 
+def strings(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, resolve: Resolver | None = None
+) -> list[tuple]:
+    """Run a named SELECT and read its rows as lexical forms (see Store.strings: no rdflib terms)."""
+    query = get(name)
+    return store.strings(query.text, bindings=bind(query, params, resolve))
+
+
 def render(name: str, params: Mapping[str, object] | None = None, resolve: Resolver | None = None) -> str:
     """The query with its values written in, to copy into any SPARQL tool (what the view ran)."""
     query = get(name)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
 from graph.errors import ResolveError
-from graph.stores import Result
 from graph.terms import curie, expand, framework
 
 
@@ -53,13 +52,13 @@ def _label_key(label: str) -> tuple[int, str, str]:
     return (len(label), label.lower(), label)
 
 
-def build_index(entities: Result, synonyms: Result | None = None) -> EntityIndex:
+def build_index(entities: Iterable[Sequence], synonyms: Iterable[Sequence] = ()) -> EntityIndex:
     """Index the rows of entity_index.rq (entity, kind, label) and entity_synonyms.rq (entity, name):
     every preferred label is a name, and so is every synonym of an entity."""
     names: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}
-    for entity, kind, label in entities.rows:
+    for entity, kind, label in entities:
         iri, lab, k = str(entity), str(label), str(kind)
         # never row order: the shortest preferred label (search_labels.rq orders by STRLEN first), the smallest kind
         if iri not in labels or _label_key(lab) < _label_key(labels[iri]):
@@ -67,7 +66,7 @@ def build_index(entities: Result, synonyms: Result | None = None) -> EntityIndex
         if iri not in kinds or k < kinds[iri]:
             kinds[iri] = k
         names[iri].add(lab)
-    for entity, name in synonyms.rows if synonyms is not None else ():
+    for entity, name in synonyms:
         iri = str(entity)
         if iri in labels:  # a synonym of something that is no entity names nothing here
             names[iri].add(str(name))

@@ -261,7 +261,8 @@ class Workspace:
             return self._cached(
                 "index",
                 lambda: build_index(
-                    queries.run(self.store, "entity_index"), queries.run(self.store, "entity_synonyms")
+                    queries.strings(self.store, "entity_index"),
+                    queries.strings(self.store, "entity_synonyms"),
                 ),
             )
 

@@ -412,3 +412,15 @@ def test_curriculum_sources_name_each_source_once_per_link(oxi):
     rows = queries.run(oxi, "curriculum_sources", {"role": [AKGR["medical-aesthetician"]]}).rows
     assert rows and len(rows) == len(set(rows))
     assert all(str(label) and not str(label).startswith("http") for *_, label in rows)
+
+
+@pytest.mark.parametrize("name", ["entity_index", "entity_synonyms", "role_items", "filter_options"])
+def test_rows_as_strings_are_the_lexical_forms_on_every_store(name, mem, oxi):
+    """Store.strings (the name index reads 250k values with it, no rdflib terms) = str() of query's rows."""
+    for store in (mem, oxi):
+        rows = queries.run(store, name, PARAMS[name]).rows
+        expected = [tuple(None if t is None else str(t) for t in r) for r in rows]
+        got = queries.strings(store, name, PARAMS[name])
+        key = lambda r: tuple("" if v is None else v for v in r)  # noqa: E731
+        assert sorted(got, key=key) == sorted(expected, key=key)
+        assert got and all(isinstance(v, str | None) for r in got for v in r)

@@ -7,7 +7,6 @@ from rdflib import Literal, URIRef
 
 from graph.errors import ResolveError
 from graph.resolve import EntityIndex, build_index, closest, match_rank, resolve, resolve_name, search
-from graph.stores import Result
 from graph.terms import AKG, AKGR
 
 PROCEDURE, DEVICE = str(AKG.Procedure), str(AKG.Device)
@@ -21,10 +20,7 @@ def entity(iri: URIRef, kind: str, label: str, *alt: str) -> list[tuple]:
 
 def index_of(rows: list[tuple]) -> EntityIndex:
     """build_index on the two queries' rows, told apart by their width."""
-    return build_index(
-        Result("SELECT", ("entity", "kind", "label"), tuple(r for r in rows if len(r) == 3)),
-        Result("SELECT", ("entity", "name"), tuple(r for r in rows if len(r) == 2)),
-    )
+    return build_index([r for r in rows if len(r) == 3], [r for r in rows if len(r) == 2])
 
 
 @pytest.fixture

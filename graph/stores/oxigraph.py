@@ -10,7 +10,7 @@ import shutil
 import sys
 import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -19,8 +19,8 @@ from rdflib.term import Node
 
 from graph.errors import QueryError
 from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, syntax_error, to_rdflib
-from graph.sparql_text import has_dataset_clause, query_form, substitute
-from graph.stores import BASE_IRI, QueryDataset, Result, Store, disk
+from graph.sparql_text import has_dataset_clause, query_form, substitute, with_values
+from graph.stores import BASE_IRI, Binding, QueryDataset, Result, Store, disk, in_query_order, split_bindings
 
 _LAYOUT = "named-graphs-1"  # how files map to graphs: part of each persisted store's name
 
@@ -72,6 +72,17 @@ class OxigraphStore(Store):
             raise QueryError(f"query failed: {exc}") from None
         form = "DESCRIBE" if query_form(text) == "DESCRIBE" else "CONSTRUCT"
         return Result(form, triples=triples).capped(limit)
+
+    def strings(self, text: str, *, bindings: Mapping[str, Binding | None] | None = None) -> list[tuple]:
+        scalars, lists = split_bindings(bindings or {})
+        text = with_values(text, lists, at_end=self.values_at_end)
+        res = self.store.query(substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, None))
+        if not isinstance(res, ox.QuerySolutions):
+            raise QueryError("only a SELECT query has rows of values")
+        names = tuple(v.value for v in res.variables)
+        width = range(len(names))
+        rows = tuple(tuple(None if (t := s[i]) is None else t.value for i in width) for s in res)
+        return list(in_query_order(text, Result("SELECT", names, rows)).rows)
 
     def triple_count(self) -> int:
         return len(self.store)
