@@ -19,6 +19,7 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from werkzeug.serving import make_server
 
+from graph.ui.view.select import START_ROLES
 from tests.test_browser import (
     DERM,
     ESTH,
@@ -62,6 +63,50 @@ return {nodes: nodes.length, inside: inside.length, named: named.length, overlap
 """
 
 
+BADGES_JS = """
+const cy = document.getElementById('cy')._cyreg.cy;
+const w = cy.width(), h = cy.height();
+const box = e => e.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
+const labels = cy.nodes().filter(n => parseFloat(n.style('text-opacity')) > 0 && n.visible()).map(box);
+return {nodes: cy.nodes().map(n => { const p = n.renderedPosition();
+          return [n.id(), n.data('left') || 0, p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h]; }),
+        badges: window.akgBadges('cy'), labels: labels, canvas: [w, h]};
+"""
+
+
+def _overlap(a: dict, b: dict, px: float = 1.0) -> bool:
+    """Whether two boxes cover each other by more than `px` (boxes that touch do not)."""
+    return (
+        a["x1"] + px < b["x2"]
+        and b["x1"] + px < a["x2"]
+        and a["y1"] + px < b["y2"]
+        and b["y1"] + px < a["y2"]
+    )
+
+
+def assert_badges(driver, ws, what: str, hidden=()) -> tuple[set, list]:
+    """Each drawn node counts its neighbours not drawn (nor hidden), as the entity graph has them
+    (entity_edges.rq's projection); its badge "+N", 13 px high, sits inside the canvas where no label
+    and no other badge is (a crowded node's badge waits for hover or a closer zoom). Returns the nodes
+    whose badge shows and those counted inside the canvas."""
+    got = driver.execute_script(BADGES_JS)
+    graph, drawn = ws.entity_graph, {n for n, *_ in got["nodes"]}
+    for n, left, _ in got["nodes"]:
+        near = (set(graph.succ[n]) | set(graph.pred[n])) if n in graph else set()
+        want = len({m for m in near - drawn - set(hidden) - {n} if m in ws.index.entries})
+        assert left == want, f"{what}: {n} counts {left} neighbours left to draw, the graph {want}"
+    left = {n: k for n, k, _ in got["nodes"]}
+    counted = [n for n, k, inside in got["nodes"] if k and inside]
+    badges = got["badges"]
+    w, h = got["canvas"]
+    for i, b in enumerate(badges):
+        assert b["text"] == f"+{left[b['id']]}" and abs(b["y2"] - b["y1"] - 13) < 0.01, f"{what}: {b}"
+        assert b["x1"] >= 0 and b["y1"] >= 0 and b["x2"] <= w and b["y2"] <= h, f"{what}: {b} off the canvas"
+        assert not any(_overlap(b, o) for o in badges[i + 1 :]), f"{what}: badges overlap"
+        assert not any(_overlap(b, lb) for lb in got["labels"]), f"{what}: {b} covers a label"
+    return {b["id"] for b in badges}, counted
+
+
 def measure(driver, target="cy") -> dict:
     """What the canvas shows now: nodes inside it, labels drawn on it, their size and overlaps (px on screen)."""
     return driver.execute_script(MEASURE_JS, target)
@@ -82,10 +127,13 @@ def settled(driver, target="cy") -> None:
     wait(driver, lambda: driver.execute_script("return window.akgSettled(arguments[0]);", target))
 
 
-def assert_reads(driver, what: str, target="cy") -> dict:
-    """The canvas reads like the first screen (the issue's measures), with a screenshot to look at."""
+def assert_reads(driver, what: str, target="cy", ws=None, hidden=()) -> dict:
+    """The canvas reads like the first screen (the issue's measures), with a screenshot to look at;
+    with a workspace, its badges count what is left to draw."""
     settled(driver, target)
     m = measure(driver, target)
+    if ws is not None:
+        assert_badges(driver, ws, what, hidden)
     size = "x".join(map(str, driver.get_window_size().values()))
     shot(driver, f"canvas-{size}-{what.replace(' ', '-')}")
     assert m["nodes"], f"{what}: nothing drawn"
@@ -99,10 +147,10 @@ def assert_reads(driver, what: str, target="cy") -> dict:
     return m
 
 
-def fresh(driver, what: str, target="cy") -> dict:
+def fresh(driver, what: str, target="cy", ws=None) -> dict:
     """The same URL loaded afresh reads the same way."""
     driver.get(driver.current_url)
-    return assert_reads(driver, f"{what} fresh", target)
+    return assert_reads(driver, f"{what} fresh", target, ws)
 
 
 def tap(driver, iri: str) -> None:
@@ -119,11 +167,16 @@ def label(driver, text: str):
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1600x1000", "1280x800"])
-def test_every_change_reads_like_the_first_screen(driver, base_url, size):
+def test_every_change_reads_like_the_first_screen(driver, base_url, ui_app, size):
+    ws = ui_app.server.extensions["akg"].ws
     driver.set_window_size(*size)
     try:
         driver.get(base_url)
-        assert_reads(driver, "first screen")
+        assert_reads(driver, "first screen", ws=ws)
+        shown, counted = assert_badges(driver, ws, "first screen")
+        assert {r for r in START_ROLES} <= shown and len(shown) >= 0.7 * len(counted), (
+            "the roles' counts show"
+        )
         steps = [
             ("role", lambda: pick(driver, ROLE_FILTER, "medical aesthetician"), "role="),
             ("select and expand", lambda: (tap(driver, MA), click(driver, "act-expand")), "expand="),
@@ -157,20 +210,21 @@ def test_every_change_reads_like_the_first_screen(driver, base_url, size):
                 driver,
                 lambda b=before, m=mark: driver.current_url != b and (m is None or m in driver.current_url),
             )
-            assert_reads(driver, what)
+            assert_reads(driver, what, ws=ws, hidden=[ESTH] if what == "hide" else ())
         driver.back()
         wait(driver, lambda: "add=" not in driver.current_url)
-        assert_reads(driver, "back")
+        assert_reads(driver, "back", ws=ws)
         driver.get(base_url + "?all=1")
-        assert_reads(driver, "shared link, the whole graph")
-        fresh(driver, "the whole graph")
+        assert_reads(driver, "shared link, the whole graph", ws=ws)
+        fresh(driver, "the whole graph", ws=ws)
     finally:
         driver.set_window_size(1600, 1000)
 
 
 @pytest.fixture(scope="module")
-def combined_url(tmp_path_factory):
-    """The explorer over the curated graph with ESCO and O*NET cuts (tests/fixtures), served."""
+def combined(tmp_path_factory):
+    """The explorer over the curated graph with ESCO and O*NET cuts (tests/fixtures), served: its URL
+    and workspace."""
     from graph.stores import StoreSpec
     from graph.ui.app import create_app
 
@@ -179,32 +233,33 @@ def combined_url(tmp_path_factory):
     app = create_app(StoreSpec("oxigraph", files, root=tmp / "stores"), workers=1, curricula=tmp / "cur")
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.port}/"
+    yield f"http://127.0.0.1:{server.port}/", app.server.extensions["akg"].ws
     server.shutdown()
     app.server.extensions["akg"].sandbox.close()
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1600x1000", "1280x800"])
-def test_esco_and_onet_views_read_like_the_first_screen(driver, combined_url, size):
+def test_esco_and_onet_views_read_like_the_first_screen(driver, combined, size):
+    combined_url, ws = combined
     occ = "escoocc:" + HAIR.rsplit("/", 1)[1]
     driver.set_window_size(*size)
     try:
         driver.get(combined_url + "?role=" + occ)
-        assert_reads(driver, "esco role")
+        assert_reads(driver, "esco role", ws=ws)
         tap(driver, HAIR)
         click(driver, "act-focus")
         wait(driver, lambda: "focus=" in driver.current_url)
-        assert_reads(driver, "esco focus")
+        assert_reads(driver, "esco focus", ws=ws)
         depth(driver, 2)
         wait(driver, lambda: "depth=2" in driver.current_url)
-        m = assert_reads(driver, "esco focus depth 2")
+        m = assert_reads(driver, "esco focus depth 2", ws=ws)
         assert m["nodes"] > 60
-        fresh(driver, "esco focus depth 2")
+        fresh(driver, "esco focus depth 2", ws=ws)
         pick(driver, SEARCH, "laser")
         wait(driver, lambda: "add=" in driver.current_url)
-        assert_reads(driver, "esco search pick")
+        assert_reads(driver, "esco search pick", ws=ws)
         driver.get(combined_url + "?all=1")
-        m = assert_reads(driver, "esco whole graph")
+        m = assert_reads(driver, "esco whole graph", ws=ws)
         assert m["nodes"] > 200
     finally:
         driver.set_window_size(1600, 1000)
@@ -271,6 +326,8 @@ def test_hover_highlights_a_nodes_links_and_neighbours(driver, base_url):
     assert text == cy(driver, f"return cy.getElementById('{node}').data('label');"), (
         "the whole label on hover"
     )
+    if cy(driver, f"return cy.getElementById('{node}').data('left');"):  # its count shows on hover
+        assert node in {b["id"] for b in driver.execute_script("return window.akgBadges('cy');")}
     shot(driver, "canvas-hover")
     ActionChains(driver).move_to_element(driver.find_element(By.ID, "view-count")).perform()
     wait(driver, lambda: cy(driver, "return cy.elements('.faded, .hl').length;") == 0)
@@ -301,22 +358,34 @@ def test_actions_need_a_selection(driver, base_url):
 
 
 def test_expand_by_relation_and_by_kind(driver, base_url):
-    """The node's menu expands one kind of neighbour; a neighbour group's "Draw these" adds its members."""
+    """The node's menu offers the kinds it has neighbours left to draw of, with how many, and expands
+    one; a neighbour group's "Draw these" adds its members."""
     driver.get(base_url + "?role=akgr:esthetician&kind=Role&kind=Procedure")
     settled(driver)
     assert "Duty" not in cy(driver, "return cy.nodes().map(n => n.data('kind'));")
+    left = cy(driver, f"return cy.getElementById('{ESTH}').data('lk');")
+    assert left.get("Duty") and len(left) < 16
     x, y = cy(driver, f"const p = cy.getElementById('{ESTH}').renderedPosition(); return [p.x, p.y];")
     canvas = element(driver, "cy")
     ActionChains(driver).move_to_element(canvas).move_by_offset(
         int(x - canvas.size["width"] / 2), int(y - canvas.size["height"] / 2)
     ).context_click().perform()
     item = wait(driver, lambda: [b for b in driver.find_elements(By.ID, "kind:Duty") if b.is_displayed()])
+    offered = {
+        b.get_attribute("id")[5:]: b.text
+        for b in driver.find_elements(By.CSS_SELECTOR, ".cy-context-menus-cxt-menuitem[id^='kind:']")
+        if b.is_displayed()
+    }
+    assert set(offered) == set(left), "only the kinds it has neighbours left to draw of"
+    assert all(text.endswith(f"({left[k]})") for k, text in offered.items()), offered
+    shot(driver, "canvas-node-menu")
     url = driver.current_url
     item[0].click()
     wait(driver, lambda: driver.current_url != url and "add=" in driver.current_url)
     settled(driver)
     kinds = cy(driver, f"return cy.getElementById('{ESTH}').neighborhood('node').map(n => n.data('kind'));")
-    assert "Duty" in kinds and "Workplace" not in kinds
+    assert kinds.count("Duty") == left["Duty"] and "Workplace" not in kinds
+    assert "Duty" not in (cy(driver, f"return cy.getElementById('{ESTH}').data('lk');") or {})
     shot(driver, "canvas-expand-by-kind")
     wait(driver, lambda: "esthetician" in driver.find_element(By.ID, "detail").text)
     drawn_now = set(cy(driver, "return cy.nodes().map(n => n.id());"))

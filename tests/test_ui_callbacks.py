@@ -375,3 +375,47 @@ def test_path_only_draws_the_path_alone_where_the_full_view_put_it(ws):
     assert ids(draw(seeds={"role": [DERM]}, path_only=True)[0]) == ids(draw(seeds={"role": [DERM]})[0]), (
         "no path: path only changes nothing"
     )
+
+
+def test_badges_follow_every_change_and_the_menu_adds_what_a_kind_counted(ws):
+    """Each drawn node counts its neighbours in the entity graph that are not drawn (nor hidden)."""
+    graph = ws.entity_graph
+
+    def truth(elements, hidden=()):
+        drawn = ids(elements)
+        out = {}
+        for n in drawn:
+            near = (
+                (set(graph.succ[n]) | set(graph.pred[n])) - drawn - set(hidden) - {n} if n in graph else set()
+            )
+            near = {m for m in near if m in ws.index.entries}
+            if near:
+                out[n] = len(near)
+        return out
+
+    def badges(elements):
+        return {e["data"]["id"]: e["data"]["left"] for e in elements if e["data"].get("left")}
+
+    role = {"role": [DERM]}
+    for kw in (
+        {},
+        {"seeds": role},
+        {"seeds": role, "expand": [DERM]},
+        {"seeds": role, "focus": DERM, "depth": 2},
+        {"seeds": role, "kinds": ["Role", "Procedure"]},
+        {"seeds": role, "essential": ["on"]},
+    ):
+        elements = draw(**kw)[0]
+        assert badges(elements) == truth(elements), kw
+    elements = draw(seeds=role, hide=[ESTH])[0]
+    assert badges(elements) == truth(elements, [ESTH]) and ESTH not in ids(elements)
+    elements, *_, data, _ = draw(seeds=role, kinds=["Role", "Procedure"])
+    lk = next(e["data"]["lk"] for e in elements if e["data"]["id"] == DERM)
+    kind = next(k for k in lk if k not in ("Role", "Procedure"))
+    out = graph_tab.menu(
+        {"elementId": DERM, "menuItemId": f"kind:{kind}"}, {"expand": [], "hide": [], "add": []}, data
+    )
+    assert len(out["add"]) == lk[kind]
+    grown = draw(seeds=role, kinds=["Role", "Procedure"], add=out["add"])[0]
+    assert ids(grown) >= set(out["add"])
+    assert kind not in next(e["data"].get("lk", {}) for e in grown if e["data"]["id"] == DERM)

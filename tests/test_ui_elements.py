@@ -279,3 +279,27 @@ def test_regression_a_label_beside_its_node_ran_into_the_next_ring():
     sides = label_sides(sub, {"hub": (0.0, 0.0), "inner": (-100.0, 0.0), "outer": (-180.0, 0.0)})
     assert "inner" not in sides  # the default: below
     assert sides["outer"] == "lbl-l"  # nothing beyond it: beside, away from its link
+
+
+def test_badges_count_each_drawn_nodes_neighbours_not_drawn_nor_hidden_by_kind():
+    import networkx as nx
+
+    from graph.ui.view import badges as B
+
+    g = nx.MultiDiGraph()
+    g.add_edge("r", "a", key="p")
+    g.add_edge("r", "a", key="q")  # two links to one neighbour: one neighbour
+    g.add_edge("b", "r", key="p")  # incoming links count too
+    g.add_edge("r", "c", key="p")
+    g.add_edge("r", "r", key="p")  # a loop is no neighbour
+    g.add_edge("r", "x", key="p")  # no label: no entity to draw
+    labels = {n: Sg.Node(n, k) for n, k in (("r", "Role"), ("a", "Duty"), ("b", "Duty"), ("c", "Skill"))}
+    assert B.left_to_draw(g, labels, ["r"]) == {"r": {"Duty": 2, "Skill": 1}}
+    assert B.left_to_draw(g, labels, ["r", "a"], hidden=["b"]) == {"r": {"Skill": 1}}
+    assert B.left_to_draw(g, labels, ["r", "a", "b", "c"]) == {}
+    assert B.undrawn_of_kind(g, labels, "r", "Duty", ["r", "a"]) == ["b"]
+    sub = Sg.Subgraph({"r": Sg.Node("role", "Role")})
+    el = Dr.to_elements(sub, {"r": (0.0, 0.0)}, left=B.left_to_draw(g, labels, ["r"]))[0]["data"]
+    assert el["left"] == 3 and el["lk"] == {"Duty": 2, "Skill": 1}
+    assert "left" not in Dr.to_elements(sub, {"r": (0.0, 0.0)})[0]["data"]  # not counted (before the warm-up)
+    assert Dr.to_elements(sub, {"r": (0.0, 0.0)}, left={})[0]["data"]["left"] == 0  # a count to replace

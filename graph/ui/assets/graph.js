@@ -7,7 +7,8 @@ window.dash_clientside = window.dash_clientside || {};
   const PX = {node: 10, role: 13, seed: 14, strong: 12, edge: 10};  // a label's size on screen
   const WRAP = 110;  // px on screen a node's label wraps at
   const PAD = 24;  // px round a fitted view
-  const MIN_FIT_ZOOM = 0.12;  // below this a whole view no longer reads: fit what changed instead
+  const MIN_FIT_ZOOM = 0.12;
+  const LABEL_FIT = 0.6;  // a fit that makes room for the labels at the edges zooms out at most this far  // below this a whole view no longer reads: fit what changed instead
   const SETTLE_MS = 60;  // a redraw's add/remove/position events come in one burst: act after it
 
   function cyOf(id) {
@@ -87,6 +88,7 @@ window.dash_clientside = window.dash_clientside || {};
       return keys;
     };
     const free = bb => !cellsOf(bb).some(k => (grid.get(k) || []).some(b => overlaps(b, bb)));
+    const take = box => cellsOf(box).forEach(k => { if (!grid.has(k)) { grid.set(k, []); } grid.get(k).push(box); });
     cy.nodes().toArray().sort(byPriority).forEach(n => {
       const bb = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
       if (!bb.w) { return; }
@@ -99,10 +101,11 @@ window.dash_clientside = window.dash_clientside || {};
         const g = 2 / z;  // 2 px on screen between two labels
         box = {x1: b.x1 - g, x2: b.x2 + g, y1: b.y1 - g, y2: b.y2 + g};
         if (box.x2 < ext.x1 || box.x1 > ext.x2 || box.y2 < ext.y1 || box.y1 > ext.y2) { chosen = side; break; }
-        if (free(box)) { chosen = side; break; }
+        const cut = box.x1 < ext.x1 || box.x2 > ext.x2 || box.y1 < ext.y1 || box.y2 > ext.y2;
+        if (!cut && free(box)) { chosen = side; break; }  // never across the canvas edge
       }
       if (!chosen) { off.push(n); return; }
-      cellsOf(box).forEach(k => { if (!grid.has(k)) { grid.set(k, []); } grid.get(k).push(box); });
+      take(box);
       placed.push([n, chosen]);
     });
     cy.batch(() => {
@@ -113,6 +116,104 @@ window.dash_clientside = window.dash_clientside || {};
       });
       cy.collection(off).addClass('lbl-off');
     });
+    // then each badge on a corner of its node that no label (nor badge) covers, inside the canvas
+    const pan = cy.pan();
+    const ctx = badgeLayer(cy).getContext('2d');
+    ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
+    const W = cy.width(), H = cy.height();
+    cy.nodes('[left > 0]').toArray().sort(byPriority).forEach(n => {
+      const w = badgeWidth(ctx, '+' + n.data('left'));
+      const corner = Object.keys(CORNERS).find(c => {
+        const b = badgeBox(n, c, w);
+        if (b.x1 < 0 || b.y1 < 0 || b.x2 > W || b.y2 > H) { return false; }
+        return free({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z});
+      });
+      if (corner) {
+        const b = badgeBox(n, corner, w);
+        take({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z});
+      }
+      n.scratch('_akgBadge', corner || null);
+    });
+  }
+
+  /* Badges: how many neighbours a node has left to draw (data.left, counted by the server from the
+     entity graph), a small dark pill at the node's top right, BADGE px on screen at every zoom. Drawn
+     on a canvas of their own over Cytoscape's, after each of its frames: they never change a node's
+     or a label's box. */
+  const BADGE = {font: 10, h: 13, pad: 3};
+  const CORNERS = {tr: [1, -1], tl: [-1, -1], br: [1, 1], bl: [-1, 1]};  // where a badge may sit
+
+  /* A node's badge box on `corner` of its node, in px on the canvas. */
+  function badgeBox(n, corner, w) {
+    const p = n.renderedPosition();
+    const [sx, sy] = CORNERS[corner];
+    const cx = p.x + sx * 0.7 * n.renderedWidth() / 2, cy = p.y + sy * 0.7 * n.renderedHeight() / 2;
+    return {x1: cx - w / 2, x2: cx + w / 2, y1: cy - BADGE.h / 2, y2: cy + BADGE.h / 2};
+  }
+
+  function badgeWidth(ctx, text) {
+    return Math.ceil(ctx.measureText(text).width) + 2 * BADGE.pad;
+  }
+
+  /* The badges to draw: each on the corner the labels left free (declutter), the one under the
+     pointer always; a badge with no free corner waits for hover or a closer zoom. */
+  function badgeBoxes(cy) {
+    const out = [];
+    const ctx = badgeLayer(cy).getContext('2d');
+    ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
+    cy.nodes('[left > 0]').forEach(n => {
+      if (!n.visible()) { return; }
+      let corner = n.scratch('_akgBadge');
+      if (corner === null && n.hasClass('hover')) { corner = 'tr'; }
+      if (corner === null) { return; }
+      const text = '+' + n.data('left');
+      const b = badgeBox(n, corner || 'tr', badgeWidth(ctx, text));
+      out.push(Object.assign(b, {id: n.id(), text: text,
+        alpha: n.hasClass('faded') ? 0.25 : n.hasClass('dim') ? 0.15 : 1}));
+    });
+    return out;
+  }
+
+  function badgeLayer(cy) {
+    let c = cy._akgBadges;
+    if (!c || !c.isConnected) {
+      c = document.createElement('canvas');
+      c.className = 'akg-badges';
+      c.setAttribute('aria-hidden', 'true');
+      cy.container().appendChild(c);
+      cy._akgBadges = c;
+    }
+    return c;
+  }
+
+  function drawBadges(cy) {
+    const c = badgeLayer(cy);
+    const w = cy.width(), h = cy.height(), r = window.devicePixelRatio || 1;
+    if (c.width !== Math.round(w * r) || c.height !== Math.round(h * r)) {
+      c.width = Math.round(w * r); c.height = Math.round(h * r);
+      c.style.width = w + 'px'; c.style.height = h + 'px';
+    }
+    const ctx = c.getContext('2d');
+    ctx.setTransform(r, 0, 0, r, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    const boxes = badgeBoxes(cy).filter(b => b.x2 > 0 && b.y2 > 0 && b.x1 < w && b.y1 < h);
+    ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    boxes.forEach(b => {
+      ctx.globalAlpha = b.alpha;
+      ctx.beginPath();
+      ctx.roundRect(b.x1, b.y1, b.x2 - b.x1, BADGE.h, BADGE.h / 2);
+      ctx.fillStyle = '#263238';
+      ctx.fill();
+      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = '#ffffff';
+      ctx.stroke();
+      ctx.fillStyle = '#ffffff';
+      ctx.fillText(b.text, (b.x1 + b.x2) / 2, b.y1 + BADGE.h / 2 + 0.5);
+    });
+    ctx.globalAlpha = 1;
+    cy._akgBadgeList = boxes;
   }
 
   function relabel(cy) {
@@ -121,19 +222,77 @@ window.dash_clientside = window.dash_clientside || {};
     cy._akgLabelledAt = Date.now();
   }
 
+  /* Where a label sits round its node, in px on screen from the node's centre at zoom z (its own
+     side, as the labels are placed first): [left, right, top, bottom]. */
+  function labelReach(n, side, lw, lh, z) {
+    const hw = n.width() / 2 * z, hh = n.height() / 2 * z, m = 4;
+    if (side === 'above') { return [Math.max(hw, lw / 2), Math.max(hw, lw / 2), hh + m + lh, hh]; }
+    if (side === 'right') { return [hw, hw + m + lw, Math.max(hh, lh / 2), Math.max(hh, lh / 2)]; }
+    if (side === 'left') { return [hw + m + lw, hw, Math.max(hh, lh / 2), Math.max(hh, lh / 2)]; }
+    return [Math.max(hw, lw / 2), Math.max(hw, lw / 2), hh, hh + m + lh];
+  }
+
+  /* The camera that shows `eles` whole: the largest zoom (within the readable maximum) at which the
+     nodes, and the labels that must read (seeds, focus, selection, path, roles) on their own side,
+     fit the canvas with PAD px to spare; a label's size on screen does not change with the zoom. */
+  function fitView(cy, eles) {
+    sizeLabels(cy);
+    const W = cy.width(), H = cy.height(), z0 = cy.zoom();
+    const padX = PAD;
+    const items = eles.nodes().map(n => {
+      let lab = null;
+      if (rank(n) <= 3 && n.style('label')) {
+        const bb = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
+        const own = Object.keys(FIRST_SIDE).find(c => n.hasClass(c));
+        lab = [own ? FIRST_SIDE[own] : 'below', bb.w * z0, bb.h * z0];
+      }
+      return [n, n.position(), lab];
+    });
+    const extent = (z, withLabels) => {
+      let x1 = Infinity, x2 = -Infinity, y1 = Infinity, y2 = -Infinity;
+      items.forEach(([n, p, lab]) => {
+        const r = lab && withLabels ? labelReach(n, lab[0], lab[1], lab[2], z) :
+          [n.width() / 2 * z, n.width() / 2 * z, n.height() / 2 * z, n.height() / 2 * z];
+        x1 = Math.min(x1, p.x * z - r[0]); x2 = Math.max(x2, p.x * z + r[1]);
+        y1 = Math.min(y1, p.y * z - r[2]); y2 = Math.max(y2, p.y * z + r[3]);
+      });
+      return {x1: x1, x2: x2, y1: y1, y2: y2};
+    };
+    const fits = (z, withLabels) => {
+      const e = extent(z, withLabels);
+      return e.x2 - e.x1 <= W - 2 * padX && e.y2 - e.y1 <= H - 2 * PAD;
+    };
+    // the nodes alone fit at `body`; the labels at the edges are made room for by zooming out at most
+    // to LABEL_FIT of it; beyond (labels wider than a phone's canvas) the nodes fit, and the labels
+    // that would cross the edge take another side or hide (declutter)
+    const bb = eles.nodes().boundingBox({includeLabels: false, includeOverlays: false});
+    const body = Math.max(cy.minZoom(), Math.min(cy.maxZoom(),
+      (W - 2 * padX) / Math.max(bb.w, 1), (H - 2 * PAD) / Math.max(bb.h, 1)));
+    let zoom = body, withLabels = false;
+    if (fits(LABEL_FIT * body, true)) {
+      let lo = LABEL_FIT * body, hi = body;
+      if (fits(hi, true)) { lo = hi; }
+      for (let i = 0; i < 20 && hi - lo > 1e-4 * body; i++) {
+        const mid = (lo + hi) / 2;
+        if (fits(mid, true)) { lo = mid; } else { hi = mid; }
+      }
+      zoom = lo;
+      withLabels = true;
+    }
+    const e = extent(zoom, withLabels);
+    return {zoom: zoom, pan: {x: W / 2 - (e.x1 + e.x2) / 2, y: H / 2 - (e.y1 + e.y2) / 2}};
+  }
+
   function fitZoom(cy, eles) {
-    const bb = eles.boundingBox({includeLabels: false, includeOverlays: false});
-    const padX = cy.width() < 500 ? 2 * PAD : PAD;  // a phone: room for the labels of nodes at the edges
-    return Math.min((cy.width() - 2 * padX) / Math.max(bb.w, 1), (cy.height() - 2 * PAD) / Math.max(bb.h, 1));
+    return fitView(cy, eles).zoom;
   }
 
   /* Animate the camera to `eles` (never beyond the readable maximum zoom); labels follow at the end. */
   function fitTo(cy, eles, instant) {
-    if (!eles || !eles.length) { return; }
+    if (!eles || !eles.nodes().length || cy.width() <= 2 * PAD || cy.height() <= 2 * PAD) { return; }
     cy.stop(true, false);
-    const zoom = Math.max(cy.minZoom(), Math.min(cy.maxZoom(), fitZoom(cy, eles)));
-    const bb = eles.boundingBox({includeLabels: false, includeOverlays: false});
-    const pan = {x: cy.width() / 2 - zoom * (bb.x1 + bb.w / 2), y: cy.height() / 2 - zoom * (bb.y1 + bb.h / 2)};
+    const view = fitView(cy, eles);
+    const zoom = view.zoom, pan = view.pan;
     cy._akgMoving = true;
     const done = () => { cy._akgMoving = false; relabel(cy); };
     if (instant) {
@@ -196,6 +355,28 @@ window.dash_clientside = window.dash_clientside || {};
     });
   }
 
+  /* A node's context menu offers only the kinds it has neighbours left to draw of, with how many
+     (data.lk, from the server); the menu extension shows every item first, this runs after it. */
+  function nodeMenu(n) {
+    const left = n.data('lk') || {};
+    document.querySelectorAll('.cy-context-menus-cxt-menuitem').forEach(b => {
+      if (!b.id.startsWith('kind:')) { return; }
+      const k = b.id.slice(5);
+      if (!b.dataset.name) { b.dataset.name = b.textContent.replace(/^Expand: | only$/g, ''); }
+      if (left[k]) {
+        b.textContent = 'Expand ' + b.dataset.name + ' (' + left[k] + ')';
+        b.style.display = 'block';
+      } else {
+        b.style.display = 'none';
+      }
+    });
+    const all = document.getElementById('expand');
+    if (all && all.classList.contains('cy-context-menus-cxt-menuitem')) {
+      const total = n.data('left') || 0;
+      all.textContent = total ? 'Expand all (' + total + ')' : 'Expand all neighbours';
+    }
+  }
+
   /* Listeners once per Cytoscape instance (Dash may build the SPARQL tab's later). */
   function attach(cy) {
     if (cy._akgAttached) { return; }
@@ -218,10 +399,23 @@ window.dash_clientside = window.dash_clientside || {};
     cy.on('mouseover', 'edge', e => e.target.addClass('hover'));
     cy.on('mouseout', 'edge', e => e.target.removeClass('hover'));
     cy.on('select unselect', 'node', () => { cy._akgSizedAt = null; relabel(cy); });
+    let badgeFrame = null;
+    cy.on('render', () => {
+      if (!badgeFrame) { badgeFrame = requestAnimationFrame(() => { badgeFrame = null; drawBadges(cy); }); }
+    });
+    cy.on('cxttap', 'node', e => queueMicrotask(() => nodeMenu(e.target)));
     if (cy.nodes().length) { schedule(cy); }
   }
 
   setInterval(() => ['cy', 'q-cy'].forEach(id => { const cy = cyOf(id); if (cy) { attach(cy); } }), 250);
+
+  /* The badges drawn on a graph now (tests read them): node id, text, box in px on the canvas. */
+  window.akgBadges = function (id) {
+    const cy = cyOf(id);
+    if (!cy) { return []; }
+    drawBadges(cy);
+    return cy._akgBadgeList || [];
+  };
 
   /* Whether a graph's camera and labels are at rest (tests wait on it). */
   window.akgSettled = function (id) {

@@ -10,7 +10,8 @@ from graph.ui.context import app_context
 from graph.ui.controls import VIEW_FIELDS, controls, from_controls
 from graph.ui.layout.details import neighbours_of
 from graph.ui.layout.graph_tab import legend_block
-from graph.ui.view.compose import compose
+from graph.ui.view.badges import undrawn_of_kind
+from graph.ui.view.compose import badges_ready, compose
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.select import kinds_present
 
@@ -44,8 +45,8 @@ def draw(view: dict, node: str | None, ready: bool = True) -> dict:
         return {k: no_update for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")}
     st = from_controls({**view, "node": node})
     c = app_context()
-    waiting = bool(st.path_from and st.path_to) and not c.ws.available("entity_graph")
-    drawn, sparql = c.view((repr(st), waiting), lambda: compose(c, st))  # drawn again once paths are ready
+    warm = badges_ready(c.ws)  # paths and badges: drawn again once the warm-up built the entity graph
+    drawn, sparql = c.view((repr(st), warm), lambda: compose(c, st))
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {
         "elements": drawn.elements,
@@ -122,11 +123,15 @@ def act(clicks: dict, view: dict) -> dict:
         "node": Output("selected", "data", allow_duplicate=True),
     },
     inputs={"menu": Input("cy", "contextMenuData")},
-    state={"view": controls(State, only=("expand", "hide", "add"))},
+    state={"view": controls(State, only=("expand", "hide", "add")), "data": State("view-data", "data")},
     prevent_initial_call=True,
 )
-def menu(menu: dict | None, view: dict) -> dict:
-    """A node's context menu: expand all its neighbours, or those of one kind; focus on it; hide it."""
+def menu(menu: dict | None, view: dict, data: dict | None = None) -> dict:
+    """A node's context menu: expand all its neighbours, or those of one kind; focus on it; hide it.
+
+    By kind, it adds the neighbours its badge counted (the entity graph's, not drawn); before the
+    warm-up built that graph, the detail panel's neighbours of the kind.
+    """
     out = {k: no_update for k in ("expand", "focus", "hide", "add", "node")}
     iri, item = (menu or {}).get("elementId"), (menu or {}).get("menuItemId", "")
     if not iri:
@@ -136,9 +141,14 @@ def menu(menu: dict | None, view: dict) -> dict:
     kind = KINDS.get(item.removeprefix("kind:"))
     if not kind:
         return out
-    members = [
-        v.entity for g in neighbours_of(app_context().ws, iri) if g.kind == kind.label for v in g.values
-    ]
+    c = app_context()
+    if badges_ready(c.ws):
+        drawn = [n[0] for n in (data or {}).get("nodes", [])]
+        members = undrawn_of_kind(
+            c.ws.entity_graph, c.labels(), iri, item.removeprefix("kind:"), drawn, view["hide"] or []
+        )
+    else:
+        members = [v.entity for g in neighbours_of(c.ws, iri) if g.kind == kind.label for v in g.values]
     return {**out, "add": list(dict.fromkeys([*(view["add"] or []), *members])), "node": iri}
 
 

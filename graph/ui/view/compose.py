@@ -5,6 +5,7 @@ from __future__ import annotations
 from graph import queries
 from graph.terms import curie
 from graph.ui.state import State
+from graph.ui.view.badges import left_to_draw
 from graph.ui.view.cap import cap
 from graph.ui.view.elements import View, cut_note, layout_options, to_elements
 from graph.ui.view.placement import place
@@ -12,7 +13,7 @@ from graph.ui.view.select import first_screen, path_steps, select, select_params
 
 FIRST_SCREEN_NOTE = (
     "The three roles of the seed documents and what at least two of them share; "
-    "select a role and Expand to see the rest of its links (+N more)."
+    "+N on a node: neighbours not drawn yet (select it and Expand, or right-click it)."
 )
 
 
@@ -28,7 +29,10 @@ def compose(c, st: State) -> tuple[View, str]:
     kept, drawn, total = cap(sub, first=[*([st.node] if st.node else []), *first])
     pos = place(kept, c, st, path)
     anchors = [st.focus] if st.focus else params["seed"]
-    elements = to_elements(kept, pos, layout=st.layout, selected=st.node, marked=marked, seeds=anchors)
+    left = left_to_draw(c.ws.entity_graph, c.labels(), kept.nodes, st.hide) if badges_ready(c.ws) else None
+    elements = to_elements(
+        kept, pos, layout=st.layout, selected=st.node, marked=marked, seeds=anchors, left=left
+    )
     if first_screen(c, st) and not (st.expand or st.add or st.hide):
         default_note = FIRST_SCREEN_NOTE
     if not kept.nodes:
@@ -37,6 +41,11 @@ def compose(c, st: State) -> tuple[View, str]:
     return View(elements, layout_options(), note, kept), queries.render(
         "construct_subgraph", params, c.ws.resolve
     )
+
+
+def badges_ready(ws) -> bool:
+    """Whether the neighbours left to draw can be counted without building anything (after the warm-up)."""
+    return ws.available("index") and ws.available("entity_graph")
 
 
 def empty_note(c, st: State, params: dict) -> str:

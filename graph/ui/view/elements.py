@@ -61,11 +61,13 @@ def to_elements(
     selected: str | None = None,
     marked: Iterable = (),
     seeds: Iterable[str] = (),
+    left: Mapping[str, Mapping[str, int]] | None = None,
 ) -> list[dict]:
     """Elements for dash-cytoscape from a capped subgraph and its nodes' positions: kind and
     essential/optional classes; the seeds (or focus) `seed`, whose labels the browser names first;
     the selected node and its neighbours `near`, the path `path`. A node's `short` label is drawn,
-    its whole `label` on hover.
+    its whole `label` on hover. `left` counts each node's neighbours not drawn, by kind: the
+    browser badges the node with the total and its context menu offers those kinds.
     """
     marked = set(marked)
     degree: dict[str, int] = defaultdict(int)
@@ -95,12 +97,16 @@ def to_elements(
             "data": {
                 "id": iri,
                 "label": shorten(node.label) + (f" (+{more} more)" if more else ""),
-                "short": shorten(node.label, SHORT_CHARS) + (f" (+{more})" if more else ""),
+                "short": shorten(node.label, SHORT_CHARS),
                 "kind": node.kind,
                 "degree": degree[iri],
             },
             "classes": " ".join(classes),
         }
+        if left is not None:  # always set: Cytoscape merges a redrawn node's data, keeping an old count
+            by_kind = left.get(iri) or {}
+            el["data"]["left"] = sum(by_kind.values())
+            el["data"]["lk"] = dict(by_kind)
         if iri == selected:
             el["selected"] = True
         if pos is not None:

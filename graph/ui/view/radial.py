@@ -16,6 +16,9 @@ from graph.ui.view.subgraph import Subgraph
 
 RING_GAP, SLOT = 72.0, 84.0  # px between rings around an anchor, and along a ring
 BAND_SLOT, BAND_ROW = 130.0, 96.0  # px between shared nodes in their band (a wrapped label's width), rows
+# rings drawn as ellipses this much wider than tall: a canvas is wider than tall and a label wider than
+# high, so the room goes where the labels need it (round rings named 28 of a role's 50 nodes at 1280x800)
+WIDEN = 1.6
 
 
 def radial(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float, float]]:
@@ -66,15 +69,15 @@ def radial(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     x = 0.0
     for i, a in enumerate(chosen):
         if len(chosen) <= 4:  # one row, each anchor as wide as its rings
-            x += reach[a] if i else 0.0
+            x += WIDEN * reach[a] if i else 0.0
             pos[a] = (x, 0.0)
-            x += reach[a]
+            x += WIDEN * reach[a]
         else:
-            pos[a] = ((i % cols) * 2 * radius, (i // cols) * 2 * radius)
+            pos[a] = ((i % cols) * 2 * WIDEN * radius, (i // cols) * 2 * radius)
         slots = [(r, k, count, turn) for r, count, turn in rings[a] for k in range(count)]
         for n, (r, k, count, turn) in zip(groups.get(frozenset([a]), []), slots, strict=False):
             angle = -math.pi / 2 + 2 * math.pi * (k + 0.5) / count + turn  # none straight below: the label
-            pos[n] = (pos[a][0] + r * math.cos(angle), pos[a][1] + r * math.sin(angle))
+            pos[n] = (pos[a][0] + WIDEN * r * math.cos(angle), pos[a][1] + r * math.sin(angle))
     bottom = max(y for _, y in pos.values()) + radius * 0.6 + SLOT
     shared = sorted(
         (g for g in groups if len(g) > 1),
