@@ -147,6 +147,36 @@ def tune(index: MatchIndex, memo: _Memo, vectors: np.ndarray, dev: dict, out: Te
     return choice
 
 
+class WordLlamaMatcher:
+    """wordllama (static token embeddings, no transformer) alone: the line against each item's best name."""
+
+    def __init__(self, index: MatchIndex):
+        import wordllama
+        from wordllama import WordLlama
+
+        t = time.perf_counter()
+        # the wheel keeps its tokenizer where load() does not look; this finds it, with no download
+        self.model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
+        self.load_s = time.perf_counter() - t
+        self.folder = Path(wordllama.__file__).parent
+        self.index = index
+        t = time.perf_counter()
+        self.names = self.model.embed(list(index.names), norm=True)
+        self.build_s = time.perf_counter() - t
+
+    def ranking(self, text: str, *, top: int = 100) -> list[str]:
+        """The IRIs of the items whose names are nearest the line, best first (ties: IRI)."""
+        q = self.model.embed([text], norm=True)[0]
+        best = np.maximum.reduceat(self.names @ q, self.index.name_starts)
+        pool = np.argpartition(-best, min(top, len(best) - 1))[: top + 1]
+        ranked = sorted(pool, key=lambda i: (-round(float(best[i]), 9), self.index.entries[i].iri))
+        return [self.index.entries[i].iri for i in ranked[:top]]
+
+    def match(self, text: str, *, top: int = 5) -> list[str]:
+        """The top items (timed like the other methods' match())."""
+        return self.ranking(text, top=top)
+
+
 def _catalogue(data: Sequence[Path]) -> tuple[Workspace, list[tuple[str, ...]], float]:
     ws = Workspace.open(StoreSpec.parse("oxigraph", list(data)))
     t = time.perf_counter()
@@ -213,14 +243,25 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             ("hybrid (BM25 + dense)", Matcher(lexical, encoder, vectors, word_weight=w, cos_low=low)),
         ):
             methods.append((name, (replace(m, encoder=memo), m)))
-    out.write(f"{'set':28} {'method':24} {'cases':>6} {'hit@5':>6} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7}\n")
+    if importlib.util.find_spec("wordllama") is None:
+        out.write("wordllama: not installed (pip install wordllama==0.4.0.post1 to measure it too)\n")
+    else:
+        wl = WordLlamaMatcher(lexical)
+        out.write(
+            f"wordllama 0.4.0.post1: model load {wl.load_s:.2f} s, install {_du(wl.folder):.0f} MB; "
+            f"{len(wl.names):,} name vectors in {wl.build_s:.1f} s\n"
+        )
+        methods.append(("dense alone (wordllama)", wl))
+    out.write(
+        f"{'set':28} {'method':24} {'cases':>6} {'hit@5':>6} {'MRR':>6} {'p50 ms':>7} {'p95 ms':>7} {'load':>5}\n"
+    )
     for method, matcher in methods:
         ranker, timer = matcher if isinstance(matcher, tuple) else (matcher, matcher)
         for name, cases in sets.items():
             r = evaluate(ranker, cases, timer=timer)
             out.write(
                 f"{name:28} {method:24} {len(cases):6d} {r['hit@5']:6.3f} {r['mrr']:6.3f} "
-                f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}\n"
+                f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {os.getloadavg()[0]:5.1f}\n"
             )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write(f"peak memory: {rss:.0f} MB; load average now {os.getloadavg()[0]:.1f}\n")

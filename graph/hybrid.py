@@ -10,7 +10,7 @@ Without the model (package absent) a Matcher is BM25 alone (graph.match).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -50,16 +50,19 @@ class Matcher:
             return "words (BM25)"
         return "meaning (e5-small)" if self.mode == "semantic" else "words (BM25) + meaning (e5-small)"
 
-    def match(self, text: str, *, top: int = 5, also: Sequence[str] = ()) -> list[Match]:
+    def match(
+        self, text: str, *, top: int = 5, also: Sequence[str] = (), query: np.ndarray | None = None
+    ) -> list[Match]:
         """The `top` items a line most likely teaches, best first by the score shown (ties: label, IRI).
 
-        `also`: items (IRIs) proposed besides the top ones, scored against the same line.
+        `also`: items (IRIs) proposed besides the top ones, scored against the same line. `query`: the
+        line's vector when embedded already (queries() embeds many lines in batches).
         """
         extra = [i for i in (self.lexical.position(x) for x in also) if i >= 0]
         if not self.semantic:
             return self.lexical.match(text, top=top, also=extra)
         text = text[:MAX_LINE]
-        found, candidates, score, method = self._order(text, top, extra)
+        found, candidates, score, method = self._order(text, top, extra, query)
         return [
             self.lexical.proposal(int(i), text, found, float(s), m)
             for i, s, m in zip(candidates, score, method, strict=True)
@@ -72,15 +75,23 @@ class Matcher:
         e = self.lexical.entries
         return [e[i].iri for i in self._order(text[:MAX_LINE], top, [])[1]]
 
+    def queries(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
+        """Lines (as match() cuts them) to their vectors, embedded in batches; empty without the model."""
+        if not self.semantic:
+            return {}
+        assert self.encoder is not None
+        distinct = sorted({t[:MAX_LINE] for t in texts})
+        return dict(zip(distinct, self.encoder.queries(distinct), strict=True))
+
     def _order(
-        self, text: str, top: int, extra: list[int]
+        self, text: str, top: int, extra: list[int], query: np.ndarray | None = None
     ) -> tuple[Lexical | None, list[int], list[float], list[str]]:
         """The chosen items, best first, with their scores and what weighed more in each (words or meaning)."""
         if not any(w not in STOPWORDS for w in words(text)) or not self.lexical.entries:
             return None, [], [], []  # nothing to mean: "the", "and so on", punctuation
         assert self.encoder is not None and self.vectors is not None
         found = None if self.mode == "semantic" else self.lexical.lexical(text)
-        cos = self.vectors @ self.encoder.query(text)
+        cos = self.vectors @ (query if query is not None else self.encoder.query(text))
         meaning = np.clip((cos - self.cos_low) / (self.cos_high - self.cos_low), 0.0, 1.0)
         pools = [_best(cos, CANDIDATES)]
         if found is not None:
@@ -117,15 +128,33 @@ def parts(text: str) -> list[str]:
     return found if len(found) > 1 else []
 
 
-def several(matcher: Matcher, text: str, *, top: int = 5, per_part: int = 1) -> list[Match]:
+def several(
+    matcher: Matcher,
+    text: str,
+    *,
+    top: int = 5,
+    per_part: int = 1,
+    queries: Mapping[str, np.ndarray] | None = None,
+) -> list[Match]:
     """Proposals for an outcome that may teach several items: the line's best, and each part's best.
 
     The best `per_part` items of each part of a line naming several things are proposed too, so the
     second thing is not crowded out by variants of the first; every proposal is scored against the
-    whole line, so one score orders them all.
+    whole line, so one score orders them all. `queries`: vectors of the line and its parts, when
+    embedded already (Matcher.queries over lines_and_parts()).
     """
-    also = [m.iri for part in parts(text) for m in matcher.match(part, top=per_part)]
-    return matcher.match(text, top=top, also=also)
+    known = queries or {}
+    also = [
+        m.iri
+        for part in parts(text)
+        for m in matcher.match(part, top=per_part, query=known.get(part[:MAX_LINE]))
+    ]
+    return matcher.match(text, top=top, also=also, query=known.get(text[:MAX_LINE]))
+
+
+def lines_and_parts(texts: Sequence[str]) -> list[str]:
+    """Every line and every part of one, as several() embeds them (to embed them all in batches)."""
+    return [t for text in texts for t in (text, *parts(text))]
 
 
 def _best(values: np.ndarray, k: int, *, positive: bool = False) -> np.ndarray:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from graph import dense
-from graph.hybrid import Matcher, parts, several
+from graph.hybrid import Matcher, lines_and_parts, parts, several
 from graph.match import build_index
 from graph.paths import ROOT
 from tests.test_match import ITEMS, S, _rows
@@ -58,6 +58,17 @@ def test_an_outcome_that_teaches_two_things_gets_proposals_for_both(matcher):
     for m in (matcher, Matcher(matcher.lexical)):
         iris = [x.iri for x in several(m, "Apply chemical peels and cut hair", top=3)]
         assert S + "peel" in iris and S + "hair" in iris
+
+
+def test_lines_embedded_in_batches_get_the_proposals_of_lines_embedded_one_by_one(matcher, encoder):
+    lines = ["Apply chemical peels and cut hair", "depilation with a light beam", "xyzzy", "the and"]
+    assert lines_and_parts(lines) == [lines[0], "Apply chemical peels", "cut hair", *lines[1:]]
+    queries = matcher.queries(lines_and_parts(lines))
+    assert set(queries) == set(lines_and_parts(lines))
+    assert np.allclose(queries[lines[1]], encoder.query(lines[1]), atol=1e-4)
+    for line in lines:
+        assert several(matcher, line, queries=queries) == several(matcher, line)
+    assert Matcher(matcher.lexical).queries(lines) == {}  # words only: nothing to embed
 
 
 def test_item_vectors_are_built_once_and_read_back(encoder, tmp_path):

@@ -246,3 +246,21 @@ def test_an_outcome_teaching_two_things_accepts_both_and_coverage_counts_each(ws
     triggered("cur-export-sssom.n_clicks", 1)
     tsv = E.export(None, None, None, None, None, 1, None, None, doc, [MA])
     assert tsv["filename"].endswith(".sssom.tsv") and "semapv:ManualMappingCuration" in tsv["content"]
+
+
+def test_a_list_of_hundreds_of_outcomes_is_matched_by_meaning_in_batches_and_a_huge_one_by_words(
+    ws, monkeypatch
+):
+    encoder, asked = ws.matcher.encoder, []
+    real = encoder.queries
+    monkeypatch.setattr(encoder, "queries", lambda texts: asked.append(list(texts)) or real(texts))
+    text = "\n".join(f"depilation with a light beam {i}" for i in range(T.FIVE_UP_TO + 1))
+    doc, _view, msg = T.propose_matches(1, text, "Big", [MA], None)
+    assert msg.startswith(f"{T.FIVE_UP_TO + 1} outcomes read") and len(asked) == 1  # one batched call
+    assert sorted(asked[0]) == sorted(text.splitlines())
+    by_meaning = doc["outcomes"][0]["matches"]
+    assert len(by_meaning) == 3 and LHR in [m["item"] for m in by_meaning]
+    monkeypatch.setattr(T, "MEANING_CHARS", len(text) // 2)  # over the budget: by words, nothing embedded
+    doc, _view, _msg = T.propose_matches(1, text, "Big", [MA], None)
+    by_words = doc["outcomes"][0]["matches"]
+    assert len(asked) == 1 and [m["score"] for m in by_words] != [m["score"] for m in by_meaning]

@@ -18,7 +18,8 @@ from graph import curricula as K
 from graph import curriculum as P
 from graph import limits
 from graph.errors import GraphError
-from graph.hybrid import several
+from graph.hybrid import lines_and_parts, several
+from graph.match import MAX_LINE
 from graph.ui import auth
 from graph.ui.callbacks.curriculum_views import count, proposal_options, proposals_view
 from graph.ui.context import app_context
@@ -30,9 +31,12 @@ from graph.uploads import parse as parse_outcomes
 from graph.ui.callbacks import curriculum_export, curriculum_saved  # noqa: F401  isort: skip
 
 PROPOSALS = 5  # matches proposed per outcome (and the best of each part of one that names several)
-#: outcomes matched by meaning too; a longer list is matched by words (BM25, ~1 ms a line): by meaning a
-#: 2,000-outcome upload held a request thread for minutes (~14 ms of CPU a line and part, on 2 cores)
-MEANING_UP_TO = 200
+#: a longer list gets three proposals an outcome (five kept 2,000 outcomes over 3.5 MB)
+FIVE_UP_TO = 200
+#: characters of outcome text (lines and their parts) matched by meaning too, embedded in batches; a
+#: list with more is matched by words (BM25, ~1 ms a line): the model costs ~1 ms of CPU per 3-4
+#: characters, so a maximal upload (2,000 outcomes of 400 characters) would take minutes
+MEANING_CHARS = 40_000
 #: shown while an upload is read or matches are proposed (a 2,000-outcome file takes seconds)
 WORKING = "Reading the outcomes and proposing matches…"
 _open_lock = threading.Lock()
@@ -141,9 +145,11 @@ WAITING_FOR_MATCHING = (
 def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
     """A curriculum of these outcomes with proposals for each; keeps the id and version it replaces."""
     matcher = ws.matcher
-    top = PROPOSALS
-    if len(lines) > MEANING_UP_TO:  # by words, the three best each (five kept 2,000 outcomes over 3.5 MB)
-        matcher, top = dataclasses.replace(matcher, mode="lexical"), 3
+    top = PROPOSALS if len(lines) <= FIVE_UP_TO else 3
+    texts = lines_and_parts([x.outcome for x in lines])
+    if sum(len(t[:MAX_LINE]) for t in texts) > MEANING_CHARS:
+        matcher = dataclasses.replace(matcher, mode="lexical")
+    queries = matcher.queries(texts)  # every line and part embedded at once, in batches
     before = {  # decisions already taken on an outcome that is still there stay taken
         (o.text, m.item): m for o in (K.from_json(base).outcomes if base else ()) for m in o.matches
     }
@@ -156,7 +162,7 @@ def propose(ws, lines, title: str, roles, base: dict | None) -> K.Curriculum:
                     (x.outcome, m.iri),
                     K.Decision(m.iri, m.label, m.score, "proposed", m.kind, m.framework, m.method, m.why),
                 )
-                for m in several(matcher, x.outcome, top=top)
+                for m in several(matcher, x.outcome, top=top, queries=queries)
             ),
         )
         for x in lines
