@@ -369,7 +369,7 @@ class Workspace:
 
         with self._lock:
             return self._cached(
-                "match_index", lambda: build_match_index(queries.run(self.store, "match_catalogue").rows)
+                "match_index", lambda: build_match_index(queries.strings(self.store, "match_catalogue"))
             )
 
     @cached_property
