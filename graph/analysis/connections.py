@@ -28,11 +28,9 @@ def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> lis
 
     Paths come in a fixed order (neighbours by IRI), never in the order the store returned links.
     """
-    import networkx as nx
-
     if a not in G or b not in G:
         return []
-    pred = nx.predecessor(G.to_undirected(as_view=True), a)
+    pred = predecessors(G, a, b)
     if b not in pred:
         return []
     # among equally short paths, those through more of our own entities first (they say how our graph
@@ -40,6 +38,29 @@ def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> lis
     found = itertools.islice(_paths_back(pred, a, b), max(limit, 1) * 50)
     node_paths = sorted(found, key=lambda p: sum(framework(n) != "curated" for n in p))[:limit]
     return [tuple(_step(G, x, y) for x, y in itertools.pairwise(path)) for path in node_paths]
+
+
+def predecessors(G: nx.MultiDiGraph, a: str, b: str) -> dict[str, list[str]]:
+    """Breadth-first from a, links either way, each node's neighbours one step nearer to a; stops once
+    b's level is complete (what nx.predecessor gives for every node on a shortest path to b).
+
+    nx.predecessor walks the whole component: 63k nodes of ESCO + O*NET for a path of 4 steps.
+    """
+    succ, back = G._succ, G._pred  # the adjacency dicts themselves: the views cost 3x on 240k links
+    pred: dict[str, list[str]] = {a: []}
+    level = [a]
+    while level and b not in pred:
+        nearer: dict[str, list[str]] = {}
+        for u in level:
+            for v in itertools.chain(succ[u], back[u]):
+                if v in pred:
+                    continue
+                found = nearer.setdefault(v, [])
+                if not found or found[-1] != u:  # a link each way between u and v: u once
+                    found.append(u)
+        pred.update(nearer)
+        level = list(nearer)
+    return pred
 
 
 def _paths_back(pred: dict[str, list[str]], a: str, node: str) -> Iterator[list[str]]:
