@@ -77,3 +77,23 @@ def test_every_layout_extends_without_moving_what_is_placed():
         assert set(grown) == set(two.nodes) and grown == extend(two, placed, ["s"], layout), layout
         points = list(grown.values())
         assert len(set(points)) == len(points), f"{layout}: two nodes on one point"
+
+
+def test_free_slots_checked_together_are_the_slots_checked_one_by_one():
+    """Regression (issue 22): clear_all (one NumPy pass a ring) must say what clear() said point by point."""
+    import random
+
+    from graph.ui.view.place import SLOT, _Free
+
+    rng = random.Random(3)
+    held = [(round(rng.uniform(-600, 600), 1), round(rng.uniform(-400, 400), 1)) for _ in range(150)]
+    free = _Free(held)
+    probes = [(round(rng.uniform(-700, 700), 1), round(rng.uniform(-500, 500), 1)) for _ in range(400)]
+
+    def one_by_one(p):
+        return all(((p[0] - x) / (SLOT * 1.3)) ** 2 + ((p[1] - y) / (SLOT * 0.75)) ** 2 >= 1 for x, y in held)
+
+    assert free.clear_all(probes) == [one_by_one(p) for p in probes]
+    edge = _Free([(10.0, 20.0)]).clear_all([(10.0 + SLOT * 1.3, 20.0), (10.0 + SLOT * 1.3 - 0.1, 20.0)])
+    assert edge == [True, False]  # the ellipse's edge is clear, just inside is not
+    assert _Free([]).clear_all(probes[:3]) == [True, True, True]

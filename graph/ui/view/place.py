@@ -13,6 +13,8 @@ import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+
 from graph.ui.view.kinds import KINDS
 from graph.ui.view.subgraph import Subgraph
 
@@ -32,32 +34,48 @@ Point = tuple[float, float]
 
 
 class _Free:
-    """The occupied points, bucketed by cell, to ask whether a point keeps SLOT clear of all of them."""
+    """The occupied points, to ask whether a point keeps SLOT clear of all of them."""
 
     def __init__(self, points):
-        self.cells: dict[tuple[int, int], list[Point]] = defaultdict(list)
+        self.xs: list[float] = []
+        self.ys: list[float] = []
+        self._arrays: tuple[np.ndarray, np.ndarray] | None = None
         for p in points:
             self.add(p)
 
-    def _cell(self, p: Point) -> tuple[int, int]:
-        return (math.floor(p[0] / SLOT), math.floor(p[1] / SLOT))
-
     def add(self, p: Point) -> None:
-        self.cells[self._cell(p)].append(p)
+        self.xs.append(p[0])
+        self.ys.append(p[1])
+        self._arrays = None
 
     def clear(self, p: Point) -> bool:
         """Whether `p` keeps clear of every point: an ellipse wider than tall, as a wrapped label is."""
-        cx, cy = self._cell(p)
-        x, y = p
-        wide, tall = SLOT * 1.3, SLOT * 0.75
-        cells = self.cells
-        for dx in (-2, -1, 0, 1, 2):  # plain loops: a 300-node focus asks this 28,000 times
-            for dy in (-1, 0, 1):
-                for qx, qy in cells.get((cx + dx, cy + dy), ()):
-                    a, b = (x - qx) / wide, (y - qy) / tall
-                    if a * a + b * b < 1:
-                        return False
-        return True
+        return self.clear_all([p])[0]
+
+    def clear_all(self, points: Sequence[Point]) -> list[bool]:
+        """clear() of each point against the points held now, in one NumPy pass (a 300-node focus
+        asked clear() 28,000 times, one Python loop over nearby cells each: half of its 0.5 s placement)."""
+        if not self.xs or not points:
+            return [True] * len(points)
+        if self._arrays is None:
+            self._arrays = (np.array(self.xs), np.array(self.ys))
+        qx, qy = self._arrays
+        px = np.array([p[0] for p in points])[:, None]
+        py = np.array([p[1] for p in points])[:, None]
+        a, b = (px - qx) / _WIDE, (py - qy) / _TALL
+        return (~(a * a + b * b < 1).any(axis=1)).tolist()
+
+
+_WIDE, _TALL = SLOT * 1.3, SLOT * 0.75  # the ellipse a placed node keeps clear
+
+
+def _clear_of(p: Point, points: Sequence[Point]) -> bool:
+    """_Free.clear against a few points (those placed on the ring being filled)."""
+    for qx, qy in points:
+        a, b = (p[0] - qx) / _WIDE, (p[1] - qy) / _TALL
+        if a * a + b * b < 1:
+            return False
+    return True
 
 
 def _around(
@@ -78,11 +96,15 @@ def _around(
     while len(out) < count:
         room = max(6, int(2 * math.pi * r / SLOT))
         steps = range(room) if away is None else sorted(range(room), key=lambda k: (min(k, room - k), k))
-        for k in steps:
-            angle = start + 2 * math.pi * (k + shift) / room
-            p = (round(centre[0] + r * math.cos(angle), 1), round(centre[1] + r * math.sin(angle), 1))
-            if free.clear(p):
+        ring = [
+            (round(centre[0] + r * math.cos(a), 1), round(centre[1] + r * math.sin(a), 1))
+            for a in (start + 2 * math.pi * (k + shift) / room for k in steps)
+        ]
+        here: list[Point] = []  # placed on this ring, after the pass over the others
+        for p, fine in zip(ring, free.clear_all(ring), strict=True):
+            if fine and _clear_of(p, here):
                 free.add(p)
+                here.append(p)
                 out.append(p)
                 if len(out) == count:
                     break
