@@ -310,3 +310,22 @@ def test_an_over_long_literal_in_a_later_file_is_found_in_its_own_graph(tmp_path
         SourceError, match=r"bad\.ttl:2: a literal of 1,000,001 characters on <http://example.org/b>"
     ):
         open_store(StoreSpec("oxigraph", (ok, bad), root=tmp_path / "stores"))
+
+
+def test_a_persisted_build_shows_each_files_progress_and_follows_the_read_position(tmp_path):
+    """Oxigraph reads the file itself now (issue 22: 20 % faster than through a Python file object);
+    the bar follows the offset of its descriptor, and ends at the file's size."""
+    import io
+
+    from graph.stores.oxigraph import _read_position, build_oxigraph
+
+    src = ROOT / "tests" / "fixtures" / "esco-cut.nt"
+    out = io.StringIO()
+    store = build_oxigraph([src], tmp_path / "store", progress=out)
+    assert len(store) > 100
+    shown = out.getvalue()
+    assert "building store: esco-cut.nt" in shown and "100%" in shown
+    with src.open("rb", buffering=0) as f:
+        f.read(1000)
+        assert _read_position(src) == 1000  # this process's descriptor on the file, read 1,000 bytes in
+    assert _read_position(tmp_path / "nothing-open.nt") is None

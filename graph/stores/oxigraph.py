@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -160,17 +161,47 @@ def build_oxigraph(
 def _bulk_load(
     store: ox.Store, path: Path, fmt: ox.RdfFormat, graph: ox.NamedNode, progress: TextIO | None
 ) -> None:
+    """Oxigraph reads the file itself (through a Python file object it took 20 % longer: 2-3 s of ESCO
+    + O*NET's cold start); a progress bar follows its read position, from /proc where there is one."""
     if progress is None:
         store.bulk_load(path=str(path), format=fmt, to_graph=graph)
         return
     from tqdm import tqdm
 
     size = path.stat().st_size
-    with (
-        path.open("rb") as f,
-        tqdm.wrapattr(f, "read", total=size, desc=f"building store: {path.name}", file=progress) as read,
-    ):
-        store.bulk_load(input=read, format=fmt, to_graph=graph)
+    done = threading.Event()
+    with tqdm(
+        total=size, unit="B", unit_scale=True, desc=f"building store: {path.name}", file=progress
+    ) as bar:
+
+        def follow() -> None:
+            while not done.wait(0.5):
+                read = _read_position(path)
+                if read is not None and read > bar.n:
+                    bar.update(read - bar.n)
+
+        watcher = threading.Thread(target=follow, name="akg-load-progress", daemon=True)
+        watcher.start()  # bulk_load lets go of the GIL while it parses
+        try:
+            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        finally:
+            done.set()
+            watcher.join()
+        bar.update(size - bar.n)
+
+
+def _read_position(path: Path) -> int | None:
+    """How far this process has read into `path` (Linux: the offset of the descriptor open on it)."""
+    target = str(path.resolve())
+    with contextlib.suppress(OSError):
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                if os.readlink(f"/proc/self/fd/{fd}") == target:
+                    with open(f"/proc/self/fdinfo/{fd}", encoding="ascii") as info:
+                        for line in info:
+                            if line.startswith("pos:"):
+                                return int(line.split()[1])
+    return None
 
 
 _LONG_LITERAL = f"""SELECT ?s ?p ?o WHERE {{
