@@ -231,7 +231,8 @@ if (!s) { return null; }
 const pending = Object.assign({}, s.callbacks); delete pending.stored; delete pending.completed;
 if ([].concat.apply([], Object.values(pending)).length) { return null; }
 const el = document.getElementById('cy'); const cy = el && el._cyreg && el._cyreg.cy;
-const count = document.getElementById('view-count').textContent;
+const counter = document.getElementById('view-count');  // null until the page's layout is rendered
+const count = counter && counter.textContent;
 if (!cy || !count || !(window.akgSettled && window.akgSettled('cy'))) { return null; }  // the camera at rest
 return {
   nodes: cy.nodes().map(n => n.id()).sort(),

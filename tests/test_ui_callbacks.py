@@ -419,3 +419,40 @@ def test_badges_follow_every_change_and_the_menu_adds_what_a_kind_counted(ws):
     grown = draw(seeds=role, kinds=["Role", "Procedure"], add=out["add"])[0]
     assert ids(grown) >= set(out["add"])
     assert kind not in next(e["data"].get("lk", {}) for e in grown if e["data"]["id"] == DERM)
+
+
+def _component(tree, cid: str) -> dict | None:
+    """A component's props in a served layout (JSON), by id."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == cid:
+            return tree["props"]
+        tree = tree.get("props", {}).get("children")
+    for child in tree if isinstance(tree, list) else [tree] if isinstance(tree, dict) else []:
+        found = _component(child, cid)
+        if found is not None:
+            return found
+    return None
+
+
+def test_the_page_is_served_with_its_first_graph_when_it_is_drawn_already(ui_app, ws):
+    """The first screen (drawn at start) and any view drawn before come in the page itself: its
+    first graph waits for no callback round trip; a view not drawn yet never makes the page wait."""
+    client = ui_app.server.test_client()
+
+    def served(url: str) -> dict:
+        layout = client.get("/_dash-layout", headers={"Referer": url}).get_json()
+        return {cid: _component(layout, cid) for cid in ("cy", "view-count")}
+
+    first = served("http://localhost/")
+    assert first["cy"]["elements"] == json.loads(json.dumps(draw()[0])) and first["view-count"]["children"]
+    fresh = "http://localhost/?role=akgr:plastic-surgeon&layout=grouped&essential=1&kind=Role&kind=Duty"
+    assert served(fresh)["cy"]["elements"] == []  # not drawn yet: the page does not wait for it
+    elements = draw(
+        seeds={"role": [str(AKGR["plastic-surgeon"])]},
+        layout="grouped",
+        essential=["on"],
+        kinds=["Role", "Duty"],
+    )[0]
+    assert served(fresh)["cy"]["elements"] == json.loads(json.dumps(elements))
+    other_site = served(fresh.replace("localhost", "elsewhere.example"))
+    assert other_site["cy"]["elements"] == first["cy"]["elements"], "another site's URL is not read"

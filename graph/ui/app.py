@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dash
 import dash_cytoscape as cyto
+import flask
 from dash.exceptions import DependencyException
 
 from graph import limits, queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
 from graph.ui import api, auth, callbacks, guard, layout, yasgui
-from graph.ui.context import DEFAULT_SEED_ABOVE, Context
+from graph.ui.callbacks import graph_tab
+from graph.ui.context import CACHE_VIEWS, DEFAULT_SEED_ABOVE, Context, Lru
+from graph.ui.view import compose
 from graph.users import Users
 from graph.workspace import Workspace
 
@@ -73,19 +78,36 @@ def create_app(
     if not context.big():
         ws.warm_now()  # small: build the projections now, so that no click builds one
         context.labels()
+        graph_tab.warm_first_view(context)  # the first page is served with its graph
     elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
         t = time.perf_counter()
         log.info("reading the precomputed answers and name index back from beside the store")
         answers, entities = ws.load_answers(), ws.prepare_search()
         context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
-    app.layout = layout.page(context)
+    app.layout = functools.partial(_page, context, Lru(CACHE_VIEWS))
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
     queries.catalogue()
     if context.big():
         ws.warm()
     return app
+
+
+def _page(context: Context, pages: Lru):
+    """The page for one visit: the view its URL asks for drawn in when the view cache holds it, so
+    its first graph waits for no callback round trip (Dash fetches the layout from the page, whose
+    URL is the request's referrer). Pages are kept by URL: a reload serves the same one."""
+    query = ""
+    if flask.has_request_context() and flask.request.referrer:
+        ref = urlsplit(flask.request.referrer)
+        query = ref.query if ref.netloc == flask.request.host else ""  # only this app's own pages
+    warm = compose.badges_ready(context.ws)  # a page drawn before the warm-up is drawn again after it
+    return pages.get(
+        (query, warm),
+        lambda: graph_tab.with_first_view(layout.page(context), context, query),
+        keep=lambda page: graph_tab.has_first_view(page),  # a page without its graph: not kept
+    )
 
 
 def _callback_failed(exc: Exception) -> None:

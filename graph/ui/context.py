@@ -40,6 +40,11 @@ class Lru(Generic[T]):
                     self._items.popitem(last=False)
         return value
 
+    def peek(self, key: Hashable) -> T | None:
+        """The remembered value for `key`, or None: never computes."""
+        with self._lock:
+            return self._items.get(key)
+
 
 @dataclass
 class Context:
@@ -89,6 +94,10 @@ class Context:
     def view(self, key: Hashable, make: Callable[[], T]) -> T:
         """A drawn view, by its whole state: a Back, a reload or a second visitor is not laid out again."""
         return self._views.get(key, make)
+
+    def peek_view(self, key: Hashable):
+        """A drawn view if it is in the cache, else None (the page's first view never waits for one)."""
+        return self._views.peek(key)
 
 
 def app_context() -> Context:

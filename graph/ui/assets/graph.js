@@ -317,6 +317,7 @@ window.dash_clientside = window.dash_clientside || {};
       cy.resize();  // a canvas shown with its first drawing (the SPARQL tab's) had no size yet
     }
     if (cy.width() < 10 || cy.height() < 10) { return; }  // hidden: fit once it shows
+    const firstDraw = !cy._akgSeen || !cy._akgSeen.size;  // nothing to animate from: fit at once
     const before = cy._akgSeen || new Map();
     const now = snapshot(cy);
     const changed = cy.nodes().filter(n => before.get(n.id()) !== now.get(n.id()));
@@ -325,7 +326,7 @@ window.dash_clientside = window.dash_clientside || {};
     const wanted = cy._akgZoom && Date.now() < cy._akgZoomUntil ? cy.getElementById(cy._akgZoom) : null;
     if (wanted && wanted.length) {  // a searched node: the whole view when it reads, else its neighbourhood
       cy._akgZoom = null;
-      fitTo(cy, fitZoom(cy, cy.elements()) < MIN_FIT_ZOOM ? wanted.closedNeighborhood() : cy.elements());
+      fitTo(cy, fitZoom(cy, cy.elements()) < MIN_FIT_ZOOM ? wanted.closedNeighborhood() : cy.elements(), firstDraw);
       return;
     }
     if (!changed.length && !removed) { relabel(cy); return; }
@@ -333,7 +334,7 @@ window.dash_clientside = window.dash_clientside || {};
     if (fitZoom(cy, target) < MIN_FIT_ZOOM && changed.length && changed.length < cy.nodes().length) {
       target = changed.closedNeighborhood();
     }
-    fitTo(cy, target);
+    fitTo(cy, target, firstDraw);
   }
 
   function schedule(cy) {
@@ -407,7 +408,8 @@ window.dash_clientside = window.dash_clientside || {};
     if (cy.nodes().length) { schedule(cy); }
   }
 
-  setInterval(() => ['cy', 'q-cy'].forEach(id => { const cy = cyOf(id); if (cy) { attach(cy); } }), 250);
+  // a page served with its first graph: attach as soon as Cytoscape is there
+  setInterval(() => ['cy', 'q-cy'].forEach(id => { const cy = cyOf(id); if (cy) { attach(cy); } }), 100);
 
   /* The badges drawn on a graph now (tests read them): node id, text, box in px on the canvas. */
   window.akgBadges = function (id) {

@@ -6,8 +6,9 @@ from collections import Counter
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
+from graph.ui import state as S
 from graph.ui.context import app_context
-from graph.ui.controls import VIEW_FIELDS, controls, from_controls
+from graph.ui.controls import VIEW_FIELDS, controls, from_controls, to_controls
 from graph.ui.layout.details import neighbours_of
 from graph.ui.layout.graph_tab import legend_block
 from graph.ui.view.badges import undrawn_of_kind
@@ -45,8 +46,61 @@ def draw(view: dict, node: str | None, ready: bool = True) -> dict:
         return {k: no_update for k in ("elements", "layout", "note", "count", "sparql", "data", "legend")}
     st = from_controls({**view, "node": node})
     c = app_context()
-    warm = badges_ready(c.ws)  # paths and badges: drawn again once the warm-up built the entity graph
-    drawn, sparql = c.view((repr(st), warm), lambda: compose(c, st))
+    return outputs(c, st, *c.view(view_key(c, st), lambda: compose(c, st)))
+
+
+def view_key(c, st) -> tuple:
+    """A drawn view's key in the view cache: its state, and whether paths and badges could be drawn
+    (drawn again once the warm-up built the entity graph)."""
+    return repr(st), badges_ready(c.ws)
+
+
+def first_view(c, search: str | None) -> dict | None:
+    """The outputs of draw() for the view a page's URL asks for, when it is drawn already (the view
+    cache): the page is served with it, so its first graph waits for no callback round trip (the
+    URL's sync draws the same elements again, which changes nothing). None when not cached: a page
+    never waits for a query."""
+    decoded = S.decode(search)
+    view = {k: v for k, v in to_controls(decoded).items() if k in VIEW_FIELDS}
+    st = from_controls({**view, "node": decoded.node})
+    hit = c.peek_view(view_key(c, st))
+    return outputs(c, st, *hit) if hit else None
+
+
+def warm_first_view(c) -> None:
+    """Draw the view of a page without a query string (the first screen) into the view cache."""
+    decoded = S.decode("")
+    st = from_controls({k: v for k, v in to_controls(decoded).items() if k in VIEW_FIELDS})
+    c.view(view_key(c, st), lambda: compose(c, st))
+
+
+# the components a drawn view fills, by the draw's output names
+FIRST_VIEW = {
+    "elements": ("cy", "elements"),
+    "layout": ("cy", "layout"),
+    "note": ("view-note", "children"),
+    "count": ("view-count", "children"),
+    "sparql": ("view-sparql", "children"),
+    "data": ("view-data", "data"),
+    "legend": ("legend", "children"),
+}
+
+
+def with_first_view(page, c, search: str | None):
+    """A freshly built page with the URL's view drawn in, when it is cached (else as it is)."""
+    view = first_view(c, search)
+    for name, (cid, prop) in FIRST_VIEW.items() if view else ():
+        setattr(page[cid], prop, view[name])
+    return page
+
+
+def has_first_view(page) -> bool:
+    """Whether a page was served with its graph drawn in."""
+    return bool(page["cy"].elements)
+
+
+def outputs(c, st, drawn, sparql: str) -> dict:
+    """What the canvas, its note, counter, legend and stores show for a drawn view."""
     count = f"{len(drawn.drawn.nodes)} nodes, {len(drawn.drawn.edges)} links"
     return {
         "elements": drawn.elements,
