@@ -121,7 +121,7 @@ window.dash_clientside = window.dash_clientside || {};
     const ctx = badgeLayer(cy).getContext('2d');
     ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
     const W = cy.width(), H = cy.height();
-    cy.nodes('[left > 0]').toArray().sort(byPriority).forEach(n => {
+    cy.nodes('[left > 0]').not('.dim').toArray().sort(byPriority).forEach(n => {
       const w = badgeWidth(ctx, '+' + n.data('left'));
       const corner = Object.keys(CORNERS).find(c => {
         const b = badgeBox(n, c, w);
@@ -162,14 +162,14 @@ window.dash_clientside = window.dash_clientside || {};
     const ctx = badgeLayer(cy).getContext('2d');
     ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
     cy.nodes('[left > 0]').forEach(n => {
-      if (!n.visible()) { return; }
+      if (!n.visible() || n.hasClass('dim')) { return; }  // off the path: its count would be a smudge
       let corner = n.scratch('_akgBadge');
       if (corner === null && n.hasClass('hover')) { corner = 'tr'; }
       if (corner === null) { return; }
       const text = '+' + n.data('left');
       const b = badgeBox(n, corner || 'tr', badgeWidth(ctx, text));
       out.push(Object.assign(b, {id: n.id(), text: text,
-        alpha: n.hasClass('faded') ? 0.25 : n.hasClass('dim') ? 0.15 : 1}));
+        alpha: n.hasClass('faded') ? 0.25 : 1}));
     });
     return out;
   }
