@@ -81,13 +81,13 @@ def radial(sub: Subgraph, anchors: Sequence[str] = ()) -> dict[str, tuple[float,
     bottom = max(y for _, y in pos.values()) + radius * 0.6 + SLOT
     shared = sorted(
         (g for g in groups if len(g) > 1),
-        key=lambda g: (sum(pos[a][0] for a in g) / len(g), sorted(g)),
+        key=lambda g: (sum(pos[a][0] for a in sorted(g)) / len(g), sorted(g)),
     )
     right = -math.inf
     row_y = bottom
     for g in shared:
         members = groups[g]
-        centre = sum(pos[a][0] for a in g) / len(g)
+        centre = sum(pos[a][0] for a in sorted(g)) / len(g)
         width = (len(members) - 1) * BAND_SLOT
         x0 = centre - width / 2
         if x0 < right + BAND_SLOT:  # would overlap the group before: start a new row
@@ -119,8 +119,8 @@ def _shared_polygon(
         pos[a] = (radius * math.cos(angle), radius * math.sin(angle))
     for g in sorted(groups, key=lambda g: (-len(g), sorted(g))):
         members = groups[g]
-        cx = sum(pos[a][0] for a in g) / len(g)
-        cy = sum(pos[a][1] for a in g) / len(g)
+        cx = sum(pos[a][0] for a in sorted(g)) / len(g)
+        cy = sum(pos[a][1] for a in sorted(g)) / len(g)
         d = math.hypot(cx, cy)
         if d < 1:  # shared by all (or by opposite corners): around the centre
             # two: on a diagonal, so that no two of their links to the anchors cross
