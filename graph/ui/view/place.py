@@ -60,9 +60,16 @@ class _Free:
         if self._arrays is None:
             self._arrays = (np.array(self.xs), np.array(self.ys))
         qx, qy = self._arrays
-        px = np.array([p[0] for p in points])[:, None]
-        py = np.array([p[1] for p in points])[:, None]
-        a, b = (px - qx) / _WIDE, (py - qy) / _TALL
+        px = np.array([p[0] for p in points])
+        py = np.array([p[1] for p in points])
+        near = (  # only points within an ellipse's reach of the candidates' box can be in the way
+            (qx > px.min() - _WIDE)
+            & (qx < px.max() + _WIDE)
+            & (qy > py.min() - _TALL)
+            & (qy < py.max() + _TALL)
+        )
+        qx, qy = qx[near], qy[near]
+        a, b = (px[:, None] - qx) / _WIDE, (py[:, None] - qy) / _TALL
         return (~(a * a + b * b < 1).any(axis=1)).tolist()
 
 
