@@ -458,3 +458,19 @@ def test_the_path_finder_lists_each_path_and_fits_the_chosen_one(driver, base_ur
     )
     assert inside
     shot(driver, "canvas-path-chosen")
+
+
+def test_a_page_opened_on_another_tab_is_at_rest_and_the_graph_reads_when_shown(driver, base_url):
+    """Regression: a page served with its first graph already drawn (the view cached) on `?tab=sparql`
+    drew into a hidden canvas, which never counted as labelled, so it was never 'at rest'."""
+    driver.get(base_url)
+    settled(driver)  # the first screen's view is now cached: the next page comes with it drawn in
+    driver.get(base_url + "?tab=sparql")
+    wait(
+        driver,
+        lambda: driver.execute_script("return !!window.akgSettled && window.akgSettled('cy');"),
+        timeout=30,
+    )
+    driver.find_element(By.XPATH, "//*[@role='tablist']//*[normalize-space(.)='Graph']").click()
+    wait(driver, lambda: "tab=sparql" not in driver.current_url)
+    assert_reads(driver, "shown after another tab")

@@ -316,7 +316,10 @@ window.dash_clientside = window.dash_clientside || {};
     if (box && (box.clientWidth !== cy.width() || box.clientHeight !== cy.height())) {
       cy.resize();  // a canvas shown with its first drawing (the SPARQL tab's) had no size yet
     }
-    if (cy.width() < 10 || cy.height() < 10) { return; }  // hidden: fit once it shows
+    if (cy.width() < 10 || cy.height() < 10) {  // hidden (another tab): at rest, fitted once it shows
+      cy._akgLabelledAt = Date.now();
+      return;
+    }
     const firstDraw = !cy._akgSeen || !cy._akgSeen.size;  // nothing to animate from: fit at once
     const before = cy._akgSeen || new Map();
     const now = snapshot(cy);
