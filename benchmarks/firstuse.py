@@ -74,7 +74,7 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     from graph.ui.view.compose import compose
     from graph.workspace import WARM, Workspace
 
-    spec = StoreSpec.parse("oxigraph", files) if files else StoreSpec.parse("oxigraph", [])
+    spec = StoreSpec.parse("oxigraph", files)
     if root:
         spec = StoreSpec(spec.kind, spec.data, root=Path(root))
     start = time.perf_counter()

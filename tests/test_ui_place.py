@@ -80,7 +80,7 @@ def test_every_layout_extends_without_moving_what_is_placed():
 
 
 def test_free_slots_checked_together_are_the_slots_checked_one_by_one():
-    """Regression (issue 22): clear_all (one NumPy pass a ring) must say what clear() said point by point."""
+    """Regression (issue 22): clear_all (one NumPy pass a ring) must say what the point-by-point check says."""
     import random
 
     from graph.ui.view.place import SLOT, _Free

@@ -48,13 +48,9 @@ class _Free:
         self.ys.append(p[1])
         self._arrays = None
 
-    def clear(self, p: Point) -> bool:
-        """Whether `p` keeps clear of every point: an ellipse wider than tall, as a wrapped label is."""
-        return self.clear_all([p])[0]
-
     def clear_all(self, points: Sequence[Point]) -> list[bool]:
-        """clear() of each point against the points held now, in one NumPy pass (a 300-node focus
-        asked clear() 28,000 times, one Python loop over nearby cells each: half of its 0.5 s placement)."""
+        """Whether each point keeps clear of every point held now (an ellipse wider than tall, as a wrapped
+        label is), in one NumPy pass: a 300-node focus asked 28,000 times, one Python loop each."""
         if not self.xs or not points:
             return [True] * len(points)
         if self._arrays is None:
