@@ -12,7 +12,7 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import NamedTuple
 
 import numpy as np
@@ -107,9 +107,14 @@ def stem(word: str) -> str:
     return word
 
 
+#: stem() remembered: ESCO + O*NET's catalogue stems 800k words of a few tens of thousands (5-7 s of CPU
+#: in the match index and the transition model, well under 1 s remembered); bounded, as lines are any text
+_stemmed = lru_cache(maxsize=1 << 17)(stem)
+
+
 def terms(text: str) -> list[str]:
     """The index terms of a text: words less stopwords, stemmed."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS]
+    return [_stemmed(w) for w in words(text) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -270,7 +275,7 @@ class MatchIndex:
             dict.fromkeys(
                 w
                 for w in words(text[:MAX_LINE])
-                if w not in STOPWORDS and self.vocabulary.get(stem(w)) in vocab
+                if w not in STOPWORDS and self.vocabulary.get(_stemmed(w)) in vocab
             )
         )
         return Match(e.iri, label, e.kind, e.framework, round(score, 3), _why(shared, method, via), method)

@@ -6,6 +6,7 @@ Nothing here queries a store: functions take the rows of catalogue queries and r
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -85,9 +86,20 @@ def canonical_items(mapping_rows: Result | None, roles: set[str]) -> dict[str, s
     return {x: find(x) for x in parent}
 
 
-def _in_order(rows: Result) -> list[tuple]:
+Rows = Result | Sequence[Sequence[object]]  # a Result's terms, or Store.strings' lexical forms
+
+
+def _in_order(rows: Rows) -> list[tuple]:
     """Rows sorted by their text: stores return rows in no fixed order, and first-seen choices must not vary."""
-    return sorted(rows.rows, key=lambda row: tuple("" if v is None else str(v) for v in row))
+    return sorted(
+        rows.rows if isinstance(rows, Result) else rows,
+        key=lambda row: tuple("" if v is None else str(v) for v in row),
+    )
+
+
+def _flag(value: object) -> bool:
+    """An xsd:boolean as a term or as its lexical form ("true" or "1"), as rdflib's toPython reads it."""
+    return str(value).lower() in ("true", "1")
 
 
 def _ours(iri: str) -> bool:
@@ -116,18 +128,19 @@ def partial_links(mapping_rows: Result | None, canon: dict[str, str]) -> dict[st
     return out
 
 
-def role_items(rows: Result, mapping_rows: Result | None = None) -> RoleItems:
+def role_items(rows: Rows, mapping_rows: Result | None = None) -> RoleItems:
     """Build RoleItems from role_items.rq rows (role, category, item, itemLabel, essential)."""
-    roles = {str(r[0]) for r in rows.rows}
+    ordered = _in_order(rows)
+    roles = {str(r[0]) for r in ordered}
     canon = canonical_items(mapping_rows, roles)
     links: dict[str, dict[str, bool]] = defaultdict(dict)
     category: dict[str, str] = {}
     label: dict[str, str] = {}
     fixed: set[str] = set()
     fixed_label: set[str] = set()
-    for role, cat, item, item_label, essential in _in_order(rows):
+    for role, cat, item, item_label, essential in ordered:
         key = canon.get(str(item), str(item))
-        ess = bool(essential.toPython()) if essential is not None else False
+        ess = essential is not None and _flag(essential)
         links[str(role)][key] = links[str(role)].get(key, False) or ess
         cat = str(cat)
         # a merged group takes its curated member's category, else the most specific one: never row order
@@ -192,7 +205,7 @@ def role_item_graph(ri: RoleItems) -> nx.Graph:
     return G
 
 
-def entity_graph(rows: Result) -> nx.MultiDiGraph:
+def entity_graph(rows: Rows) -> nx.MultiDiGraph:
     """Entity links from entity_edges.rq rows (s, p, o, propertyLabel, essential), keyed by predicate."""
     import networkx as nx
 
@@ -203,6 +216,6 @@ def entity_graph(rows: Result) -> nx.MultiDiGraph:
             str(o),
             key=str(p),
             label=str(plabel) if plabel is not None else str(p).rsplit("#", 1)[-1].rsplit("/", 1)[-1],
-            essential=None if essential is None else bool(essential.toPython()),
+            essential=None if essential is None else _flag(essential),
         )
     return G

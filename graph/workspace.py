@@ -272,7 +272,7 @@ class Workspace:
         with self._lock:
             return self._cached(
                 "role_items",
-                lambda: role_items(queries.run(self.store, "role_items"), self.item_mappings),
+                lambda: role_items(queries.strings(self.store, "role_items"), self.item_mappings),
             )
 
     @cached_property
@@ -413,7 +413,9 @@ class Workspace:
     def entity_graph(self) -> nx.MultiDiGraph:
         """Every link between entities, for paths."""
         with self._lock:
-            return self._cached("entity_graph", lambda: entity_graph(queries.run(self.store, "entity_edges")))
+            return self._cached(
+                "entity_graph", lambda: entity_graph(queries.strings(self.store, "entity_edges"))
+            )
 
     def label(self, iri: str) -> str:
         """A person's name for an IRI (roles answer before the whole index is built)."""

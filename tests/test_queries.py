@@ -11,6 +11,7 @@ from rdflib import XSD, Literal, URIRef
 
 from graph import queries
 from graph.errors import ParameterError, QueryError
+from graph.network import entity_graph, role_items
 from graph.paths import QUERIES
 from graph.stores import StoreSpec, open_store
 from graph.stores.memory import MemoryStore, prepare
@@ -414,7 +415,9 @@ def test_curriculum_sources_name_each_source_once_per_link(oxi):
     assert all(str(label) and not str(label).startswith("http") for *_, label in rows)
 
 
-@pytest.mark.parametrize("name", ["entity_index", "entity_synonyms", "role_items", "filter_options"])
+@pytest.mark.parametrize(
+    "name", ["entity_index", "entity_synonyms", "role_items", "entity_edges", "filter_options"]
+)
 def test_rows_as_strings_are_the_lexical_forms_on_every_store(name, mem, oxi):
     """Store.strings (the name index reads 250k values with it, no rdflib terms) = str() of query's rows."""
     for store in (mem, oxi):
@@ -424,3 +427,15 @@ def test_rows_as_strings_are_the_lexical_forms_on_every_store(name, mem, oxi):
         key = lambda r: tuple("" if v is None else v for v in r)  # noqa: E731
         assert sorted(got, key=key) == sorted(expected, key=key)
         assert got and all(isinstance(v, str | None) for r in got for v in r)
+
+
+def test_projections_from_strings_equal_those_from_terms(oxi):
+    """The warm-up builds role items and the entity graph from Store.strings (no rdflib term per value:
+    seconds on ESCO + O*NET); they must be what the terms give, essential flags included."""
+    mappings = queries.run(oxi, "item_mappings")
+    by_terms = role_items(queries.run(oxi, "role_items"), mappings)
+    assert role_items(queries.strings(oxi, "role_items"), mappings) == by_terms
+    assert any(any(v.values()) for v in by_terms.links.values())  # some essential links to compare
+    a, b = entity_graph(queries.run(oxi, "entity_edges")), entity_graph(queries.strings(oxi, "entity_edges"))
+    assert sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True))
+    assert {d["essential"] for *_, d in a.edges(keys=True, data=True)} == {True, False, None}
