@@ -224,6 +224,15 @@ def strings(
     return store.strings(query.text, bindings=bind(query, params, resolve))
 
 
+def string_dicts(
+    store: Store, name: str, params: Mapping[str, object] | None = None, *, resolve: Resolver | None = None
+) -> list[dict[str, str | None]]:
+    """Run a named SELECT and read its rows as dictionaries of lexical forms by variable name."""
+    query = get(name)
+    names, rows = store.string_table(query.text, bindings=bind(query, params, resolve))
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
 def render(name: str, params: Mapping[str, object] | None = None, resolve: Resolver | None = None) -> str:
     """The query with its values written in, to copy into any SPARQL tool (what the view ran)."""
     query = get(name)

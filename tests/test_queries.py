@@ -416,17 +416,20 @@ def test_curriculum_sources_name_each_source_once_per_link(oxi):
 
 
 @pytest.mark.parametrize(
-    "name", ["entity_index", "entity_synonyms", "role_items", "entity_edges", "filter_options"]
+    "name", ["entity_index", "entity_synonyms", "role_items", "entity_edges", "filter_options", "neighbours"]
 )
 def test_rows_as_strings_are_the_lexical_forms_on_every_store(name, mem, oxi):
     """Store.strings (the name index reads 250k values with it, no rdflib terms) = str() of query's rows."""
     for store in (mem, oxi):
-        rows = queries.run(store, name, PARAMS[name]).rows
+        result = queries.run(store, name, PARAMS[name])
+        rows, rows_vars = result.rows, result.vars
         expected = [tuple(None if t is None else str(t) for t in r) for r in rows]
         got = queries.strings(store, name, PARAMS[name])
         key = lambda r: tuple("" if v is None else v for v in r)  # noqa: E731
         assert sorted(got, key=key) == sorted(expected, key=key)
         assert got and all(isinstance(v, str | None) for r in got for v in r)
+        dicts = queries.string_dicts(store, name, PARAMS[name])  # the view's neighbours read these
+        assert [tuple(d.values()) for d in dicts] == got and all(list(d) == list(rows_vars) for d in dicts)
 
 
 def test_projections_from_strings_equal_those_from_terms(oxi):

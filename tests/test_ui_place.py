@@ -138,3 +138,44 @@ def test_the_whole_graph_stands_the_same_whatever_the_hash_seed():
     assert len(first["force"]) > 100
     for seed in ("7", "8"):
         assert run(seed) == first, seed
+
+
+def test_rings_skipped_as_full_and_annulus_checks_give_the_points_of_the_plain_walk():
+    """Regression (issue 22): _around skips rings whose every slot is surely taken and compares a ring's
+    slots only with the held points near it; the points must be those of the plain ring-by-ring walk."""
+    import math
+    import random
+
+    from graph.ui.view.place import RING_GAP, SLOT, _around, _Free
+
+    def blocked(p, held):
+        return any(((p[0] - x) / (SLOT * 1.3)) ** 2 + ((p[1] - y) / (SLOT * 0.75)) ** 2 < 1 for x, y in held)
+
+    def plain(centre, count, held, away=None, first=RING_GAP * 1.5, turn=0.0):
+        out, r = [], first
+        start = -math.pi / 2 if away is None else math.atan2(centre[1] - away[1], centre[0] - away[0])
+        shift = 0.5 if away is None else turn
+        while len(out) < count:
+            room = max(6, int(2 * math.pi * r / SLOT))
+            steps = range(room) if away is None else sorted(range(room), key=lambda k: (min(k, room - k), k))
+            for a in (start + 2 * math.pi * (k + shift) / room for k in steps):
+                p = (round(centre[0] + r * math.cos(a), 1), round(centre[1] + r * math.sin(a), 1))
+                if not blocked(p, held):
+                    held.append(p)
+                    out.append(p)
+                    if len(out) == count:
+                        break
+            r += RING_GAP
+        return out
+
+    rng = random.Random(7)
+    held = [(round(rng.uniform(-500, 500), 1), round(rng.uniform(-500, 500), 1)) for _ in range(120)]
+    free, reference = _Free(held), list(held)
+    for i in range(40):  # hubs one after another, as grow() puts them: later ones walk crowded rings
+        centre = (round(rng.uniform(-400, 400), 1), round(rng.uniform(-400, 400), 1))
+        away = None if i % 3 == 0 else (0.0, 0.0)
+        count = rng.randint(1, 25)
+        assert _around(centre, count, free, away, turn=0.5 * (i % 2)) == plain(
+            centre, count, reference, away, turn=0.5 * (i % 2)
+        ), i
+    assert free.xs == [p[0] for p in reference] and free.ys == [p[1] for p in reference]

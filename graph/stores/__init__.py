@@ -125,10 +125,14 @@ class Store(ABC):
     def strings(self, text: str, *, bindings: Mapping[str, Binding | None] | None = None) -> list[tuple]:
         """A SELECT's rows as lexical forms (str, or None when unbound): for projections that only read
         text (the name index), where building an rdflib term for each of 250k values costs seconds."""
-        return [
-            tuple(None if t is None else str(t) for t in row)
-            for row in self.query(text, bindings=bindings).rows
-        ]
+        return self.string_table(text, bindings=bindings)[1]
+
+    def string_table(
+        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None
+    ) -> tuple[tuple[str, ...], list[tuple]]:
+        """strings() with the variables' names, in the order of each row's values."""
+        result = self.query(text, bindings=bindings)
+        return result.vars, [tuple(None if t is None else str(t) for t in row) for row in result.rows]
 
     @abstractmethod
     def _run(

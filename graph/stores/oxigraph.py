@@ -74,7 +74,9 @@ class OxigraphStore(Store):
         form = "DESCRIBE" if query_form(text) == "DESCRIBE" else "CONSTRUCT"
         return Result(form, triples=triples).capped(limit)
 
-    def strings(self, text: str, *, bindings: Mapping[str, Binding | None] | None = None) -> list[tuple]:
+    def string_table(
+        self, text: str, *, bindings: Mapping[str, Binding | None] | None = None
+    ) -> tuple[tuple[str, ...], list[tuple]]:
         scalars, lists = split_bindings(bindings or {})
         text = with_values(text, lists, at_end=self.values_at_end)
         res = self.store.query(substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, None))
@@ -83,7 +85,8 @@ class OxigraphStore(Store):
         names = tuple(v.value for v in res.variables)
         width = range(len(names))
         rows = tuple(tuple(None if (t := s[i]) is None else t.value for i in width) for s in res)
-        return list(in_query_order(text, Result("SELECT", names, rows)).rows)
+        ordered = in_query_order(text, Result("SELECT", names, rows))
+        return ordered.vars, list(ordered.rows)
 
     def triple_count(self) -> int:
         return len(self.store)

@@ -48,25 +48,49 @@ class _Free:
         self.ys.append(p[1])
         self._arrays = None
 
-    def clear_all(self, points: Sequence[Point]) -> list[bool]:
+    def clear_all(self, points: Sequence[Point], ring: tuple[Point, float] | None = None) -> list[bool]:
         """Whether each point keeps clear of every point held now (an ellipse wider than tall, as a wrapped
-        label is), in one NumPy pass: a 300-node focus asked 28,000 times, one Python loop each."""
+        label is), in one NumPy pass: a 300-node focus asked 28,000 times, one Python loop each.
+
+        Given the `ring` (centre, radius) the points lie on, only held points in an annulus around it
+        are compared: a point in the way is less than _WIDE from a ring point (the ellipse's longer
+        half-axis), so its distance from the centre is within _WIDE (plus the rounding) of the radius.
+        A focus at depth 2 on ESCO lays out 1,400 nodes on 530 rings: 0.7 -> 0.1 s, the same points."""
         if not self.xs or not points:
             return [True] * len(points)
+        px = np.array([p[0] for p in points])
+        py = np.array([p[1] for p in points])
+        return (~self._blocked(px, py, ring, 1.0)).tolist()
+
+    def full(self, centre: Point, radius: float, room: int, start: float, shift: float) -> bool:
+        """Whether every slot of a ring is surely taken, from the slots' unrounded points: each lies
+        deep inside a held point's ellipse (0.98 of it), where rounding to 0.1 px (a change of 0.005
+        at most) cannot take it out. Most rings a big focus walks are full: no slot is then built."""
+        if not self.xs:
+            return False
+        angles = start + 2 * math.pi * (np.arange(room) + shift) / room
+        px, py = centre[0] + radius * np.cos(angles), centre[1] + radius * np.sin(angles)
+        return bool(self._blocked(px, py, (centre, radius), 0.98).all())
+
+    def _blocked(
+        self, px: np.ndarray, py: np.ndarray, ring: tuple[Point, float] | None, within: float
+    ) -> np.ndarray:
+        """Per candidate point, whether a held point's ellipse (scaled by `within`) holds it."""
         if self._arrays is None:
             self._arrays = (np.array(self.xs), np.array(self.ys))
         qx, qy = self._arrays
-        px = np.array([p[0] for p in points])
-        py = np.array([p[1] for p in points])
         near = (  # only points within an ellipse's reach of the candidates' box can be in the way
             (qx > px.min() - _WIDE)
             & (qx < px.max() + _WIDE)
             & (qy > py.min() - _TALL)
             & (qy < py.max() + _TALL)
         )
+        if ring is not None:
+            (cx, cy), radius = ring
+            near &= np.abs(np.hypot(qx - cx, qy - cy) - radius) < _WIDE + 1.0  # rounding moves <= 0.08
         qx, qy = qx[near], qy[near]
         a, b = (px[:, None] - qx) / _WIDE, (py[:, None] - qy) / _TALL
-        return (~(a * a + b * b < 1).any(axis=1)).tolist()
+        return (a * a + b * b < within).any(axis=1)
 
 
 _WIDE, _TALL = SLOT * 1.3, SLOT * 0.75  # the ellipse a placed node keeps clear
@@ -98,13 +122,16 @@ def _around(
     shift = 0.5 if away is None else turn
     while len(out) < count:
         room = max(6, int(2 * math.pi * r / SLOT))
+        if free.full(centre, r, room, start, shift):
+            r += RING_GAP
+            continue
         steps = range(room) if away is None else sorted(range(room), key=lambda k: (min(k, room - k), k))
         ring = [
             (round(centre[0] + r * math.cos(a), 1), round(centre[1] + r * math.sin(a), 1))
             for a in (start + 2 * math.pi * (k + shift) / room for k in steps)
         ]
         here: list[Point] = []  # placed on this ring, after the pass over the others
-        for p, fine in zip(ring, free.clear_all(ring), strict=True):
+        for p, fine in zip(ring, free.clear_all(ring, (centre, r)), strict=True):
             if fine and _clear_of(p, here):
                 free.add(p)
                 here.append(p)

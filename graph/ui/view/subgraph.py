@@ -148,9 +148,11 @@ class Subgraph:
 
 
 def as_bool(term: object) -> bool | None:
-    """An RDF boolean (or any term) as a Python bool; None for unbound."""
+    """An RDF boolean (or any term, or a boolean's lexical form) as a Python bool; None for unbound."""
     if term is None:
         return None
+    if type(term) is str:  # Store.strings' lexical form (rdflib terms are str subclasses)
+        return term.lower() in ("true", "1")
     if isinstance(term, Literal):
         value = term.toPython()
         return value if isinstance(value, bool) else str(term).lower() in ("true", "1")
