@@ -3,8 +3,9 @@
 Starts `python app.py` (gunicorn, compressed responses) on a free loopback port and, median of --runs:
 - first graph drawn: from navigation start until Cytoscape holds the first view's nodes and the
   counter shows it (warm server: one load first);
-- filter change: from clicking a role's checkbox in the role filter until Dash has no callback in flight and the canvas
-  holds the new view (the next animation frame after that);
+- filter change: from clicking a role's checkbox in the role filter (on a canvas at rest) until Dash has no callback
+  in flight and the canvas holds the new view (the next animation frame after that), and until the camera's move to
+  it has ended and its labels are placed;
 - bytes: what the first page transfers (compressed) and what its scripts decode to;
 - the floor: a static page that draws the same elements, style and camera with the same React and
   dash-cytoscape bundles (served by the app), and nothing else: the first graph's goal is <= 1.5x it.
@@ -51,28 +52,34 @@ WATCH_FIRST = """
 })();
 """
 
-# A filter change, timed in the page: click a role's checkbox in the role filter (as a person does),
-# wait for an idle renderer and a new canvas.
+# A filter change, timed in the page from a canvas at rest (camera and labels, as a person sees it
+# before the next click): click a role's checkbox in the role filter, wait for an idle renderer and a
+# new canvas (the change), then for the camera's move to the new view and its labels (at rest).
 CHANGE = """
 const done = arguments[arguments.length - 1];
 const cy = document.getElementById('cy')._cyreg.cy;
 const before = cy.elements().map(e => e.id()).sort().join(' ');
 const box = [...document.getElementById(arguments[0]).querySelectorAll('input')].find(i => i.value === arguments[1]);
-if (!box) { done(-2); return; }
-const t0 = performance.now();
-box.click();
-(function poll() {
+if (!box) { done([-2, -2]); return; }
+let t0 = 0, drawn = 0;
+(function rest() {  // the previous change's camera move and labels first
+  if (!window.akgSettled('cy')) { requestAnimationFrame(rest); return; }
+  t0 = performance.now();
+  box.click();
+  requestAnimationFrame(poll);
+})();
+function poll() {
   const s = window.store.getState();
   const pending = Object.assign({}, s.callbacks); delete pending.stored; delete pending.completed;
   const busy = [].concat.apply([], Object.values(pending)).length;
-  const now = cy.elements().map(e => e.id()).sort().join(' ');
-  if (!busy && now !== before) {
-    requestAnimationFrame(() => done(performance.now() - t0));
+  if (!drawn && !busy && cy.elements().map(e => e.id()).sort().join(' ') !== before) {
+    requestAnimationFrame(() => { drawn = performance.now() - t0; requestAnimationFrame(poll); });
     return;
   }
-  if (performance.now() - t0 > 20000) { done(-1); return; }
+  if (drawn && window.akgSettled('cy')) { done([drawn, performance.now() - t0]); return; }
+  if (performance.now() - t0 > 20000) { done([-1, -1]); return; }
   requestAnimationFrame(poll);
-})();
+}
 """
 
 BYTES = """
@@ -183,14 +190,15 @@ def main(argv: list[str] | None = None) -> int:
         d.get(url)
         first_graph(d, url)
         roles = [R + r for r in ("dermatologist", "esthetician", "plastic-surgeon")]
-        changes = []
+        changes, rests = [], []
         for i in range(args.runs):  # ticks each role, then unticks them: a new view each time
-            ms = d.execute_async_script(CHANGE, ROLE_FILTER, roles[i % len(roles)])
+            ms, at_rest = d.execute_async_script(CHANGE, ROLE_FILTER, roles[i % len(roles)])
             if ms == -2:
                 raise SystemExit(f"the role filter does not list {roles[i % len(roles)]}")
             if ms < 0:
                 raise SystemExit("a filter change did not settle within 20 s")
             changes.append(ms)
+            rests.append(at_rest)
         print(f"graph: {'curated' if not args.data else ' + '.join(args.data)}; median of {args.runs}")
         print(
             f"first graph drawn after navigation: {statistics.median(loads):.0f} ms (runs {', '.join(f'{x:.0f}' for x in loads)})"
@@ -201,7 +209,10 @@ def main(argv: list[str] | None = None) -> int:
             f"first graph = {ratio:.2f}x the floor (goal <= {GOAL_OVER_FLOOR}x)"
         )
         print(
-            f"filter change to settled canvas:    {statistics.median(changes):.0f} ms (runs {', '.join(f'{x:.0f}' for x in changes)})"
+            f"filter change to the new view drawn: {statistics.median(changes):.0f} ms (runs {', '.join(f'{x:.0f}' for x in changes)}; goal <= 150)"
+        )
+        print(
+            f"  ... and camera moved, labels placed: {statistics.median(rests):.0f} ms (runs {', '.join(f'{x:.0f}' for x in rests)})"
         )
         print(
             f"first page transferred: {total / 1e6:.2f} MB; {n_js} scripts {js_wire / 1e6:.2f} MB on the wire, {js_decoded / 1e6:.2f} MB decoded"
