@@ -5,8 +5,9 @@ A small synthetic --data file and lowered thresholds stand in for the million-tr
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from dash import no_update
 
 from graph.stores import StoreSpec
 from graph.terms import AKGR
@@ -74,21 +75,16 @@ def test_role_pickers_are_search_driven_beyond_the_cap(big_app, monkeypatch):
 
 
 def test_a_role_picker_lists_roles_another_callback_chose(big_app, monkeypatch):
-    """A saved curriculum's imported roles, set by open_saved, show ticked; a tick leaves the list alone."""
-    from dash._callback_context import context_value
-    from dash._utils import AttributeDict
-
+    """A saved curriculum's imported roles, set by open_saved, come with options that show them ticked;
+    a tick asks the server nothing (no callback has the picker's value as input)."""
     from graph.ui.callbacks import pickers
 
     monkeypatch.setattr(O, "OPTIONS_CAP", 10)
-    shown = pickers.choices(O.role_options(app_context().ws))
-    picker = '{"name":"cur-roles","type":"role-picker"}.value'
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": picker, "value": [f"{EX}role5"]}]))
-    listed = [o["value"] for o in pickers.suggest_roles(None, [f"{EX}role5"], shown)]
+    listed = [o["value"] for o in pickers.role_options([f"{EX}role5"])]
     assert f"{EX}role5" in listed and set(app_context().ws.curated_roles()) <= set(listed)
-    curated = shown[0]["value"]
-    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": picker, "value": [curated]}]))
-    assert pickers.suggest_roles(None, [curated], shown) is no_update
+    suggest = big_app.callback_map['{"name":["MATCH"],"type":"role-picker"}.options']
+    asked = [(json.loads(i["id"])["type"], i["property"]) for i in suggest["inputs"]]
+    assert asked == [("role-picker-search", "value")], asked
     ticked = pickers.choices(O.role_choices(app_context().ws, "nurse 2", []))
     again = pickers.choices(O.role_choices(app_context().ws, "nurse 2", [ticked[1]["value"]]))
     assert again == ticked  # a ticked match keeps its place

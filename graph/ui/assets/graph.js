@@ -16,6 +16,13 @@ window.dash_clientside = window.dash_clientside || {};
     return el && el._cyreg && el._cyreg.cy;
   }
 
+  /* Our own class changes (labels, hover, selection, the chosen path): a redraw's are the server's,
+     which the 'class' listener acts on (attach). */
+  function own(cy, fn) {
+    cy._akgOwn = (cy._akgOwn || 0) + 1;
+    try { fn(); } finally { cy._akgOwn -= 1; }
+  }
+
   /* Label priority: seeds and focus, the selection, the path, roles, then the best connected. */
   function rank(n) {
     if (n.hasClass('seed')) { return 0; }
@@ -30,9 +37,10 @@ window.dash_clientside = window.dash_clientside || {};
       (a.id() < b.id() ? -1 : a.id() > b.id() ? 1 : 0);
   }
 
-  /* Every label PX on screen whatever the zoom: font sizes set per zoom (a bypass, not the sheet). */
-  function sizeLabels(cy) {
-    const z = cy.zoom();
+  /* Every label PX on screen whatever the zoom: font sizes set per zoom (a bypass, not the sheet);
+     for zoom `at` when given (the end of a camera move: its frames then restyle nothing). */
+  function sizeLabels(cy, at) {
+    const z = at || cy.zoom();
     if (cy._akgSizedAt === z && cy._akgSizedN === cy.elements().length) { return; }
     cy._akgSizedAt = z;
     cy._akgSizedN = cy.elements().length;
@@ -108,14 +116,14 @@ window.dash_clientside = window.dash_clientside || {};
       take(box);
       placed.push([n, chosen]);
     });
-    cy.batch(() => {
+    own(cy, () => cy.batch(() => {
       placed.forEach(([n, side]) => {
         const [v, hz, mx, my] = SIDES[side];
         n.removeClass('lbl-off');
         n.style({'text-valign': v, 'text-halign': hz, 'text-margin-x': mx * m, 'text-margin-y': my * m});
       });
       cy.collection(off).addClass('lbl-off');
-    });
+    }));
     // then each badge on a corner of its node that no label (nor badge) covers, inside the canvas
     const pan = cy.pan();
     const ctx = badgeLayer(cy).getContext('2d');
@@ -295,6 +303,7 @@ window.dash_clientside = window.dash_clientside || {};
     const zoom = view.zoom, pan = view.pan;
     cy._akgMoving = true;
     const done = () => { cy._akgMoving = false; relabel(cy); };
+    sizeLabels(cy, zoom);  // sized for where the camera ends: a frame of the move only draws
     if (instant) {
       cy.viewport({zoom: zoom, pan: pan});
       done();
@@ -343,11 +352,11 @@ window.dash_clientside = window.dash_clientside || {};
   function schedule(cy) {
     clearTimeout(cy._akgFollow);
     cy._akgFollow_pending = true;
-    cy._akgFollow = setTimeout(() => { cy._akgFollow_pending = false; follow(cy); }, SETTLE_MS);
+    cy._akgFollow = setTimeout(() => { cy._akgFollow_pending = false; reselect(cy); follow(cy); }, SETTLE_MS);
   }
 
   function hover(cy, n, on) {
-    cy.batch(() => {
+    own(cy, () => cy.batch(() => {
       if (!on) {
         cy.elements('.hover, .hl, .faded').removeClass('hover hl faded');
         return;
@@ -356,7 +365,7 @@ window.dash_clientside = window.dash_clientside || {};
       n.addClass('hover');
       near.addClass('hl');
       cy.elements().not(near).addClass('faded');
-    });
+    }));
   }
 
   /* A node's context menu offers only the kinds it has neighbours left to draw of, with how many
@@ -392,7 +401,7 @@ window.dash_clientside = window.dash_clientside || {};
     let frame = null;
     let idle = null;
     cy.on('viewport', () => {
-      if (!frame) { frame = requestAnimationFrame(() => { frame = null; sizeLabels(cy); }); }
+      if (!frame && !cy._akgMoving) { frame = requestAnimationFrame(() => { frame = null; sizeLabels(cy); }); }
       clearTimeout(idle);
       idle = setTimeout(() => { if (!cy.animated()) { relabel(cy); } }, 90);
     });
@@ -400,8 +409,10 @@ window.dash_clientside = window.dash_clientside || {};
     cy.on('mouseover', 'node', e => hover(cy, e.target, true));
     cy.on('mouseout', 'node', e => hover(cy, e.target, false));
     cy.container().addEventListener('mouseleave', () => hover(cy, null, false));  // left the canvas
-    cy.on('mouseover', 'edge', e => e.target.addClass('hover'));
-    cy.on('mouseout', 'edge', e => e.target.removeClass('hover'));
+    cy.on('mouseover', 'edge', e => own(cy, () => e.target.addClass('hover')));
+    cy.on('mouseout', 'edge', e => own(cy, () => e.target.removeClass('hover')));
+    // a redraw that only changes what existing elements are (counts, classes): labels and badges again
+    cy.on('data class', () => { if (!cy._akgOwn) { schedule(cy); } });
     cy.on('select unselect', 'node', () => { cy._akgSizedAt = null; relabel(cy); });
     let badgeFrame = null;
     cy.on('render', () => {
@@ -430,10 +441,37 @@ window.dash_clientside = window.dash_clientside || {};
       !cy._akgFollow_pending;
   };
 
+  /* Clicking a kind in the legend hides or shows it: the kinds checklist follows, which redraws. A
+     listener, not a callback on the legend's buttons: each redraw brings new buttons, and a callback
+     on them ran (and cost a pass of the renderer) after every draw. */
+  function toggleKind(b) {
+    let kind;
+    try { kind = JSON.parse(b.id).kind; } catch (err) { return; }
+    const api = window.dash_component_api;
+    const kinds = api && api.getLayout && api.getLayout('f-kinds');
+    if (!kind || !kinds) { return; }
+    const every = (kinds.props.options || []).map(o => (o && o.value !== undefined ? o.value : o));
+    const shown = Array.isArray(kinds.props.value) ? kinds.props.value : every;
+    const value = shown.includes(kind) ? shown.filter(k => k !== kind) : shown.concat([kind]);
+    window.dash_clientside.set_props('f-kinds', {value: value});
+  }
+
+  /* After a redraw: the selected node (the URL's) selected again, its links labelled. */
+  function reselect(cy) {
+    own(cy, () => {
+      cy.elements('.near').removeClass('near');
+      const node = cy._akgSel ? cy.getElementById(cy._akgSel) : null;
+      if (!node || !node.length) { return; }
+      if (!node.selected()) { cy.nodes(':selected').unselect(); node.select(); }
+      node.closedNeighborhood().addClass('near');  // its links labelled
+    });
+  }
+
   /* Fit and zoom-to-selection buttons; the intro's dismissal remembered in this browser. */
   document.addEventListener('click', e => {
     const b = e.target.closest && e.target.closest('button');
     if (!b) { return; }
+    if (b.classList.contains('legend-item')) { toggleKind(b); return; }
     const cy = cyOf('cy');
     if (b.id === 'fit-view' && cy) { fitTo(cy, cy.elements()); }
     if (b.id === 'zoom-selection' && cy) { fitTo(cy, cy.$('node:selected').closedNeighborhood()); }
@@ -449,11 +487,11 @@ window.dash_clientside = window.dash_clientside || {};
       });
       const ids = (b.dataset.nodes + ' ' + b.dataset.links).split(' ').filter(Boolean);
       const chosen = cy.collection(ids.map(id => cy.getElementById(id)).filter(e => e.length));
-      cy.batch(() => {
+      own(cy, () => cy.batch(() => {
         cy.elements('.chosen, .unchosen').removeClass('chosen unchosen');
         chosen.addClass('chosen');
         cy.elements('.path').not(chosen).addClass('unchosen');
-      });
+      }));
       cy._akgSizedAt = null;
       fitTo(cy, chosen);
     }
@@ -473,42 +511,29 @@ window.dash_clientside = window.dash_clientside || {};
   } catch (err) { /* private mode */ }
 
   window.dash_clientside.akg = {
-    /* Clicking a kind in the legend hides or shows it (the kinds checklist follows); a redraw that
-       brings new legend buttons (no click) changes nothing. */
-    toggleKind: function (clicks, kinds, options) {
-      const none = window.dash_clientside.no_update;
-      const trig = window.dash_clientside.callback_context.triggered || [];
-      if (!trig.length || !trig.some(t => t.value)) { return none; }
-      let id;
-      try { id = JSON.parse(trig[0].prop_id.split('.n_clicks')[0]); } catch (e) { return none; }
-      const every = (options || []).map(o => (o && o.value !== undefined ? o.value : o));
-      const shown = Array.isArray(kinds) ? kinds : every;
-      return shown.includes(id.kind) ? shown.filter(k => k !== id.kind) : shown.concat([id.kind]);
-    },
     /* Actions that need a selected node are off until there is one. */
     needsSelection: function (selected) {
       const off = !selected;
       return [off, off, off, off];
     },
-    select: function (selected, elements, zoomTo) {
+    /* The URL's selected node (and a searched node to zoom to): a redraw selects it again itself
+       (reselect), so this runs only when the selection changes, not after every draw. */
+    select: function (selected, zoomTo) {
       const cy = cyOf('cy');
       const none = window.dash_clientside.no_update;
       if (!cy) { return none; }
       attach(cy);
-      schedule(cy);  // a redraw may only change classes: labels again
       const trig = (window.dash_clientside.callback_context.triggered || []).map(t => t.prop_id);
       if (trig.includes('zoom-to.data') && zoomTo) {  // a searched node: fitted with its neighbours
         cy._akgZoom = zoomTo;
         cy._akgZoomUntil = Date.now() + 5000;
-        schedule(cy);
       }
-      cy.elements('.near').removeClass('near');
-      if (!selected) { return none; }
-      const node = cy.getElementById(selected);
+      cy._akgSel = selected || null;
+      if (!selected) { cy.nodes(':selected').unselect(); }
+      reselect(cy);
+      schedule(cy);  // labels again (a selected node's label has priority)
+      const node = selected ? cy.getElementById(selected) : null;
       if (!node || !node.length) { return none; }
-      cy.nodes(':selected').unselect();
-      node.select();
-      node.closedNeighborhood().addClass('near');  // its links labelled
       setTimeout(() => {  // after the camera settled: centre a selected node out of sight
         if (cy.animated() || cy._akgZoom) { return; }
         const p = node.renderedPosition();

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, html, no_update
+from dash import Input, Output, State, callback, html, no_update, set_props
 
 from graph import curricula as K
 from graph.errors import GraphError
 from graph.ui import api, auth
 from graph.ui.callbacks.curriculum_views import outcomes_text, proposals_view
+from graph.ui.callbacks.pickers import role_options
 from graph.ui.controls import role_picker
 
 
@@ -182,4 +183,5 @@ def open_saved(_n, cid):
     except GraphError as exc:
         return no_update, no_update, str(exc), no_update, no_update, no_update
     msg = f"Opened “{c.title}”, version {c.version} (saved {c.modified})."
+    set_props(role_picker("cur-roles"), {"options": role_options(list(c.roles))})  # its roles listed, ticked
     return K.to_json(c), proposals_view(c), msg, c.title, list(c.roles), outcomes_text(c)

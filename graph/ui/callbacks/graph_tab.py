@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from graph.ui import state as S
 from graph.ui.context import app_context
@@ -35,6 +35,9 @@ from graph.ui.callbacks import graph_details, graph_tools  # noqa: F401  isort: 
     },
     state={"node": State("selected", "data"), "ready": State("url-ready", "data")},
     prevent_initial_call=True,  # the URL's sync sets the view controls on load, which draws the first view
+    # the canvas's busy sign while it runs (shown after 300 ms by CSS): a dcc.Loading round the canvas
+    # re-rendered Cytoscape (a diff of every element) twice per draw
+    running=[(Output("cy-busy", "className"), "busy", "busy-idle")],
 )
 def draw(view: dict, node: str | None, ready: bool = True) -> dict:
     """Every filter or view change runs construct_subgraph (or neighbours) and redraws.
@@ -225,7 +228,6 @@ clientside_callback(
     ClientsideFunction("akg", "select"),  # assets/graph.js
     Output("cy", "className"),
     Input("selected", "data"),
-    Input("cy", "elements"),
     Input("zoom-to", "data"),
 )
 
@@ -237,14 +239,4 @@ clientside_callback(  # in the browser: actions that need a selected node are of
     Output("act-hide", "disabled"),
     Output("zoom-selection", "disabled"),
     Input("selected", "data"),
-)
-
-
-clientside_callback(  # in the browser: a redraw that replaces the legend costs no round trip
-    ClientsideFunction("akg", "toggleKind"),  # assets/graph.js
-    Output("f-kinds", "value", allow_duplicate=True),
-    Input({"type": "legend", "kind": ALL}, "n_clicks"),
-    State("f-kinds", "value"),
-    State("f-kinds", "options"),
-    prevent_initial_call=True,
 )

@@ -6,7 +6,7 @@ the browser. Each list keeps its chosen options, so a tick stays visible while t
 
 from __future__ import annotations
 
-from dash import MATCH, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash import MATCH, Input, Output, State, callback, clientside_callback, no_update
 
 from graph.ui.context import app_context
 from graph.ui.controls import entity_picker, filter_picker, role_picker
@@ -21,23 +21,22 @@ def _chosen(value) -> list[str]:
 @callback(
     Output(role_picker(MATCH), "options"),
     Input(part(role_picker(MATCH), "search"), "value"),
-    Input(role_picker(MATCH), "value"),
-    State(role_picker(MATCH), "options"),
+    State(role_picker(MATCH), "value"),
     prevent_initial_call=True,  # the layout holds the first options
 )
-def suggest_roles(text: str | None, value, shown=None):
-    """The chosen roles, then those the text finds (every role on a small store when nothing is typed);
-    a value set by another callback (a saved curriculum opened) brings its roles into the list.
+def suggest_roles(text: str | None, value):
+    """The chosen roles, then those the text finds (every role on a small store when nothing is typed).
+
+    Only the search asks: a tick is already in the list (and a round trip on every tick cost the
+    graph's redraw a pass of the renderer); a callback that sets a picker's value sets its options
+    with it (role_options), as the URL's sync does.
     """
-    chosen = _chosen(value)
-    listed = {o.get("value") for o in shown or [] if isinstance(o, dict)}
-    if (
-        isinstance(ctx.triggered_id, dict)
-        and ctx.triggered_id.get("type") == "role-picker"
-        and set(chosen) <= listed
-    ):
-        return no_update  # a tick: the list already shows it, and stays as it is under the pointer
-    return choices(role_choices(app_context().ws, text if isinstance(text, str) else None, chosen))
+    return choices(role_choices(app_context().ws, text if isinstance(text, str) else None, _chosen(value)))
+
+
+def role_options(roles: list[str]) -> list[dict]:
+    """A role picker's options that show `roles` ticked (for a callback that sets its value)."""
+    return choices(role_choices(app_context().ws, None, list(roles)))
 
 
 @callback(

@@ -184,24 +184,24 @@ def panel(c) -> list:
                 ],
                 className="intro",
             ),
-            dcc.Loading(  # a busy sign on the canvas for a draw that takes longer than 300 ms
-                cyto.Cytoscape(
-                    id="cy",
-                    elements=[],
-                    stylesheet=stylesheet(),
-                    layout={"name": "preset"},
-                    style={"width": "100%", "height": "100%"},
-                    minZoom=0.02,
-                    maxZoom=1.6,
-                    boxSelectionEnabled=False,
-                    autoRefreshLayout=False,
-                    contextMenu=node_menu(kinds),
-                ),
-                delay_show=300,
-                overlay_style={"visibility": "visible", "opacity": 0.55},
-                custom_spinner=html.Div("Drawing…", className="busy", role="status"),
-                parent_className="cy-wrap",
-                target_components={"cy": "elements"},
+            html.Div(
+                [
+                    cyto.Cytoscape(
+                        id="cy",
+                        elements=[],
+                        stylesheet=stylesheet(),
+                        layout={"name": "preset"},
+                        style={"width": "100%", "height": "100%"},
+                        minZoom=0.02,
+                        maxZoom=1.6,
+                        boxSelectionEnabled=False,
+                        autoRefreshLayout=False,
+                        contextMenu=node_menu(kinds),
+                    ),
+                    # the busy sign: the draw callback's `running` turns it on; CSS shows it after 300 ms
+                    html.Div("Drawing…", id="cy-busy", className="busy-idle", role="status"),
+                ],
+                className="cy-wrap",
             ),
             html.Div(legend_block(kinds), id="legend", className="legend"),
             html.Details(
