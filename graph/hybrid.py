@@ -2,9 +2,12 @@
 
 One score is shown and orders the proposals: WORD_WEIGHT x the share of the line's telling words in the
 item's name + (1 - WORD_WEIGHT) x the meaning similarity (the model's cosine, rescaled from [COS_LOW,
-COS_HIGH] to [0, 1]). Candidates are BM25's and the model's best CANDIDATES each. The weights were
-tuned by benchmarks/matching.py on a development split whose occupations the evaluation never sees.
-Without the model (package absent) a Matcher is BM25 alone (graph.match).
+COS_HIGH] to [0, 1]) + (1 - the line's best such value) x the item's prior (graph.priors: how many roles
+hold it essential or optional), so the catalogue's prior counts when words and meaning are unsure and
+hardly at all for a near-exact name; the score stays in [0, 1]. Candidates are BM25's and the model's
+best CANDIDATES each. The weights were tuned by benchmarks/matching.py on a development split whose
+occupations the evaluation never sees (nor the prior). Without the model (package absent) a Matcher is
+BM25 alone (graph.match), with no prior.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ class Matcher:
     encoder: Encoder | None = None
     vectors: np.ndarray | None = None  # one unit vector per item of lexical.entries (preferred labels)
     mode: str = "hybrid"  # "hybrid", "semantic" (meaning alone) or "lexical"
+    prior: np.ndarray | None = None  # per item of lexical.entries, in [0, 0.5] (graph.priors.prior)
     word_weight: float = WORD_WEIGHT
     cos_low: float = COS_LOW
     cos_high: float = COS_HIGH
@@ -102,6 +106,8 @@ class Matcher:
         keep = (shared > 0) | (cos[candidates] >= self.min_cos) | np.isin(candidates, extra)
         candidates, shared = candidates[keep], shared[keep]
         score = w * shared + (1 - w) * meaning[candidates]
+        if self.prior is not None and len(candidates):  # the less sure the best, the more the prior counts
+            score = score + max(0.0, 1.0 - float(score.max())) * self.prior[candidates]
         e = self.lexical.entries
         order = sorted(
             range(len(candidates)),

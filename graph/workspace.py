@@ -395,10 +395,12 @@ class Workspace:
         """Matching by words and, when the model package is installed, by meaning (graph.hybrid).
 
         The items' vectors are built once (minutes for ESCO, with a progress bar) and kept beside a
-        persisted store; an in-memory store's small catalogue keeps them under var/vectors.
+        persisted store; an in-memory store's small catalogue keeps them under var/vectors. The prior
+        counts every role of the store (graph.priors; an item merged across frameworks counts its group's).
         """
-        from graph import dense
+        from graph import dense, priors
         from graph.hybrid import Matcher
+        from graph.network import canonical_items
 
         index = self.match_index
         with self._lock:
@@ -407,7 +409,10 @@ class Workspace:
                 return Matcher(index)
             folder, prune = (self.cache_dir.parent, True) if self.cache_dir else (VAR / "vectors", False)
             vectors = dense.vectors(encoder, [e.label for e in index.entries], folder, prune=prune)
-            return Matcher(index, encoder, vectors)
+            held = self.role_items
+            canon = canonical_items(self.item_mappings, set(held.roles))
+            prior = priors.prior([canon.get(e.iri, e.iri) for e in index.entries], priors.holders(held.links))
+            return Matcher(index, encoder, vectors, prior=prior)
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:

@@ -176,3 +176,24 @@ def test_a_new_store_reuses_the_vectors_of_labels_another_store_embedded(encoder
     after = dense.vectors(counting, [*TEXTS, "dye hair"], second)  # type: ignore[arg-type]
     assert counting.embedded == 1 and np.array_equal(after[:3], before)
     assert np.allclose(after[3], encoder.passages(["dye hair"], progress=False)[0], atol=1e-5)
+
+
+def test_the_roles_prior_counts_when_words_and_meaning_are_unsure_and_hardly_for_an_exact_name(matcher):
+    from dataclasses import replace
+
+    entries = [e.iri for e in matcher.lexical.entries]
+    prior = np.zeros(len(entries))
+    prior[entries.index(S + "chem")] = 0.5  # chemistry: the item every role holds, say
+    primed = replace(matcher, prior=prior)
+    line = "acids that react with the outer skin"  # loosely like a peel, and like chemistry
+    assert [m.iri for m in matcher.match(line, top=2)] == [S + "peel", S + "chem"]
+    assert [m.iri for m in primed.match(line, top=2)] == [S + "chem", S + "peel"]
+    plain = {m.iri: m.score for m in matcher.match(line, top=5)}
+    lifted = {m.iri: m.score for m in primed.match(line, top=5)}
+    best = max(plain.values())
+    assert lifted[S + "chem"] == pytest.approx(plain.get(S + "chem", 0.0) + (1 - best) * 0.5)
+    assert all(lifted[i] == pytest.approx(s) for i, s in plain.items() if i != S + "chem")
+    assert all(0 < s <= 1 for s in lifted.values())
+    exact = primed.match("cut hair", top=5)  # an exact name: near 1, so the prior adds next to nothing
+    assert exact[0] == matcher.match("cut hair", top=1)[0] and exact[0].score > 0.95
+    assert all(m.score <= 0.5 * (1 - exact[0].score) + 1e-9 for m in exact if m.iri == S + "chem")
