@@ -75,7 +75,8 @@ def test_paste_decide_save_reload_and_coverage(ws, tmp_path):
     # a second browser still on version 0 gets a conflict, and the saved version stays
     _, clash, _ = S.save(1, doc, "Other title", [MA])
     assert "saved by someone else" in clash
-    back, _view, opened, title, roles, text = S.open_saved(1, saved["id"])
+    back, _view, opened, title, roles, text, listed = S.open_saved(1, saved["id"])
+    assert {MA, AMLT} <= {o["value"] for o in listed}  # the picker lists the roles it ticks
     assert text == "Lasers,Perform laser hair removal"  # no header: one plain outcome, no module
     # proposing again from the editor keeps the decisions already taken
     again, _v, _m = T.propose_matches(2, text, "Laser course", [MA, AMLT], back)

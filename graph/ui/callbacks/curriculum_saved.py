@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dash import Input, Output, State, callback, html, no_update, set_props
+from dash import Input, Output, State, callback, html, no_update
 
 from graph import curricula as K
 from graph.errors import GraphError
@@ -170,18 +170,28 @@ def restore(_n, version, doc):
     Output("cur-title", "value", allow_duplicate=True),
     Output(role_picker("cur-roles"), "value"),
     Output("cur-text", "value"),
+    Output(role_picker("cur-roles"), "options", allow_duplicate=True),  # its roles listed, ticked
     Input("cur-open", "n_clicks"),
     State("cur-saved", "value"),
     prevent_initial_call=True,
 )
 def open_saved(_n, cid):
-    """Open a saved curriculum: its outcomes (back in the editor), decisions, target roles and version."""
+    """Open a saved curriculum: its outcomes (back in the editor), decisions, target roles (listed
+    and ticked in the picker) and version."""
     if not cid:
-        return no_update, no_update, "Choose a saved curriculum first.", no_update, no_update, no_update
+        return (
+            no_update,
+            no_update,
+            "Choose a saved curriculum first.",
+            no_update,
+            no_update,
+            no_update,
+            no_update,
+        )
     try:
         c = curricula_store().load(cid)
     except GraphError as exc:
-        return no_update, no_update, str(exc), no_update, no_update, no_update
+        return no_update, no_update, str(exc), no_update, no_update, no_update, no_update
     msg = f"Opened “{c.title}”, version {c.version} (saved {c.modified})."
-    set_props(role_picker("cur-roles"), {"options": role_options(list(c.roles))})  # its roles listed, ticked
-    return K.to_json(c), proposals_view(c), msg, c.title, list(c.roles), outcomes_text(c)
+    roles = list(c.roles)
+    return K.to_json(c), proposals_view(c), msg, c.title, roles, outcomes_text(c), role_options(roles)
