@@ -61,9 +61,14 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _ms(fn: Callable[[], object]) -> float:
-    start = time.perf_counter()
+    return _timed(fn)[0]
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, float]:
+    """Wall and CPU time of a call, in ms: on a shared machine the CPU time says what the work cost."""
+    start, cpu = time.perf_counter(), time.process_time()
     fn()
-    return (time.perf_counter() - start) * 1000
+    return (time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000
 
 
 def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
@@ -77,7 +82,7 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     spec = StoreSpec.parse("oxigraph", files)
     if root:
         spec = StoreSpec(spec.kind, spec.data, root=Path(root))
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     open_store(spec).close()  # built here on a cold start, else only opened
     built = time.perf_counter() - start
     ws = Workspace.open(spec)  # the first open of a new store precomputes beside it
@@ -86,11 +91,11 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     ws.prepare_search()
     context = Context(ws, None)
     context.labels()  # as the app, before serving
-    serving = time.perf_counter() - start
+    serving, serving_cpu = time.perf_counter() - start, time.process_time() - cpu
     projections: dict[str, float] = {}
     for name in WARM:  # what the warm-up builds (or reads back from beside the store)
         projections[name] = _ms(lambda n=name: getattr(ws, n)) / 1000
-    ready = time.perf_counter() - start
+    ready, ready_cpu = time.perf_counter() - start, time.process_time() - cpu
     if files:
         role, other, a, b = ESCO_AESTHETICIAN, ESCO_HAIR_REMOVAL, ESCO_AESTHETICIAN, ESCO_HAIR_REMOVAL
     else:
@@ -107,13 +112,15 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     for name, st in states.items():
         # first: this state on the app's context; usual: again with the view caches empty (a state
         # nobody drew yet), the entity labels kept as the app keeps them
-        first = _ms(lambda s=st: compose(context, s))
-        usual = [_ms(lambda s=st: compose(Context(ws, None, _labels=labels), s)) for _ in range(repeat)]
+        first, first_cpu = _timed(lambda s=st: compose(context, s))
+        usual = [_timed(lambda s=st: compose(Context(ws, None, _labels=labels), s)) for _ in range(repeat)]
         view, _ = compose(context, st)
         actions[name] = {
             "first_ms": round(first, 1),
-            "p50_ms": round(statistics.median(usual), 1),
-            "max_ms": round(max(usual), 1),
+            "p50_ms": round(statistics.median(u[0] for u in usual), 1),
+            "max_ms": round(max(u[0] for u in usual), 1),
+            "first_cpu_ms": round(first_cpu, 1),
+            "p50_cpu_ms": round(statistics.median(u[1] for u in usual), 1),
             "nodes": len(view.drawn.nodes),
         }
     return {
@@ -121,6 +128,8 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
         "store_build_s": round(built, 2),
         "precompute_s": round(precomputed, 2),
         "serving_s": round(serving, 2),
+        "serving_cpu_s": round(serving_cpu, 2),
+        "all_ready_cpu_s": round(ready_cpu, 2),
         "projections_s": {k: round(v, 2) for k, v in projections.items()},
         "all_ready_s": round(ready, 2),
         "actions": actions,
@@ -135,14 +144,16 @@ def render(f: dict[str, Any]) -> str:
         f"store {f['store_build_s']:.1f} s, precompute {f['precompute_s']:.1f} s, the rest read back); "
         f"every projection ready after {f['all_ready_s']:.1f} s (goal <= {GOAL_PROJECTIONS_S:g} s): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in f["projections_s"].items()),
-        "| action | nodes | first ms | goal | usual p50 ms | max | goal |",
+        f"CPU time of this process (all its threads; the rest of the wall time is other work on the "
+        f"machine): {f['serving_cpu_s']:.1f} s to serving, {f['all_ready_cpu_s']:.1f} s to every projection",
+        "| action | nodes | first ms (CPU) | goal | usual p50 ms (CPU) | max | goal |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for name, a in f["actions"].items():
         first_goal, usual_goal = GOALS_MS[name]
         lines.append(
-            f"| {name} | {a['nodes']} | {a['first_ms']:,.1f} | <= {first_goal:,.0f} | {a['p50_ms']:,.1f} "
-            f"| {a['max_ms']:,.1f} | <= {usual_goal:,.0f} |"
+            f"| {name} | {a['nodes']} | {a['first_ms']:,.1f} ({a['first_cpu_ms']:,.0f}) | <= {first_goal:,.0f} "
+            f"| {a['p50_ms']:,.1f} ({a['p50_cpu_ms']:,.0f}) | {a['max_ms']:,.1f} | <= {usual_goal:,.0f} |"
         )
     lines.append(f"load average after: {', '.join(f'{x:.1f}' for x in f['load_average'])}")
     return "\n".join(lines) + "\n"

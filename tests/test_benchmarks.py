@@ -141,5 +141,7 @@ def test_firstuse_benchmark_times_serving_projections_and_each_first_click(tmp_p
     assert set(figures["actions"]) == set(firstuse.GOALS_MS)
     for name, action in figures["actions"].items():  # each action drew the aesthetician's neighbourhood
         assert action["nodes"] > 1 and 0 < action["p50_ms"] <= action["max_ms"], name
+        assert action["first_cpu_ms"] > 0 and action["p50_cpu_ms"] > 0, name
+    assert 0 < figures["serving_cpu_s"] <= figures["all_ready_cpu_s"]
     table = firstuse.render(figures)
     assert "| focus depth 2 |" in table and "<= 300" in table and "load average" in table
