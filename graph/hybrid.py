@@ -96,7 +96,6 @@ class Matcher:
         assert self.encoder is not None and self.vectors is not None
         found = None if self.mode == "semantic" else self.lexical.lexical(text)
         cos = self.vectors @ (query if query is not None else self.encoder.query(text))
-        meaning = np.clip((cos - self.cos_low) / (self.cos_high - self.cos_low), 0.0, 1.0)
         pools = [_best(cos, CANDIDATES)]
         if found is not None:
             pools.append(_best(np.where(found.total > 0, found.total, -1.0), CANDIDATES, positive=True))
@@ -105,19 +104,14 @@ class Matcher:
         shared = found.share[candidates] if found is not None else np.zeros(len(candidates))
         keep = (shared > 0) | (cos[candidates] >= self.min_cos) | np.isin(candidates, extra)
         candidates, shared = candidates[keep], shared[keep]
-        score = w * shared + (1 - w) * meaning[candidates]
+        meaning = np.clip((cos[candidates] - self.cos_low) / (self.cos_high - self.cos_low), 0.0, 1.0)
+        score = w * shared + (1 - w) * meaning
         if self.prior is not None and len(candidates):  # the less sure the best, the more the prior counts
             score = score + max(0.0, 1.0 - float(score.max())) * self.prior[candidates]
-        e = self.lexical.entries
-        order = sorted(
-            range(len(candidates)),
-            key=lambda j: (-round(float(score[j]), 9), e[candidates[j]].label, e[candidates[j]].iri),
-        )
-        wanted = set(extra)
-        order = [j for n, j in enumerate(order) if n < top or candidates[j] in wanted]
-        method = [
-            "lexical" if w * shared[j] >= (1 - w) * meaning[candidates[j]] else "semantic" for j in order
-        ]
+        ranked = np.lexsort((self.lexical.label_rank[candidates], -np.round(score, 9)))  # ties: label, IRI
+        rest = ranked[top:]
+        order = [*ranked[:top].tolist(), *rest[np.isin(candidates[rest], extra)].tolist()]
+        method = ["lexical" if w * shared[j] >= (1 - w) * meaning[j] else "semantic" for j in order]
         return found, [int(candidates[j]) for j in order], [float(score[j]) for j in order], method
 
 

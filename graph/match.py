@@ -223,6 +223,14 @@ class MatchIndex:
         return i if i < len(self.iris) and self.iris[i] == iri else -1
 
     @cached_property
+    def label_rank(self) -> np.ndarray:
+        """Each item's place in (label, IRI) order: ties in score are broken by it, in one array sort."""
+        order = sorted(range(len(self.entries)), key=lambda i: (self.entries[i].label, self.entries[i].iri))
+        rank = np.empty(len(order), dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        return rank
+
+    @cached_property
     def iris(self) -> list[str]:
         """The items' IRIs, in entries' (sorted) order."""
         return [e.iri for e in self.entries]
@@ -266,11 +274,11 @@ class MatchIndex:
         shares = found.name_share[start:end]
         best = int(np.argmax(shares))  # the first name is the preferred label: it wins ties
         if shares[best] > 0:
-            row, label = self.name_matrix[start + best], self.names[start + best]
+            matrix, row, label = self.name_matrix, start + best, self.names[start + best]
         else:
-            row, label = self.definition_matrix[item], e.label
+            matrix, row, label = self.definition_matrix, item, e.label
         via = "its definition " if shares[best] <= 0 else ""
-        vocab = set(row.indices)
+        vocab = set(matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]].tolist())  # no row copy
         shared = list(
             dict.fromkeys(
                 w

@@ -65,7 +65,7 @@ def test_lines_embedded_in_batches_get_the_proposals_of_lines_embedded_one_by_on
     assert lines_and_parts(lines) == [lines[0], "Apply chemical peels", "cut hair", *lines[1:]]
     queries = matcher.queries(lines_and_parts(lines))
     assert set(queries) == set(lines_and_parts(lines))
-    assert np.allclose(queries[lines[1]], encoder.query(lines[1]), atol=1e-4)
+    assert np.allclose(queries[lines[1]], encoder.uncached().query(lines[1]), atol=1e-4)
     for line in lines:
         assert several(matcher, line, queries=queries) == several(matcher, line)
     assert Matcher(matcher.lexical).queries(lines) == {}  # words only: nothing to embed
@@ -197,3 +197,24 @@ def test_the_roles_prior_counts_when_words_and_meaning_are_unsure_and_hardly_for
     exact = primed.match("cut hair", top=5)  # an exact name: near 1, so the prior adds next to nothing
     assert exact[0] == matcher.match("cut hair", top=1)[0] and exact[0].score > 0.95
     assert all(m.score <= 0.5 * (1 - exact[0].score) + 1e-9 for m in exact if m.iri == S + "chem")
+
+
+def test_a_line_embedded_before_is_not_embedded_again(encoder):
+    calls = []
+
+    class Counting:
+        def query(self, texts):
+            calls.append(texts)
+            plain = encoder.uncached()
+            return plain.query(texts) if isinstance(texts, str) else plain.queries(texts)
+
+    counted = dense.Encoder(Counting(), cache=2)
+    first = counted.query("apply chemical peels")
+    assert counted.query("apply chemical peels") is first and len(calls) == 1
+    both = counted.queries(["apply chemical peels", "cut hair"])  # only the new line goes to the engine
+    assert calls[-1] == ["cut hair"] and np.array_equal(both[0], first)
+    counted.query("laser hair removal")  # a third line: the oldest (peels) is forgotten
+    counted.query("apply chemical peels")
+    assert calls[-1] == "apply chemical peels" and len(calls) == 4
+    assert not first.flags.writeable  # shared, so read-only
+    assert counted.uncached().query("cut hair") is not counted.uncached().query("cut hair")
