@@ -102,12 +102,17 @@ def test_role_search_finds_a_role_that_600_other_entities_outrank(big_app, monke
 
 
 def test_projections_are_cached_beside_the_store(big_app):
+    import gc
+
     ws = app_context().ws
     ws.warm().join(timeout=60)
     from graph.projection_cache import CACHE_VERSION
     from graph.workspace import Workspace
 
     assert ws.cache_dir is not None and (ws.cache_dir / f"index.v{CACHE_VERSION}.pickle").is_file()
+    assert (
+        gc.get_freeze_count() > 0 and gc.isenabled()
+    )  # read back, the projections are kept off the collector
 
     again = Workspace.open(ws.spec)
     assert again.cache.get("index", lambda: pytest.fail("rebuilt")).entries.keys() == ws.index.entries.keys()
