@@ -77,8 +77,8 @@ def leak_free_holders(links: Mapping[str, Mapping[str, bool]], reference: Path) 
 
     A task's answers are the essential skills of the ESCO occupations the crosswalk maps its O*NET
     occupation to; counting those occupations would put the answers into the prior. So every ESCO
-    occupation the crosswalk names (for evaluation and development tasks alike, 1,680 of 3,007) is
-    left out: the prior is counted from the other 1,327 roles only. The app counts every role.
+    occupation the crosswalk names (for evaluation and development tasks alike: 1,680) is left out;
+    on ESCO 1.1.1 the prior is counted from the other 1,336 roles only. The app counts every role.
     """
     return priors.holders(links, exclude=set().union(*crosswalk(reference).values()))
 
