@@ -32,7 +32,7 @@ from selenium.webdriver.chrome.service import Service
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from scripts.bench_callbacks import start_app, wait_ready  # noqa: E402
+from scripts.bench_callbacks import start_app, wait_ready, wait_warm  # noqa: E402
 from tests.conftest import CHROME_ARGS  # noqa: E402
 
 R = "https://w3id.org/aesthetics-kg/resource/"
@@ -175,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     d = None
     try:
         wait_ready(port, server)
+        wait_warm(server)  # a warm app: no projection being built in the background while timed
         url = f"http://127.0.0.1:{port}/"
         d = browser()
         first_graph(d, url)  # warm: the server's caches and projections
