@@ -89,7 +89,9 @@ def _build_cache(spec_pickle: BinaryIO, names: tuple[str, ...] = WARM) -> None:
 def settle() -> None:
     """Once the projections are in memory (millions of objects that live as long as the app), keep the
     cycle collector off them (gc.freeze): a full collection walked them all, a pause of a few hundred ms
-    on whichever click happened to trigger it."""
+    on whichever click happened to trigger it (a focus at depth 2 on ESCO, profiled three times in a
+    process holding every projection: 4.5 s of which 0.9 s in collections inside one small function,
+    2.7 s frozen)."""
     import gc
 
     gc.freeze()

@@ -22,7 +22,7 @@ from graph.ui.callbacks import graph_tab
 from graph.ui.context import CACHE_VIEWS, DEFAULT_SEED_ABOVE, Context, Lru
 from graph.ui.view import compose
 from graph.users import Users
-from graph.workspace import Workspace
+from graph.workspace import Workspace, settle
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 MAX_REQUEST_BYTES = limits.MAX_REQUEST_BYTES  # Dash callback bodies (/sparql has its own, smaller limit)
@@ -85,6 +85,7 @@ def create_app(
         answers, entities = ws.load_answers(), ws.prepare_search()
         context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
+        settle()  # the name index's 250k objects off the collector, as the warm-up does with the rest
     app.layout = functools.partial(_page, context, Lru(CACHE_VIEWS))
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
