@@ -85,6 +85,8 @@ def start_app(data: list[str], store: str) -> tuple[int, subprocess.Popen]:
 def wait_warm(server: subprocess.Popen, timeout: float = 900) -> None:
     """Wait until a big store's background warm-up has built every projection (its log says so), so a
     warm app's figures are not taken while it builds them; a small store warms before serving."""
+    if str(ROOT) not in sys.path:  # run as a script: the library beside it
+        sys.path.insert(0, str(ROOT))
     from graph.workspace import WARMED
 
     deadline = time.time() + timeout
