@@ -22,7 +22,7 @@ from graph.errors import ResolveError
 from graph.network import RoleItems, entity_graph, role_items
 from graph.paths import VAR
 from graph.projection_cache import ProjectionCache
-from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search
+from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search, searchable
 from graph.stores import Result, Store, StoreSpec, open_store
 from graph.terms import AKG, framework
 
@@ -200,6 +200,7 @@ class Workspace:
         """Build every projection a click may need, here and now (a small store: well under a second)."""
         for name in WARM:
             getattr(self, name)
+        searchable(self.index)
 
     def warm(self) -> threading.Thread:
         """Build the big projections off the first page's path, so that stopping the app is always safe.
@@ -222,6 +223,7 @@ class Workspace:
                 for name in names:
                     getattr(self, name)
                 if names is WARM:
+                    searchable(self.index)  # the search's lower-cased names, before the first keystroke
                     settle()
             log.info("%s: every projection ready, %.1f s after serving", WARMED, time.perf_counter() - start)
 

@@ -6,8 +6,17 @@ import pytest
 from rdflib import Literal, URIRef
 
 from graph.errors import ResolveError
-from graph.resolve import EntityIndex, build_index, closest, match_rank, resolve, resolve_name, search
-from graph.terms import AKG, AKGR
+from graph.resolve import (
+    MATCH_NAMES,
+    EntityIndex,
+    build_index,
+    closest,
+    match_rank,
+    resolve,
+    resolve_name,
+    search,
+)
+from graph.terms import AKG, AKGR, framework
 
 PROCEDURE, DEVICE = str(AKG.Procedure), str(AKG.Device)
 BOTOX, IPL_DEVICE, IPL_TREATMENT = AKGR.botox, AKGR.ipl_device, AKGR.ipl_treatment
@@ -198,3 +207,37 @@ def test_a_synonym_of_something_that_is_no_entity_names_nothing():
     idx = index_of([*entity(BOTOX, PROCEDURE, "Botox injection"), (AKGR.scheme, Literal("Botox"))])
     assert "botox" not in idx.by_name
     assert str(AKGR.scheme) not in idx.entries and idx.by_name["botox injection"] == {str(BOTOX)}
+
+
+def test_search_over_the_lower_cased_names_finds_what_ranking_every_name_finds():
+    """search() filters the index's names, lower-cased once per index, before ranking them (70 -> 20 ms
+    a keystroke on ESCO + O*NET): it returns what ranking every (entry, name) with match_rank returns."""
+    from graph.resolve import Hit, searchable
+
+    idx = framework_index()
+    pairs, lows = searchable(idx)
+    assert len(pairs) == len(lows) == sum(len(e.names) for e in idx.entries.values())
+    assert searchable(idx)[0] is pairs  # made once per index
+
+    def every(text: str) -> list[Hit]:
+        best: dict[str, tuple] = {}
+        for e in idx.entries.values():
+            for name in e.names:
+                rank = match_rank(name, text)
+                if rank is not None:
+                    key = (rank, 0 if name == e.label else 1, len(e.label), e.label.lower(), e.iri, name)
+                    best[e.iri] = min(best.get(e.iri, key), key)
+        return [
+            Hit(
+                k[4],
+                idx.entries[k[4]].label,
+                k[5],
+                MATCH_NAMES[k[0]],
+                idx.entries[k[4]].kind,
+                framework(k[4]),
+            )
+            for k in sorted(best.values())
+        ]
+
+    for text in ("IPL", "ncle", "Aesthetician", "laser", "la", "e", "İ", "skin peel", "zzz"):
+        assert search(idx, text, limit=10_000) == every(text), text
