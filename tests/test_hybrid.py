@@ -218,3 +218,19 @@ def test_a_line_embedded_before_is_not_embedded_again(encoder):
     assert calls[-1] == "apply chemical peels" and len(calls) == 4
     assert not first.flags.writeable  # shared, so read-only
     assert counted.uncached().query("cut hair") is not counted.uncached().query("cut hair")
+
+
+def test_the_match_command_embeds_a_files_lines_in_one_batched_call(monkeypatch):
+    from tests.test_match import _run
+
+    batched, single = [], []
+    real_queries, real_query = dense.Encoder.queries, dense.Encoder.query
+    monkeypatch.setattr(
+        dense.Encoder, "queries", lambda self, t: batched.append(list(t)) or real_queries(self, t)
+    )
+    monkeypatch.setattr(dense.Encoder, "query", lambda self, t: single.append(t) or real_query(self, t))
+    lines = ["Remove tattoos with a Q-switched laser", "xyzzy plugh", "Apply chemical peels"]
+    code, out, err = _run("match", "-", "--top", "1", "--format", "json", stdin="\n".join(lines) + "\n")
+    assert code == 0, err
+    assert sorted(batched[-1]) == sorted(lines) and single == []  # one call, nothing embedded again
+    assert json.loads(out)[0]["matches"][0]["iri"].endswith("laser-tattoo-removal")
