@@ -456,3 +456,17 @@ def test_the_page_is_served_with_its_first_graph_when_it_is_drawn_already(ui_app
     assert served(fresh)["cy"]["elements"] == json.loads(json.dumps(elements))
     other_site = served(fresh.replace("localhost", "elsewhere.example"))
     assert other_site["cy"]["elements"] == first["cy"]["elements"], "another site's URL is not read"
+
+
+def test_a_few_seeds_subgraph_is_the_union_of_each_seeds_own(ws):
+    """Context.triples asks for each seed's links on its own (and keeps them), so a tick asks only for the
+    new role's: the union is construct_subgraph's answer for all the seeds at once, and so is the view."""
+    from graph.ui.view.subgraph import subgraph_from_triples
+
+    c = app_context()
+    for seeds in ([DERM, ESTH], [DERM, ESTH, str(AKGR["medical-aesthetician"])]):
+        params = {"seed": seeds, "kind": [], "essential_only": False}
+        at_once = ws.run("construct_subgraph", params).triples
+        assert set(c.triples(params)) == set(at_once) and len(c.triples(params)) == len(set(at_once))
+        ours, theirs = c.subgraph(params), subgraph_from_triples(at_once)
+        assert ours.nodes == theirs.nodes and ours.edges == theirs.edges

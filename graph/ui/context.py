@@ -16,6 +16,7 @@ from graph.ui.view.kinds import kind_name
 from graph.ui.view.subgraph import Node, Subgraph, subgraph_from_triples
 
 CACHE_VIEWS, CACHE_TRIPLES = 64, 50_000
+PER_SEED = 12  # up to this many seeds, each seed's links are asked for (and kept) on their own
 DEFAULT_SEED_ABOVE = 20_000  # entities: above this, a view without seeds starts from the curated roles
 
 T = TypeVar("T")
@@ -59,6 +60,7 @@ class Context:
     sandbox: object
     default_seed_above: int = DEFAULT_SEED_ABOVE
     _subgraphs: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS))
+    _seed_triples: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS * 4))
     _neighbours: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS * 4))
     _views: Lru = field(default_factory=lambda: Lru(CACHE_VIEWS))
     _labels: dict | None = None
@@ -81,11 +83,30 @@ class Context:
         """construct_subgraph for these parameters, parsed; a copy, so callers may change it."""
 
         def make() -> tuple[Subgraph, bool]:
-            result = self.ws.run("construct_subgraph", params)
-            return subgraph_from_triples(result.triples), len(result.triples) <= CACHE_TRIPLES
+            triples = self.triples(params)
+            return subgraph_from_triples(triples), len(triples) <= CACHE_TRIPLES
 
         hit, _ = self._subgraphs.get(json.dumps(params, sort_keys=True), make, keep=lambda v: v[1])
         return hit.copy()
+
+    def triples(self, params: dict) -> list[tuple]:
+        """construct_subgraph's triples for these parameters. A few seeds' are the union of each seed's
+        own (its VALUES rows are independent solutions), each asked for once and kept: ticking a role
+        asks only for that role's links (50-126 ms for three or four roles on ESCO + O*NET, ~20 for one)."""
+        seeds = params.get("seed") or []
+        if not 1 < len(seeds) <= PER_SEED:
+            return list(self.ws.run("construct_subgraph", params).triples)
+        union: set[tuple] = set()
+        for seed in sorted(seeds):
+            one = {**params, "seed": [seed]}
+            union.update(
+                self._seed_triples.get(
+                    json.dumps(one, sort_keys=True),
+                    lambda one=one: tuple(self.ws.run("construct_subgraph", one).triples),
+                    keep=lambda t: len(t) <= CACHE_TRIPLES,
+                )
+            )
+        return sorted(union, key=lambda t: tuple(map(str, t)))  # never hash order
 
     def neighbours(self, iris: list[str]) -> list[dict]:
         """neighbours.rq rows for some nodes as plain strings (no rdflib term per value: a third of a
