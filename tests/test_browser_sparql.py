@@ -190,6 +190,8 @@ def test_a_named_query_and_its_parameters_load_into_the_editor_and_construct_dra
     wait(driver, lambda: "<https://w3id.org/aesthetics-kg/resource/dermatologist>" in editor_text(driver))
     driver.find_element(By.ID, "q-draw").click()
     wait(driver, lambda: DERM in node_ids(driver, "q-cy"), 30)
+    # once the camera is at rest (it fits a redraw 60 ms after its last change, as a person sees it)
+    wait(driver, lambda: driver.execute_script("return window.akgSettled('q-cy')"), 15)
     inside = driver.execute_script(
         "const cy = document.getElementById('q-cy')._cyreg.cy; const e = cy.extent();"
         "return cy.nodes().filter(n => { const p = n.position();"
