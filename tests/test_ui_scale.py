@@ -80,7 +80,7 @@ def test_a_role_picker_lists_roles_another_callback_chose(big_app, monkeypatch):
     from graph.ui.callbacks import pickers
 
     monkeypatch.setattr(O, "OPTIONS_CAP", 10)
-    listed = [o["value"] for o in pickers.role_options([f"{EX}role5"])]
+    listed = [o["value"] for o in pickers.choices(O.role_options(app_context().ws, None, [f"{EX}role5"]))]
     assert f"{EX}role5" in listed and set(app_context().ws.curated_roles()) <= set(listed)
     suggest = big_app.callback_map['{"name":["MATCH"],"type":"role-picker"}.options']
     asked = [(json.loads(i["id"])["type"], i["property"]) for i in suggest["inputs"]]

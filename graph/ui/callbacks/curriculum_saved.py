@@ -8,8 +8,10 @@ from graph import curricula as K
 from graph.errors import GraphError
 from graph.ui import api, auth
 from graph.ui.callbacks.curriculum_views import outcomes_text, proposals_view
-from graph.ui.callbacks.pickers import role_options
+from graph.ui.context import app_context
 from graph.ui.controls import role_picker
+from graph.ui.layout.common import choices
+from graph.ui.options import role_options
 
 
 def curricula_store() -> K.CurriculumStore:
@@ -194,4 +196,12 @@ def open_saved(_n, cid):
         return no_update, no_update, str(exc), no_update, no_update, no_update, no_update
     msg = f"Opened “{c.title}”, version {c.version} (saved {c.modified})."
     roles = list(c.roles)
-    return K.to_json(c), proposals_view(c), msg, c.title, roles, outcomes_text(c), role_options(roles)
+    return (
+        K.to_json(c),
+        proposals_view(c),
+        msg,
+        c.title,
+        roles,
+        outcomes_text(c),
+        choices(role_options(app_context().ws, None, roles)),
+    )

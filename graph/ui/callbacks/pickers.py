@@ -29,14 +29,9 @@ def suggest_roles(text: str | None, value):
 
     Only the search asks: a tick is already in the list (and a round trip on every tick cost the
     graph's redraw a pass of the renderer); a callback that sets a picker's value sets its options
-    with it (role_options), as the URL's sync does.
+    with it (options.role_options), as the URL's sync does.
     """
     return choices(role_choices(app_context().ws, text if isinstance(text, str) else None, _chosen(value)))
-
-
-def role_options(roles: list[str]) -> list[dict]:
-    """A role picker's options that show `roles` ticked (for a callback that sets its value)."""
-    return choices(role_choices(app_context().ws, None, list(roles)))
 
 
 @callback(
