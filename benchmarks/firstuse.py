@@ -88,13 +88,16 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     ws = Workspace.open(spec)  # the first open of a new store precomputes beside it
     precomputed = time.perf_counter() - start - built
     ws.load_answers()
-    ws.prepare_search()
     context = Context(ws, None)
-    context.labels()  # as the app, before serving
+    if ws.on_disk("index"):  # as the app, before serving: the name index and labels when they are kept
+        ws.prepare_search()
+        context.labels()
     serving, serving_cpu = time.perf_counter() - start, time.process_time() - cpu
     projections: dict[str, float] = {}
     for name in WARM:  # what the warm-up builds (or reads back from beside the store)
         projections[name] = _ms(lambda n=name: getattr(ws, n)) / 1000
+        if name == "index":
+            projections[name] += _ms(context.labels) / 1000  # the app's labels follow the index
     ready, ready_cpu = time.perf_counter() - start, time.process_time() - cpu
     settle()  # as the app does once its warm-up has read every projection
     if files:
@@ -142,7 +145,8 @@ def render(f: dict[str, Any]) -> str:
     """The figures, each beside its goal."""
     lines = [
         f"{f['graph']}: serving after {f['serving_s']:.1f} s (goal <= {GOAL_SERVING_S:g} s on ESCO + O*NET: "
-        f"store {f['store_build_s']:.1f} s, precompute {f['precompute_s']:.1f} s, the rest read back); "
+        f"store {f['store_build_s']:.1f} s, precompute {f['precompute_s']:.1f} s, the rest read back or built "
+        "after serving); "
         f"every projection ready after {f['all_ready_s']:.1f} s (goal <= {GOAL_PROJECTIONS_S:g} s): "
         + ", ".join(f"{k} {v:.1f} s" for k, v in f["projections_s"].items()),
         f"CPU time of this process (all its threads; the rest of the wall time is other work on the "

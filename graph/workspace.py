@@ -35,13 +35,15 @@ if TYPE_CHECKING:
     from graph.hybrid import Matcher
     from graph.match import MatchIndex
     from graph.transitions import TransitionModel
+    from graph.vocabulary import Vocabulary
 
 CURATED = "https://w3id.org/aesthetics-kg/resource/"
 SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows: several names per entity)
 
 
-#: what warm() builds, in this order: everything a first click needs (a path needs the entity graph)
-WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model")
+#: what warm() builds, in this order: everything a first click needs (a path needs the entity graph),
+#: then the SPARQL editor's completion terms
+WARM = ("role_names", "index", "entity_graph", "role_items", "match_index", "transition_model", "vocabulary")
 LATER = ("matcher",)
 WARMED = "warm-up done"  # the log line's words (the benchmarks wait for them before timing a warm app)  # then (minutes on ESCO: the items' vectors), once the others are ready
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
@@ -123,6 +125,7 @@ class Workspace:
         self._some_role_items = functools.lru_cache(maxsize=256)(self._query_role_items)
         self.notes: list[str] = []  # what name resolution chose on a tie, for the CLI to print
         self._answers: dict[str, Result] = {}
+        self._warming = threading.Event()  # set while warm() builds: readers wait for it, never build twice
 
     @classmethod
     def open(cls, spec: StoreSpec | None = None) -> Workspace:
@@ -142,12 +145,13 @@ class Workspace:
         return ws
 
     def precompute(self) -> None:
-        """Answer the whole-store aggregates and build the name index once, beside a persisted store.
+        """Answer the whole-store aggregates once, beside a persisted store.
 
         Run on the first open of a new store (or after a query file changed), before any page is
-        served: afterwards the app's first page and first search never wait for a scan of the store.
+        served: afterwards the app's first page never waits for a scan of the store. The name index
+        (6 s on ESCO + O*NET) is the warm-up's first projection, built in the seconds after serving.
         """
-        log.info("precomputing beside the store (%s): aggregates, filter options, name index", self.cache_dir)
+        log.info("precomputing beside the store (%s): aggregates, filter options", self.cache_dir)
         start = time.perf_counter()
         for i, name in enumerate(PRECOMPUTED, 1):
             t = time.perf_counter()
@@ -156,9 +160,6 @@ class Workspace:
         t = time.perf_counter()  # the role pickers' options; the page's other filters are small classes,
         self.run("filter_options", {"class": AKG.Role})  # answered (and kept) as the page is laid out
         log.info("  filter options of roles: %.2f s", time.perf_counter() - t)
-        t = time.perf_counter()
-        n = len(self.index.entries)
-        log.info("  name index: %d entities, %.2f s", n, time.perf_counter() - t)
         assert self.cache_dir is not None
         (self.cache_dir / "precomputed").write_text(
             f"{time.perf_counter() - start:.1f} s\n", encoding="utf-8"
@@ -202,34 +203,61 @@ class Workspace:
             getattr(self, name)
         searchable(self.index)
 
-    def warm(self) -> threading.Thread:
+    def warm(self, indexed: Callable[[], object] | None = None) -> threading.Thread:
         """Build the big projections off the first page's path, so that stopping the app is always safe.
 
         A persisted store's projections are built by a child process that writes them beside the
         store; this thread only waits for it and reads the files back. No thread of the app is then
         inside Oxigraph when the interpreter shuts down (that crashed the worker with SIGSEGV or
-        SIGABRT), and the child is simply terminated if the app stops first.
+        SIGABRT), and the child is simply terminated if the app stops first. The name index comes
+        first: it is read back as soon as the child has written it, then `indexed` runs (the app's
+        labels), while the child goes on with the rest.
         """
+        self._warming.set()
+
+        def read_index() -> None:
+            if self.wait_for("index"):
+                searchable(self.index)  # the search's lower-cased names, before the first keystroke
+                if indexed is not None:
+                    indexed()
 
         def build() -> None:
             start = time.perf_counter()
-            for names, group in ((WARM, "WARM"), (LATER, "LATER")):
-                if (
-                    self.cache_dir is not None
-                    and self.spec is not None
-                    and not _warm_in_child(self.spec, group)
-                ):
-                    return  # the child failed: leave the projections to be built on demand
-                for name in names:
-                    getattr(self, name)
-                if names is WARM:
-                    searchable(self.index)  # the search's lower-cased names, before the first keystroke
-                    settle()
+            child = self.cache_dir is not None and self.spec is not None
+            reader = threading.Thread(target=read_index, name="akg-warm-index", daemon=True)
+            if child:
+                reader.start()
+            try:
+                for names, group in ((WARM, "WARM"), (LATER, "LATER")):
+                    if child and not _warm_in_child(self.spec, group):
+                        return  # the child failed: leave the projections to be built on demand
+                    if names is WARM:
+                        self._warming.clear()  # everything is on disk now: a reader reads it back
+                        if child:
+                            reader.join()
+                    for name in names:
+                        getattr(self, name)
+                    if names is WARM:
+                        if not child:
+                            read_index()
+                        settle()
+            finally:
+                self._warming.clear()
             log.info("%s: every projection ready, %.1f s after serving", WARMED, time.perf_counter() - start)
 
         t = threading.Thread(target=build, name="akg-warm", daemon=True)
         t.start()
         return t
+
+    def wait_for(self, name: str, timeout: float = 900.0) -> bool:
+        """Whether a projection can be had without building it, waiting while the warm-up's child may
+        still write it: a click before then waits (its busy sign shows) instead of building it twice."""
+        deadline = time.monotonic() + timeout
+        while not self.available(name):
+            if not self._warming.is_set() or time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
+        return True
 
     def run(self, name: str, params: Mapping[str, object] | None = None) -> Result:
         """Run a catalogue query; IRI parameters may also be labels, synonyms or CURIEs.
@@ -274,7 +302,8 @@ class Workspace:
 
     @cached_property
     def index(self) -> EntityIndex:
-        """Every entity by IRI and name."""
+        """Every entity by IRI and name (during the warm-up: read back once its child has written it)."""
+        self.wait_for("index")
         with self._lock:
             return self._cached(
                 "index",
@@ -431,6 +460,15 @@ class Workspace:
             canon = canonical_items(self.item_mappings, set(held.roles))
             prior = priors.prior([canon.get(e.iri, e.iri) for e in index.entries], priors.holders(held.links))
             return Matcher(index, encoder, vectors, prior=prior)
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        """Every class, property and subject IRI, for the SPARQL editor's completion (vocabulary_terms.rq)."""
+        from graph.vocabulary import build as build_vocabulary
+
+        self.wait_for("vocabulary")
+        with self._lock:
+            return self._cached("vocabulary", lambda: build_vocabulary(self.store))
 
     @cached_property
     def entity_graph(self) -> nx.MultiDiGraph:

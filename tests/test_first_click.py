@@ -78,8 +78,8 @@ def test_before_the_warm_up_a_path_says_it_is_being_prepared(tmp_path, monkeypat
     extra = tmp_path / "extra.ttl"
     extra.write_text(f'<{DERM}> <http://www.w3.org/2004/02/skos/core#altLabel> "skin doctor" .\n')
     ws = Workspace.open(StoreSpec("oxigraph", (extra,), root=tmp_path / "stores"))  # persisted: warm() builds
-    built = instrument(monkeypatch)  # opening precomputed the name index (before serving, not on a click)
-    assert not ws.available("entity_graph") and not ws.available("match_index")
+    built = instrument(monkeypatch)
+    assert not ws.available("index") and not ws.available("entity_graph") and not ws.available("match_index")
     found = Sel.path_steps(ws, ESTH, DERM)
     assert found.steps == [] and found.waiting == Sel.WAITING_FOR_PATHS
     assert built == []

@@ -74,16 +74,19 @@ def create_app(
         hops = int(os.environ["AKG_PROXY"]) if os.environ["AKG_PROXY"].isdigit() else 1
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     _register_endpoint(app, sandbox)
-    yasgui.register(app.server, ws.store)  # the SPARQL tab's editor files and completion from this graph
     if not context.big():
         ws.warm_now()  # small: build the projections now, so that no click builds one
         context.labels()
         graph_tab.warm_first_view(context)  # the first page is served with its graph
-    elif ws.on_disk("index"):  # precomputed with the store: read back before serving, so search is instant
+    elif ws.cache_dir is not None:  # precomputed with the store: read back before serving
         t = time.perf_counter()
-        log.info("reading the precomputed answers and name index back from beside the store")
-        answers, entities = ws.load_answers(), ws.prepare_search()
-        context.labels()  # expand and focus label new nodes from it: built now, not on the first click
+        log.info(
+            "reading the precomputed answers (and the name index, once built) back from beside the store"
+        )
+        answers = ws.load_answers()
+        entities = ws.prepare_search() if ws.on_disk("index") else 0  # else the warm-up's first projection
+        if entities:
+            context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
         settle()  # the name index's 250k objects off the collector, as the warm-up does with the rest
     app.layout = functools.partial(_page, context, Lru(CACHE_VIEWS))
@@ -91,7 +94,8 @@ def create_app(
     callbacks.register(app)
     queries.catalogue()
     if context.big():
-        ws.warm()
+        ws.warm(indexed=context.labels)  # expand and focus label new nodes from the labels
+    yasgui.register(app.server, ws)  # the SPARQL tab's editor files and completion from this graph
     return app
 
 

@@ -12,12 +12,16 @@ import json
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING
 
 import flask
 
 from graph.paths import ROOT
 from graph.terms import PREFIXES
-from graph.vocabulary import KINDS, Vocabulary, build, expand_start
+from graph.vocabulary import KINDS, Vocabulary, expand_start
+
+if TYPE_CHECKING:
+    from graph.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -29,10 +33,11 @@ MISSING = "the SPARQL editor (YASGUI) is not installed: run scripts/run.sh (it i
 
 
 class _Terms:
-    """The vocabulary, built once in the background; asked for before it is ready, the caller waits."""
+    """The vocabulary, read in the background (the workspace's projection: on a persisted store the
+    warm-up's child writes it and it is read back); asked for before it is ready, the caller waits."""
 
-    def __init__(self, store: object):
-        self._store, self._value = store, None
+    def __init__(self, ws: Workspace):
+        self._ws, self._value = ws, None
         self._ready = threading.Event()
         self._lock = threading.Lock()
         self._started = False
@@ -47,7 +52,7 @@ class _Terms:
     def _build(self) -> None:
         t = time.perf_counter()
         try:
-            self._value = build(self._store)
+            self._value = self._ws.vocabulary
             log.info("%d terms for completion in %.2f s", self._value.size(), time.perf_counter() - t)
         except Exception:  # completion is a help: the editor works without it
             log.exception("could not read the vocabulary for completion")
@@ -60,9 +65,9 @@ class _Terms:
         return self._value if self._ready.wait(timeout) else None
 
 
-def register(server: flask.Flask, store: object) -> None:
+def register(server: flask.Flask, ws: Workspace) -> None:
     """Serve YASGUI's two files and the completion route on this Flask server."""
-    terms = _Terms(store)
+    terms = _Terms(ws)
     terms.start()
 
     def yasgui_file(name: str) -> flask.Response:

@@ -75,10 +75,12 @@ WAITING_FOR_PATHS = "Paths are being prepared (once, in the first seconds after 
 
 def path_steps(ws, a: str | None, b: str | None) -> Path:
     """Shortest paths between two entities (none when either end is missing or unknown)."""
-    if not a or not b or a not in ws.index.entries or b not in ws.index.entries:
+    if not a or not b:
         return Path([], [])
-    if not ws.available("entity_graph"):  # never built on a click: the warm-up builds it
+    if not ws.available("entity_graph"):  # never built on a click: the warm-up builds it (after the index)
         return Path([], [], WAITING_FOR_PATHS)
+    if a not in ws.index.entries or b not in ws.index.entries:
+        return Path([], [])
     paths = analysis.shortest_paths(ws.entity_graph, a, b)
     labels = {
         n: ws.named(n) for p in paths for s in p for n in (s.subject, s.object)
