@@ -10,7 +10,7 @@ comment in Turtle and N-Triples (CSV, TSV and JSON-LD rely on the response heade
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -37,9 +37,29 @@ _NOTE = f"# truncated: more triples matched than this endpoint returns ({TRUNCAT
 
 def write_results(result: Result, media: str) -> bytes:
     """SELECT or ASK results in a SPARQL results format (by media type), truncation marked in-band."""
+    if result.form == "ASK":
+        return _marked(
+            _boolean(bool(result.boolean)).serialize(format=TABLES[media]), media, result.truncated
+        )
+    rows = (tuple(_tsv_term(t) for t in row) for row in result.rows)
+    return write_rows(result.vars, rows, media, truncated=result.truncated)
+
+
+def write_rows(
+    names: Sequence[str], rows: Iterable[Sequence[str]], media: str, *, truncated: bool = False
+) -> bytes:
+    """SELECT rows given as N-Triples terms ("" when unbound), as Oxigraph writes them: the sandbox's
+    workers write straight from Oxigraph's terms, with no rdflib term made, pickled or converted back."""
+    lines = ["\t".join(f"?{v}" for v in names)]
+    lines.extend("\t".join(row) for row in rows)
+    doc = ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+    return _marked(doc.serialize(format=TABLES[media]), media, truncated)
+
+
+def _marked(body: bytes, media: str, truncated: bool) -> bytes:
+    """A results document with its truncation said in-band where the format has room for it."""
     fmt = TABLES[media]
-    body = _solutions(result).serialize(format=fmt)
-    if not result.truncated:
+    if not truncated:
         return body
     if fmt == ox.QueryResultsFormat.JSON:  # first, where strict readers (Oxigraph's) still accept it
         return b'{"truncated":true,' + body.lstrip()[1:]
@@ -53,9 +73,14 @@ def write_results(result: Result, media: str) -> bytes:
 
 def write_graph(triples: Iterable[Triple], media: str, *, truncated: bool = False) -> bytes:
     """Triples in an RDF format (by media type) with the project's prefixes; truncation as a comment."""
+    rows = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
+    return write_triples(rows, media, truncated=truncated)
+
+
+def write_triples(rows: list[ox.Triple], media: str, *, truncated: bool = False) -> bytes:
+    """Oxigraph's own triples in an RDF format, as write_graph writes them (the sandbox's workers use it)."""
     fmt = GRAPHS[media]
     turtle = fmt == ox.RdfFormat.TURTLE
-    rows = [ox.Triple(*(to_oxigraph(t) for t in triple)) for triple in triples]
     body = ox.serialize(rows, format=fmt, prefixes=_used_prefixes(rows) if turtle else None)
     if turtle:  # Oxigraph writes the prefixes in hash order: sorted, the same answer every time
         lines = body.split(b"\n")
@@ -103,14 +128,10 @@ def read_graph(data: bytes, media: str) -> list[Triple]:
     ]
 
 
-def _solutions(result: Result) -> ox.QuerySolutions | ox.QueryBoolean:
-    """A Result as pyoxigraph's own results object, through its exact TSV reader (it has no constructor)."""
-    if result.form == "ASK":
-        doc = b'{"head":{},"boolean":%s}' % (b"true" if result.boolean else b"false")
-        return ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)
-    lines = ["\t".join(f"?{v}" for v in result.vars)]
-    lines.extend("\t".join(_tsv_term(t) for t in row) for row in result.rows)
-    return ox.parse_query_results("\n".join(lines) + "\n", format=ox.QueryResultsFormat.TSV)
+def _boolean(value: bool) -> ox.QueryBoolean:
+    """An ASK answer as pyoxigraph's own results object, through its JSON reader (it has no constructor)."""
+    doc = b'{"head":{},"boolean":%s}' % (b"true" if value else b"false")
+    return ox.parse_query_results(doc, format=ox.QueryResultsFormat.JSON)  # type: ignore[return-value]
 
 
 def _tsv_term(term: Node | None) -> str:

@@ -450,9 +450,9 @@ def test_a_text_checked_once_is_not_parsed_again_and_a_refused_one_never_passes(
     sent: list[tuple[str, bool]] = []
     ask = Worker.ask
 
-    def spy(self, text, dataset, timeout_s, *, checked=False):
+    def spy(self, text, dataset, timeout_s, *, checked=False, writers=None):
         sent.append((text, checked))
-        return ask(self, text, dataset, timeout_s, checked=checked)
+        return ask(self, text, dataset, timeout_s, checked=checked, writers=writers)
 
     monkeypatch.setattr(Worker, "ask", spy)
     text = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

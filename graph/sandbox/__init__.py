@@ -13,7 +13,7 @@ process), workers (the processes), admission (who may use a worker now), pool (t
 
 from graph.sandbox.admission import CLIENT, Policy
 from graph.sandbox.check import READ_ONLY, Limits, check
-from graph.sandbox.local import cap_bytes, execute
+from graph.sandbox.local import Writers, Written, cap_bytes, execute
 from graph.sandbox.pool import GRAPHS_QUERY, Sandbox, default_workers
 
 __all__ = [
@@ -23,6 +23,8 @@ __all__ = [
     "Limits",
     "Policy",
     "Sandbox",
+    "Writers",
+    "Written",
     "cap_bytes",
     "check",
     "default_workers",

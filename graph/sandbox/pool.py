@@ -14,6 +14,7 @@ from collections.abc import Callable
 from graph.errors import ClientOverLimit, SandboxBusy
 from graph.sandbox.admission import CLIENT, INTERNAL, POLICY, Admission, Policy
 from graph.sandbox.check import LIMITS, Limits, check
+from graph.sandbox.local import Writers, Written
 from graph.sandbox.workers import START_TIMEOUT_S, Worker
 from graph.stores import QueryDataset, Result, StoreSpec
 
@@ -64,6 +65,23 @@ class Sandbox:
         queries beyond what it may run at once wait their turn (SandboxBusy past the wait bound), and a
         client over its time budget or queue length gets ClientOverLimit at once; `dataset` replaces FROM.
         """
+        return self._admitted(text, dataset, client, None)  # type: ignore[return-value]
+
+    def run_written(
+        self,
+        text: str,
+        writers: Writers,
+        *,
+        client: str | None = None,
+        dataset: QueryDataset | None = None,
+    ) -> Written:
+        """run(), with the answer written by the worker in the client's format (what /sparql sends):
+        no rdflib term is made for its values, nor pickled back through the pipe."""
+        return self._admitted(text, dataset, client, writers)  # type: ignore[return-value]
+
+    def _admitted(
+        self, text: str, dataset: QueryDataset | None, client: str | None, writers: Writers | None
+    ) -> Result | Written:
         if self._closed:
             raise SandboxBusy("the query sandbox is closed")
         if len(text) > self.limits.max_query_chars:
@@ -72,7 +90,7 @@ class Sandbox:
         ticket = self._admission.enter(who)
         started = time.monotonic()
         try:
-            return self._ask(text, dataset, ticket)
+            return self._ask(text, dataset, ticket, writers)
         finally:
             self._admission.leave(ticket, time.monotonic() - started)
 
@@ -102,14 +120,16 @@ class Sandbox:
             self._graphs = [(str(g), int(n)) for g, n in rows if g is not None]
         return self._graphs
 
-    def _ask(self, text: str, dataset: QueryDataset | None, ticket: int) -> Result:
+    def _ask(
+        self, text: str, dataset: QueryDataset | None, ticket: int, writers: Writers | None = None
+    ) -> Result | Written:
         worker = self._take()
         self._admission.attach(ticket, worker)
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
         with self._lock:
             checked = digest in self._checked
         try:
-            outcome = worker.ask(text, dataset, self.limits.timeout_s, checked=checked)
+            outcome = worker.ask(text, dataset, self.limits.timeout_s, checked=checked, writers=writers)
         except BaseException:  # timed out, died or pre-empted: that worker is gone
             self._discard(worker)
             if worker.preempted:

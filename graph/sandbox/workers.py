@@ -18,7 +18,7 @@ from multiprocessing.connection import Connection
 
 from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
 from graph.sandbox.check import Limits
-from graph.sandbox.local import execute
+from graph.sandbox.local import Writers, Written, execute, execute_written
 from graph.stores import QueryDataset, Result, StoreSpec, open_store
 
 WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
@@ -103,15 +103,22 @@ class Worker:
         return self.process.is_alive()
 
     def ask(
-        self, text: str, dataset: QueryDataset | None, timeout_s: float, *, checked: bool = False
-    ) -> Result | Exception:
+        self,
+        text: str,
+        dataset: QueryDataset | None,
+        timeout_s: float,
+        *,
+        checked: bool = False,
+        writers: Writers | None = None,
+    ) -> Result | Written | Exception:
         """Send one query and wait at most timeout_s for its result or the error it reported.
 
         `checked`: this text already passed the read-only check in some worker; skip it here.
+        `writers`: answer with the result already written for the client (Written), not a Result.
         """
         started = time.monotonic()
         try:
-            self.conn.send((text, dataset, checked))
+            self.conn.send((text, dataset, checked, writers))
             ready = self.conn.poll(min(timeout_s, LONG_QUERY_S))
             if not ready and timeout_s > LONG_QUERY_S:
                 self._renice(_LONG_NICE)  # a long query yields the CPU to everyone's short ones
@@ -128,7 +135,7 @@ class Worker:
             if self.process.exitcode in _OOM_EXITS:
                 raise QueryError(OUT_OF_MEMORY) from None
             raise QueryError("the query worker stopped unexpectedly; please try again") from None
-        return answer if isinstance(answer, Result) else _error(answer)
+        return answer if isinstance(answer, Result | Written) else _error(answer)
 
     def preempt(self) -> None:
         """Stop the query now (the thread waiting for it sees the worker die and reports why)."""
@@ -184,11 +191,14 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     conn.send("ready")
     while True:
         try:
-            text, dataset, checked = conn.recv()
+            text, dataset, checked, writers = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            answer: object = execute(store, text, limits, dataset=dataset, checked=checked)
+            if writers is None:
+                answer: object = execute(store, text, limits, dataset=dataset, checked=checked)
+            else:
+                answer = execute_written(store, text, writers, limits, dataset=dataset, checked=checked)
         except GraphError as exc:
             answer = _report(exc)
         except MemoryError:

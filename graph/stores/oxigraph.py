@@ -12,6 +12,7 @@ import sys
 import threading
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -30,6 +31,24 @@ log = logging.getLogger(__name__)
 _OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
+@dataclass
+class Native:
+    """An answer in Oxigraph's terms: rows (None when unbound) for SELECT, a boolean, or triples."""
+
+    form: str
+    vars: tuple[str, ...] = ()
+    rows: list[tuple[ox.NamedNode | ox.BlankNode | ox.Literal | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[ox.Triple] = field(default_factory=list)
+    truncated: bool = False
+
+    def capped(self, limit: int | None) -> Native:
+        """At most `limit` rows or triples, marked truncated when more were there."""
+        if limit is not None and max(len(self.rows), len(self.triples)) > limit:
+            self.rows, self.triples, self.truncated = self.rows[:limit], self.triples[:limit], True
+        return self
+
+
 class OxigraphStore(Store):
     """Oxigraph through pyoxigraph: 10-100x faster than rdflib; persisted on disk for big graphs."""
 
@@ -46,24 +65,32 @@ class OxigraphStore(Store):
     def _run(
         self, text: str, scalars: dict[str, Node], limit: int | None, dataset: QueryDataset | None
     ) -> Result:
-        # Oxigraph's own substitutions only reach projected variables, so bind by SEP-0007 substitution
-        # of serialised terms, as for remote endpoints; parsing costs Oxigraph well under a millisecond.
+        answer = self.native(substitute(text, scalars), limit=limit, dataset=dataset)
+        if answer.form == "ASK":
+            return Result("ASK", boolean=answer.boolean)
+        term = _converter()
+        if answer.form == "SELECT":
+            rows = tuple(tuple(term(t) for t in row) for row in answer.rows)
+            return Result("SELECT", answer.vars, rows, truncated=answer.truncated)
+        triples = tuple((term(t.subject), term(t.predicate), term(t.object)) for t in answer.triples)
+        return Result(answer.form, triples=triples, truncated=answer.truncated)
+
+    def native(self, text: str, *, limit: int | None = None, dataset: QueryDataset | None = None) -> Native:
+        """A query's answer in Oxigraph's own terms (at most `limit` rows or triples, `truncated` if more):
+        what the sandbox's workers write straight to the client, with no rdflib term made."""
+        # Oxigraph's own substitutions only reach projected variables, so values are bound by SEP-0007
+        # substitution of serialised terms before this, as for remote endpoints.
         cap = None if limit is None else limit + 1
         try:
-            res = self.store.query(
-                substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, dataset)
-            )
+            res = self.store.query(text, base_iri=BASE_IRI, **_dataset_args(text, dataset))
             if isinstance(res, ox.QueryBoolean):
-                return Result("ASK", boolean=bool(res))
-            term = _converter()
+                return Native("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
                 names = tuple(v.value for v in res.variables)
                 width = range(len(names))
-                rows = tuple(tuple(term(s[i]) for i in width) for s in itertools.islice(res, cap))
-                return Result("SELECT", names, rows).capped(limit)
-            triples = tuple(
-                (term(t.subject), term(t.predicate), term(t.object)) for t in itertools.islice(res, cap)
-            )
+                rows = [tuple(s[i] for i in width) for s in itertools.islice(res, cap)]
+                return Native("SELECT", names, rows).capped(limit)
+            triples = list(itertools.islice(res, cap))
         except SyntaxError as exc:
             m = _OX_ERROR.match(str(exc.msg or exc))
             if m:
@@ -72,7 +99,7 @@ class OxigraphStore(Store):
         except (OSError, ValueError, RuntimeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
         form = "DESCRIBE" if query_form(text) == "DESCRIBE" else "CONSTRUCT"
-        return Result(form, triples=triples).capped(limit)
+        return Native(form, triples=triples).capped(limit)
 
     def string_table(
         self, text: str, *, bindings: Mapping[str, Binding | None] | None = None

@@ -32,7 +32,7 @@ from rdflib.namespace import RDF, XSD
 
 from graph import results
 from graph.errors import ClientOverLimit, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
-from graph.sandbox import CLIENT, READ_ONLY, Sandbox
+from graph.sandbox import CLIENT, READ_ONLY, Sandbox, Writers
 from graph.stores import BASE_IRI, QueryDataset, Triple
 from graph.ui import http_cache
 
@@ -289,11 +289,12 @@ def _run(
     cache: http_cache.ResponseCache,
 ) -> flask.Response:
     fmt = next(iter(params.get("format", []) + params.get("output", [])), None)
-    if (
-        fmt is None
-        and negotiate(request, TABLE_FORMATS) is None
-        and negotiate(request, GRAPH_FORMATS) is None
-    ):
+    table, graph = (
+        (_by_param(fmt, False), _by_param(fmt, True))
+        if fmt is not None
+        else (negotiate(request, TABLE_FORMATS), negotiate(request, GRAPH_FORMATS))
+    )
+    if fmt is None and table is None and graph is None:
         raise _not_acceptable()
     etag = cache.etag(request, text, params)  # the data is read-only: a known answer is not run again
     if etag is not None:
@@ -303,7 +304,8 @@ def _run(
         if hit is not None:
             return http_cache.replay(hit, etag)
     try:
-        result = sandbox.run(text, client=request.remote_addr or "unknown", dataset=dataset)
+        writers = Writers(table and table[1], graph and graph[1])  # the worker writes the answer itself
+        answer = sandbox.run_written(text, writers, client=request.remote_addr or "unknown", dataset=dataset)
     except QueryTimeout as exc:
         raise _Refusal(400, str(exc)) from None
     except RefusedQuery as exc:
@@ -316,25 +318,19 @@ def _run(
         raise _Refusal(503, str(exc), {"Retry-After": str(math.ceil(exc.retry_after))}) from None
     except StoreError as exc:
         raise _Refusal(502, str(exc)) from None
-    graph = result.form in ("CONSTRUCT", "DESCRIBE")
-    chosen = (
-        _by_param(fmt, graph)
-        if fmt is not None
-        else negotiate(request, GRAPH_FORMATS if graph else TABLE_FORMATS)
-    )
-    if chosen is None:
-        raise _not_acceptable(graph)
-    media, written = chosen
+    is_graph = answer.form in ("CONSTRUCT", "DESCRIBE")
+    chosen = graph if is_graph else table
+    if chosen is None or answer.media is None:
+        raise _not_acceptable(is_graph)
+    media = chosen[0]
     headers = {}
-    if result.truncated:
+    if answer.truncated:
         headers = {
             "X-Result-Truncated": "true",
             "X-Result-Row-Limit": str(sandbox.limits.max_rows),
             "X-Result-Byte-Limit": str(sandbox.limits.max_result_bytes),
         }
-    response = flask.Response(
-        results.write(result, written), 200, headers, content_type=f"{media}; charset=utf-8"
-    )
+    response = flask.Response(answer.body, 200, headers, content_type=f"{media}; charset=utf-8")
     if etag is not None:
         cache.put(etag, response)
         http_cache.mark(response, etag)
