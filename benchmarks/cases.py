@@ -48,6 +48,7 @@ def catalogue_params(kind: str) -> dict[str, dict[str, object]]:
         "neighbours": {"node": [role, R + "medical-aesthetician"]},
         "node_properties": {"node": role},
         "role_items": {"role": [role, other]},
+        "role_items_all": {},
         "role_profiles": {"role": [role, other]},
         "role_ratings": {"role": [role, other]},
         "roles_by_item": {"item": item},

@@ -3,7 +3,7 @@
 An outcome or a task that words and meaning match only loosely most often teaches an item many roles
 need ("communicate with customers" more often than "operate a hot-foil press"); the hybrid adds this
 prior, scaled by how unsure words and meaning are (graph.hybrid). The counts come from the role_items
-projection (role_items.rq: every role's essential and optional items, merged across frameworks), so
+projection (role_items_all.rq: every role's essential and optional items, merged across frameworks), so
 what counts is what the store says. Nothing here reads a store.
 
 Leakage: an evaluation whose answers are some roles' essential items must count without those roles

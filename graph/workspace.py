@@ -319,7 +319,7 @@ class Workspace:
         with self._lock:
             return self._cached(
                 "role_items",
-                lambda: role_items(queries.strings(self.store, "role_items"), self.item_mappings),
+                lambda: role_items(queries.strings(self.store, "role_items_all"), self.item_mappings),
             )
 
     @cached_property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -47,6 +48,7 @@ PARAMS: dict[str, dict[str, object]] = {
     "neighbours": {"node": [AKGR["ncle"]]},
     "node_properties": {"node": AKGR["certified-laser-operator"]},
     "role_items": {"role": [AKGR["medical-aesthetician"]]},
+    "role_items_all": {},
     "role_profiles": {"role": [AKGR["medical-aesthetician"]]},
     "role_ratings": {},
     "roles_by_item": {"item": AKGR["laser-hair-removal"]},
@@ -223,6 +225,20 @@ def test_filter_options_lists_the_roles(oxi):
         "plastic surgeon",
         "medical equipment repairer",
     } <= labels
+
+
+def test_filter_options_are_in_lower_cased_label_order_on_every_store(mem, oxi):
+    """Sorted by a 15-character prefix of the lower-cased label, then the whole, then the IRI (so Oxigraph
+    compares strings held in its terms): the order of the lower-cased labels, ties by IRI, on every store,
+    for labels that share their first 15 characters too."""
+    for cls in (AKG.Role, AKG.Procedure, AKG.Entity):
+        for store in (mem, oxi):
+            got = [
+                (str(e), str(label)) for e, label in queries.run(store, "filter_options", {"class": cls}).rows
+            ]
+            assert len(got) > 5 and got == sorted(got, key=lambda r: (r[1].lower(), r[0]))
+    labels = [str(r[1]).lower() for r in queries.run(oxi, "filter_options", {"class": AKG.Entity}).rows]
+    assert any(a[:15] == b[:15] and a != b for a, b in itertools.pairwise(labels))  # the tie-break is tested
 
 
 def test_roles_by_item_finds_who_performs_laser_hair_removal(oxi):
@@ -407,6 +423,17 @@ def test_role_classes_are_at_most_two_levels_below_role(oxi):
     assert len(found[0]) >= 3 and found[0] == found[1]
 
 
+def test_every_roles_items_are_role_items_without_a_role_on_every_store(mem, oxi):
+    """role_items_all.rq (labels hash-joined: the warm-up's whole store) and role_items.rq (each row's
+    label probed: a few roles) are two shapes of one projection: the same rows, by itself and per role."""
+    for store in (mem, oxi):
+        every = sorted(map(_key, queries.run(store, "role_items_all").rows))
+        assert every and every == sorted(map(_key, queries.run(store, "role_items").rows))
+        one = [AKGR["medical-aesthetician"]]
+        some = sorted(map(_key, queries.run(store, "role_items", {"role": one}).rows))
+        assert some and some == [r for r in every if r[0] == _cell(one[0])]
+
+
 def test_curriculum_sources_name_each_source_once_per_link(oxi):
     """Labels are looked up where each source is found (regression: a label joined after the BIND hashed
     every prefLabel of the combined graph, 0.6 s a plan), and each (role, item, source) comes once."""
@@ -439,8 +466,8 @@ def test_projections_from_strings_equal_those_from_terms(oxi):
     """The warm-up builds role items and the entity graph from Store.strings (no rdflib term per value:
     seconds on ESCO + O*NET); they must be what the terms give, essential flags included."""
     mappings = queries.run(oxi, "item_mappings")
-    by_terms = role_items(queries.run(oxi, "role_items"), mappings)
-    assert role_items(queries.strings(oxi, "role_items"), mappings) == by_terms
+    by_terms = role_items(queries.run(oxi, "role_items_all"), mappings)
+    assert role_items(queries.strings(oxi, "role_items_all"), mappings) == by_terms
     assert any(any(v.values()) for v in by_terms.links.values())  # some essential links to compare
     a, b = entity_graph(queries.run(oxi, "entity_edges")), entity_graph(queries.strings(oxi, "entity_edges"))
     assert sorted(a.edges(keys=True, data=True)) == sorted(b.edges(keys=True, data=True))
