@@ -69,10 +69,17 @@ def serve(spec: StoreSpec, host: str, port: int, threads: int = 48, curricula: s
 def check_store(spec: StoreSpec) -> None:
     """Open the store once (building it on a cold start) in a forked child; GraphError if it cannot open.
 
+    Big files not yet built are left to the app, which serves them from memory at once (graph.workspace).
+
     The serving process must not open a persisted store before a server forks workers from it (as
     gunicorn does): a worker would inherit RocksDB's background threads half-alive and crash when it
     exits (SIGSEGV, SIGABRT).
     """
+    if spec.kind == "oxigraph" and spec.data:
+        from graph.stores.oxigraph import memory_first
+
+        if memory_first(spec.sources(), spec.root):  # (a missing or unknown file fails here already)
+            return  # the app loads these in memory, with the same one-line errors, and writes them after
     read, write = os.pipe()
     parent = os.getpid()
     pid = os.fork()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -73,7 +74,7 @@ def _timed(fn: Callable[[], object]) -> tuple[float, float]:
 
 def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     """Open as the app does, wait for the warm-up, then time each action's first and usual draw."""
-    from graph.stores import StoreSpec, open_store
+    from graph.stores import StoreSpec
     from graph.ui import state as S
     from graph.ui.context import Context
     from graph.ui.view.compose import compose
@@ -83,22 +84,29 @@ def measure(root: str, repeat: int, files: list[str]) -> dict[str, Any]:
     if root:
         spec = StoreSpec(spec.kind, spec.data, root=Path(root))
     start, cpu = time.perf_counter(), time.process_time()
-    open_store(spec).close()  # built here on a cold start, else only opened
-    built = time.perf_counter() - start
-    ws = Workspace.open(spec)  # the first open of a new store precomputes beside it
-    precomputed = time.perf_counter() - start - built
+    ws = Workspace.open(spec, memory_first=True)  # as the app: a first start of big files loads in memory
+    built, precomputed = ws.opened["store"], ws.opened["precompute"]
     ws.load_answers()
     context = Context(ws, None)
     if ws.on_disk("index"):  # as the app, before serving: the name index and labels when they are kept
         ws.prepare_search()
         context.labels()
     serving, serving_cpu = time.perf_counter() - start, time.process_time() - cpu
-    projections: dict[str, float] = {}
-    for name in WARM:  # what the warm-up builds (or reads back from beside the store)
-        projections[name] = _ms(lambda n=name: getattr(ws, n)) / 1000
-        if name == "index":
-            projections[name] += _ms(context.labels) / 1000  # the app's labels follow the index
-    ready, ready_cpu = time.perf_counter() - start, time.process_time() - cpu
+    projections: dict[str, float] = {}  # seconds after the start at which each is ready
+    if ws.cache_dir is not None:  # as the app: the warm-up's child writes a pending store, then each one
+        warm_up = ws.warm(indexed=context.labels, later=False)
+        while warm_up.is_alive():
+            for name in WARM:
+                if name not in projections and ws.available(name):
+                    projections[name] = time.perf_counter() - start
+            time.sleep(0.02)
+    for name in WARM:  # what the warm-up built (or read back from beside the store), or builds now
+        getattr(ws, name)
+        projections.setdefault(name, time.perf_counter() - start)
+    context.labels()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)  # the warm-up's child, once it has ended
+    ready = time.perf_counter() - start
+    ready_cpu = time.process_time() - cpu + children.ru_utime + children.ru_stime
     settle()  # as the app does once its warm-up has read every projection
     if files:
         role, other, a, b = ESCO_AESTHETICIAN, ESCO_HAIR_REMOVAL, ESCO_AESTHETICIAN, ESCO_HAIR_REMOVAL
@@ -147,10 +155,11 @@ def render(f: dict[str, Any]) -> str:
         f"{f['graph']}: serving after {f['serving_s']:.1f} s (goal <= {GOAL_SERVING_S:g} s on ESCO + O*NET: "
         f"store {f['store_build_s']:.1f} s, precompute {f['precompute_s']:.1f} s, the rest read back or built "
         "after serving); "
-        f"every projection ready after {f['all_ready_s']:.1f} s (goal <= {GOAL_PROJECTIONS_S:g} s): "
+        f"every projection ready after {f['all_ready_s']:.1f} s (goal <= {GOAL_PROJECTIONS_S:g} s), each ready at: "
         + ", ".join(f"{k} {v:.1f} s" for k, v in f["projections_s"].items()),
         f"CPU time of this process (all its threads; the rest of the wall time is other work on the "
-        f"machine): {f['serving_cpu_s']:.1f} s to serving, {f['all_ready_cpu_s']:.1f} s to every projection",
+        f"machine; with the warm-up's child): {f['serving_cpu_s']:.1f} s to serving, "
+        f"{f['all_ready_cpu_s']:.1f} s to every projection",
         "| action | nodes | first ms (CPU) | goal | usual p50 ms (CPU) | max | goal |",
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]

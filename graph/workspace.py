@@ -81,9 +81,20 @@ def _warm_in_child(spec: StoreSpec, names: str = "WARM") -> bool:
     )
 
 
+def _write_store_in_child(spec: StoreSpec) -> bool:
+    """Write a persisted store to disk in a child process (at a lower priority than the projections'
+    child, which the first clicks wait for); True if it did."""
+    return run_in_child(
+        "import os, pickle, sys; os.nice(5); from graph.stores import open_store; "
+        "open_store(pickle.load(sys.stdin.buffer)).close()",
+        spec,
+    )
+
+
 def _build_cache(spec_pickle: BinaryIO, names: tuple[str, ...] = WARM) -> None:
-    """The child's work: open the store read-only and build (so cache) the projections warm() needs."""
-    ws = Workspace.open(pickle.load(spec_pickle))
+    """The child's work: open the store (read-only; or in memory while another child writes it to disk)
+    and build (so cache) the projections warm() needs."""
+    ws = Workspace.open(pickle.load(spec_pickle), memory_first=True)
     for name in names:
         getattr(ws, name)
 
@@ -126,22 +137,39 @@ class Workspace:
         self.notes: list[str] = []  # what name resolution chose on a tie, for the CLI to print
         self._answers: dict[str, Result] = {}
         self._warming = threading.Event()  # set while warm() builds: readers wait for it, never build twice
+        self.store_pending = False  # served from memory while the warm-up writes the on-disk store
+        self.opened: dict[str, float] = {}  # seconds open() took: the store (built or opened), precompute
 
     @classmethod
-    def open(cls, spec: StoreSpec | None = None) -> Workspace:
-        """Open the store a spec names and wrap it; a persisted store keeps its projections beside it."""
+    def open(cls, spec: StoreSpec | None = None, *, memory_first: bool = False) -> Workspace:
+        """Open the store a spec names and wrap it; a persisted store keeps its projections beside it.
+
+        `memory_first` (the app): big files whose on-disk store is not built yet are loaded in memory
+        and served from there; the warm-up's child writes the on-disk store (which later starts open)
+        before it builds the projections, and store_pending says so until then.
+        """
         spec = spec or StoreSpec()
-        cache_dir = None
+        started = time.perf_counter()
+        cache_dir, store = None, None
         if spec.kind == "oxigraph" and spec.data:
-            from graph.stores.oxigraph import fingerprint
+            from graph.stores import oxigraph
 
             # the queries that derive the projections are part of the key: a changed .rq file rebuilds them
-            cache_dir = (
-                spec.root / f"{fingerprint(spec.sources(), spec.root)}.projections" / queries.fingerprint()
-            )
-        ws = cls(open_store(spec), spec, cache_dir=cache_dir)
+            name = oxigraph.fingerprint(spec.sources(), spec.root)
+            cache_dir = spec.root / f"{name}.projections" / queries.fingerprint()
+            if memory_first and oxigraph.memory_first(spec.sources(), spec.root):
+                t = time.perf_counter()
+                log.info(
+                    "loading %d files in memory; the warm-up writes store %s to disk", len(spec.data), name
+                )
+                store = oxigraph.memory_oxigraph(spec.sources())
+                log.info("  loaded in memory: %.2f s", time.perf_counter() - t)
+        ws = cls(store or open_store(spec), spec, cache_dir=cache_dir)
+        ws.store_pending = store is not None
+        ws.opened["store"] = time.perf_counter() - started
         if cache_dir is not None and not (cache_dir / "precomputed").is_file():
             ws.precompute()
+        ws.opened["precompute"] = time.perf_counter() - started - ws.opened["store"]
         return ws
 
     def precompute(self) -> None:
@@ -203,7 +231,7 @@ class Workspace:
             getattr(self, name)
         searchable(self.index)
 
-    def warm(self, indexed: Callable[[], object] | None = None) -> threading.Thread:
+    def warm(self, indexed: Callable[[], object] | None = None, *, later: bool = True) -> threading.Thread:
         """Build the big projections off the first page's path, so that stopping the app is always safe.
 
         A persisted store's projections are built by a child process that writes them beside the
@@ -211,7 +239,7 @@ class Workspace:
         inside Oxigraph when the interpreter shuts down (that crashed the worker with SIGSEGV or
         SIGABRT), and the child is simply terminated if the app stops first. The name index comes
         first: it is read back as soon as the child has written it, then `indexed` runs (the app's
-        labels), while the child goes on with the rest.
+        labels), while the child goes on with the rest. `later=False` stops before the LATER ones.
         """
         self._warming.set()
 
@@ -227,8 +255,12 @@ class Workspace:
             reader = threading.Thread(target=read_index, name="akg-warm-index", daemon=True)
             if child:
                 reader.start()
+            if child and self.store_pending:  # written beside the projections' child, which loads its own
+                threading.Thread(  # copy in memory (4 s) rather than wait for the disk (10-20 s)
+                    target=_write_store_in_child, args=(self.spec,), name="akg-store-writer", daemon=True
+                ).start()
             try:
-                for names, group in ((WARM, "WARM"), (LATER, "LATER")):
+                for names, group in ((WARM, "WARM"), (LATER, "LATER"))[: 2 if later else 1]:
                     if child and not _warm_in_child(self.spec, group):
                         return  # the child failed: leave the projections to be built on demand
                     if names is WARM:

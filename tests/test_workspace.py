@@ -3,10 +3,16 @@ the next open (and, during the warm-up, by a reader that waits for them instead 
 
 from __future__ import annotations
 
+import os
+import subprocess
+import threading
+from dataclasses import replace
+
 import pytest
 
 from graph import queries, workspace
-from graph.stores import StoreSpec
+from graph.errors import StoreError
+from graph.stores import StoreSpec, open_store, oxigraph
 from graph.terms import AKG
 from graph.workspace import PRECOMPUTED, STORED_ANSWERS, WARM, Workspace
 
@@ -78,3 +84,35 @@ def test_memory_and_unpersisted_stores_run_every_query(spec):
     ws = Workspace.open(StoreSpec("oxigraph"))
     assert ws.cache_dir is None
     assert ws.run("counts_by_class") == queries.run(ws.store, "counts_by_class")
+
+
+def test_a_first_start_of_big_files_serves_from_memory_while_the_warm_up_writes_the_store(spec, monkeypatch):
+    monkeypatch.setattr(oxigraph, "MEMORY_FIRST_BYTES", 0)  # these few bytes count as big
+    ws = Workspace.open(spec, memory_first=True)
+    assert ws.store_pending and not oxigraph.built(spec.sources(), spec.root)
+    assert ws.run("filter_options", {"class": AKG.Role}).rows  # answered from memory (and kept)
+    waiting = []  # the endpoint's workers wait for the written store instead of building their own
+    waiter = threading.Thread(
+        target=lambda: waiting.append(open_store(replace(spec, written_by=os.getpid())))
+    )
+    waiter.start()
+    ws.warm(later=False).join(120)
+    waiter.join(60)
+    assert oxigraph.built(spec.sources(), spec.root) and all(ws.ready(name) for name in WARM)
+    assert waiting and "urn:x:waxer" in {
+        str(r[0]) for r in queries.run(waiting[0], "search_labels", {"text": "wax"}).rows
+    }
+    waiting[0].close()
+    again = Workspace.open(spec, memory_first=True)  # a later start opens the store written to disk
+    assert not again.store_pending and again.run("counts_by_class") == ws.run("counts_by_class")
+    assert again.index.entries.keys() == ws.index.entries.keys()
+
+
+def test_waiting_for_a_store_nobody_writes_is_a_clear_error(spec, monkeypatch):
+    monkeypatch.setattr(oxigraph, "WAIT_FOR_BUILD_S", 0.3)
+    with pytest.raises(StoreError, match="still being written to disk after 0 s"):
+        open_store(replace(spec, written_by=os.getpid()))
+    child = subprocess.Popen(["sleep", "0"])
+    child.wait()  # a process that has stopped
+    with pytest.raises(StoreError, match="the process writing the store to disk has stopped"):
+        open_store(replace(spec, written_by=child.pid))

@@ -157,6 +157,9 @@ class StoreSpec:
     data: tuple[Path, ...] = ()
     url: str | None = None
     root: Path = field(default_factory=lambda: Path(os.environ.get("AKG_VAR", VAR)) / "stores")
+    #: the process whose warm-up writes this persisted store (the app, serving from memory meanwhile), or
+    #: 0: wait for it to appear, as long as that process lives, instead of building it a second time
+    written_by: int = 0
 
     @classmethod
     def parse(cls, value: str = "oxigraph", data: Sequence[str | Path] = ()) -> StoreSpec:
@@ -199,7 +202,7 @@ def open_store(spec: StoreSpec | None = None) -> Store:
 
         if not spec.data:
             return memory_oxigraph(spec.sources())  # the curated graph alone loads in ~40 ms
-        return persisted_oxigraph(spec.sources(), spec.root)
+        return persisted_oxigraph(spec.sources(), spec.root, written_by=spec.written_by)
     if spec.kind == "remote" and spec.url:
         from graph.stores.remote import RemoteStore
 

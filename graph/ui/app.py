@@ -6,6 +6,7 @@ import functools
 import logging
 import os
 import time
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -45,8 +46,11 @@ def create_app(
     index, every role's items) are built before serving on a small store and in a background
     thread on a big one (or read back from beside a persisted store), so the first page never waits.
     """
-    ws = Workspace.open(spec)
-    sandbox = Sandbox(spec, limits or Limits(), workers=workers)
+    ws = Workspace.open(spec, memory_first=True)  # a first start of ESCO + O*NET serves from memory
+    # while the warm-up writes the on-disk store, the endpoint's workers wait for it instead of building it
+    sandbox = Sandbox(
+        replace(spec, written_by=os.getpid() if ws.store_pending else 0), limits or Limits(), workers=workers
+    )
     cyto.load_extra_layouts()  # the bundle with cytoscape-svg: the SVG export needs cy.svg()
     app = dash.Dash(
         __name__,
@@ -93,7 +97,7 @@ def create_app(
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
     queries.catalogue()
-    if context.big():
+    if context.big() or ws.store_pending:  # (the warm-up's child writes a pending store first)
         ws.warm(indexed=context.labels)  # expand and focus label new nodes from the labels
     yasgui.register(app.server, ws)  # the SPARQL tab's editor files and completion from this graph
     return app
