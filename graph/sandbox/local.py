@@ -101,12 +101,17 @@ def execute_written(
         if media is None:
             return Written("SELECT", None)
         names, rows = _star_ordered(text, answer.vars, answer.rows)
-        rows, cut = _fit(rows, limits.max_result_bytes)
-        truncated = answer.truncated or cut
-        written = ((_nt(t) for t in row) for row in rows)
-        return Written(
-            "SELECT", media, results.write_rows(names, written, media, truncated=truncated), truncated
-        )
+        written = [
+            ["" if t is None else str(t) for t in row] for row in rows
+        ]  # N-Triples, as Oxigraph writes
+        truncated = answer.truncated
+        # a term written in N-Triples holds its value and its datatype or language tag, and a character
+        # is at most 4 bytes: only an answer whose written size could pass the limit is counted exactly
+        if 4 * sum(len(t) for row in written for t in row) > limits.max_result_bytes:
+            kept, cut = _fit(rows, limits.max_result_bytes)
+            written, truncated = written[: len(kept)], truncated or cut
+        body = results.write_rows(names, written, media, truncated=truncated)
+        return Written("SELECT", media, body, truncated)
     media = writers.graph
     if media is None:
         return Written(answer.form, None)
@@ -154,8 +159,3 @@ def _native_bytes(term: object) -> int:
     if datatype is not None and datatype.value != _XSD_STRING:
         return size + len(datatype.value)
     return size
-
-
-def _nt(term: object) -> str:
-    """A term in N-Triples syntax as Oxigraph writes it (escapes tabs and newlines); unbound is empty."""
-    return "" if term is None else str(term)

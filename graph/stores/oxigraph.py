@@ -90,8 +90,7 @@ class OxigraphStore(Store):
                 return Native("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
                 names = tuple(v.value for v in res.variables)
-                width = range(len(names))
-                rows = [tuple(s[i] for i in width) for s in itertools.islice(res, cap)]
+                rows = [tuple(s) for s in itertools.islice(res, cap)]  # a solution's values, None if unbound
                 return Native("SELECT", names, rows).capped(limit)
             triples = list(itertools.islice(res, cap))
         except SyntaxError as exc:
