@@ -116,3 +116,18 @@ def test_waiting_for_a_store_nobody_writes_is_a_clear_error(spec, monkeypatch):
     child.wait()  # a process that has stopped
     with pytest.raises(StoreError, match="the process writing the store to disk has stopped"):
         open_store(replace(spec, written_by=child.pid))
+
+
+def test_a_warm_start_of_big_files_moves_to_a_copy_in_memory_with_the_same_answers(spec, monkeypatch):
+    Workspace.open(spec).store.close()  # built on disk
+    monkeypatch.setattr(oxigraph, "MEMORY_FIRST_BYTES", 0)
+    ws = Workspace.open(spec, memory_first=True)
+    disk_store = ws.store
+    assert not ws.store_pending  # built: served from disk at once
+    names = ("counts_by_class", "entity_index", "vocabulary_terms")
+    want = {q: sorted(queries.run(disk_store, q).rows, key=repr) for q in names}  # (in any order)
+    ws.to_memory().join(60)
+    assert ws.store is not disk_store
+    assert {q: sorted(queries.run(ws.store, q).rows, key=repr) for q in names} == want
+    monkeypatch.setattr(oxigraph, "MEMORY_FIRST_BYTES", 1 << 40)  # small files stay on disk
+    assert Workspace.open(spec).to_memory() is None

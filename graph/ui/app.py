@@ -99,6 +99,7 @@ def create_app(
     queries.catalogue()
     if context.big() or ws.store_pending:  # (the warm-up's child writes a pending store first)
         ws.warm(indexed=context.labels)  # expand and focus label new nodes from the labels
+    ws.to_memory()  # a warm start of big files: served from disk now, from memory in a few seconds
     yasgui.register(app.server, ws)  # the SPARQL tab's editor files and completion from this graph
     return app
 
