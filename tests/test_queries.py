@@ -423,6 +423,28 @@ def test_search_with_no_match_returns_nothing_on_every_store(mem, oxi):
         assert queries.run(store, "search_labels", {"text": "no such label zzz"}).rows == ()
 
 
+def test_search_finds_only_entities_with_a_kind_on_every_store(tmp_path):
+    """The kind is probed in an OPTIONAL and required by BOUND (faster on Oxigraph): a named thing
+    whose class is no entity kind, or that has no type, is still not found; one with two kinds twice."""
+    from graph.load import load_rdflib
+    from graph.paths import ONTOLOGY
+    from graph.stores.oxigraph import memory_oxigraph
+
+    data = tmp_path / "kinds.ttl"
+    data.write_text(
+        "@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        '<urn:ex:kinded> a akg:Procedure , akg:Device ; skos:prefLabel "zqx kinded" .\n'
+        '<urn:ex:kindless> a <urn:ex:Other> ; skos:prefLabel "zqx kindless" .\n'
+        '<urn:ex:untyped> skos:prefLabel "zqx untyped" .\n',
+        encoding="utf-8",
+    )
+    for store in (MemoryStore(load_rdflib([ONTOLOGY, data])), memory_oxigraph([ONTOLOGY, data])):
+        rows = queries.run(store, "search_labels", {"text": "zqx"}).dicts()
+        found = [(str(r["entity"]), str(r["kind"])) for r in rows]
+        assert sorted(found) == [("urn:ex:kinded", str(AKG.Device)), ("urn:ex:kinded", str(AKG.Procedure))]
+
+
 def test_scale_projections_answer_real_rows(oxi):
     """The small queries the app's first page runs instead of the whole index and role projection."""
     assert int(rows(oxi, "count_entities")[0]["count"]) > 100
