@@ -4,7 +4,10 @@ One score is shown and orders the proposals: WORD_WEIGHT x the share of the line
 item's name + (1 - WORD_WEIGHT) x the meaning similarity (the model's cosine, rescaled from [COS_LOW,
 COS_HIGH] to [0, 1]) + (1 - the line's best such value) x the item's prior (graph.priors: how many roles
 hold it essential or optional), so the catalogue's prior counts when words and meaning are unsure and
-hardly at all for a near-exact name; the score stays in [0, 1]. Candidates are BM25's and the model's
+hardly at all for a near-exact name; the score stays in [0, 1]. A proposal that means what a better one
+already means loses REDUNDANCY x their meaning similarity (proposals are chosen one by one, each the best
+after that loss), so five variants of one skill do not crowd out the second thing a line teaches; the
+score shown is the one after the loss and still orders the proposals. Candidates are BM25's and the model's
 best CANDIDATES each. The weights were tuned by benchmarks/matching.py on a development split whose
 occupations the evaluation never sees (nor the prior). Without the model (package absent) a Matcher is
 BM25 alone (graph.match), with no prior.
@@ -26,6 +29,8 @@ COS_LOW, COS_HIGH = 0.81, 0.94
 CANDIDATES = 100  # from each side
 #: a proposal that shares no word with the line needs at least this cosine (nonsense lines stay below it)
 MIN_COS = 0.84  # measured: paraphrases 0.84-0.92, nonsense (xyzzy, bake bread) 0.80-0.83
+#: what a proposal loses for meaning what a better one means (x their similarity, rescaled like meaning)
+REDUNDANCY = 0.1  # tuned on the development split (benchmarks/matching.py; docs/curricula.md)
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +46,7 @@ class Matcher:
     cos_low: float = COS_LOW
     cos_high: float = COS_HIGH
     min_cos: float = MIN_COS
+    redundancy: float = REDUNDANCY
 
     @property
     def semantic(self) -> bool:
@@ -108,11 +114,39 @@ class Matcher:
         score = w * shared + (1 - w) * meaning
         if self.prior is not None and len(candidates):  # the less sure the best, the more the prior counts
             score = score + max(0.0, 1.0 - float(score.max())) * self.prior[candidates]
-        ranked = np.lexsort((self.lexical.label_rank[candidates], -np.round(score, 9)))  # ties: label, IRI
-        rest = ranked[top:]
-        order = [*ranked[:top].tolist(), *rest[np.isin(candidates[rest], extra)].tolist()]
+        rank = self.lexical.label_rank[candidates]
+        if self.redundancy and len(candidates) > 1:
+            chosen, score = self._diversify(candidates, score, rank, top, extra)
+        else:
+            ranked = np.lexsort((rank, -np.round(score, 9)))  # ties: label, IRI
+            chosen = np.concatenate([ranked[:top], ranked[top:][np.isin(candidates[ranked[top:]], extra)]])
+        order = chosen[np.lexsort((rank[chosen], -np.round(score[chosen], 9)))].tolist()
         method = ["lexical" if w * shared[j] >= (1 - w) * meaning[j] else "semantic" for j in order]
         return found, [int(candidates[j]) for j in order], [float(score[j]) for j in order], method
+
+    def _diversify(
+        self, candidates: np.ndarray, score: np.ndarray, rank: np.ndarray, top: int, extra: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The top proposals chosen one by one, each the best once it loses REDUNDANCY x its meaning
+        similarity to the closest proposal chosen before it; with the extras, and every score after its loss.
+
+        Each loss only grows as proposals are chosen, so the scores after the loss keep the order chosen.
+        """
+        assert self.vectors is not None
+        v = self.vectors[candidates]
+        loss = np.zeros(len(candidates))
+        left = np.ones(len(candidates), dtype=bool)
+        chosen: list[int] = []
+        for _ in range(min(top, len(candidates))):
+            value = np.where(left, np.round(score - self.redundancy * loss, 9), -np.inf)
+            best = np.flatnonzero(value == value.max())
+            j = int(best[np.argmin(rank[best])])  # ties: label, IRI
+            chosen.append(j)
+            left[j] = False
+            similar = np.clip((v @ v[j] - self.cos_low) / (self.cos_high - self.cos_low), 0.0, 1.0)
+            np.maximum(loss, np.where(left, similar, 0.0), out=loss)
+        extras = np.flatnonzero(left & np.isin(candidates, extra))
+        return np.asarray([*chosen, *extras], dtype=np.int64), np.maximum(score - self.redundancy * loss, 0.0)
 
 
 _PARTS = re.compile(r"\s*(?:;|,|\band\b|&|\bas well as\b)\s*", re.IGNORECASE)

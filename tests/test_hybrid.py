@@ -181,6 +181,8 @@ def test_a_new_store_reuses_the_vectors_of_labels_another_store_embedded(encoder
 def test_the_roles_prior_counts_when_words_and_meaning_are_unsure_and_hardly_for_an_exact_name(matcher):
     from dataclasses import replace
 
+    # the prior alone: no proposal loses for being like a better one
+    matcher = replace(matcher, redundancy=0.0)
     entries = [e.iri for e in matcher.lexical.entries]
     prior = np.zeros(len(entries))
     prior[entries.index(S + "chem")] = 0.5  # chemistry: the item every role holds, say
@@ -197,6 +199,31 @@ def test_the_roles_prior_counts_when_words_and_meaning_are_unsure_and_hardly_for
     exact = primed.match("cut hair", top=5)  # an exact name: near 1, so the prior adds next to nothing
     assert exact[0] == matcher.match("cut hair", top=1)[0] and exact[0].score > 0.95
     assert all(m.score <= 0.5 * (1 - exact[0].score) + 1e-9 for m in exact if m.iri == S + "chem")
+
+
+def test_a_proposal_meaning_what_a_better_one_means_loses_for_it_and_the_score_shown_still_orders(encoder):
+    from graph.hybrid import COS_HIGH, COS_LOW, REDUNDANCY
+
+    items = {
+        "a": ("perform laser hair removal", [], ""),
+        "b": ("carry out laser hair removal", [], ""),  # says what "a" says
+        "peel": ("apply chemical peels", [], ""),
+        "hair": ("cut hair", [], ""),
+    }
+    index = build_index(_rows(items))
+    vectors = dense.vectors(encoder, [e.label for e in index.entries], None)
+    line = "laser hair removal and chemical peels"
+    plain = Matcher(index, encoder, vectors, redundancy=0.0).match(line, top=4)
+    found = Matcher(index, encoder, vectors).match(line, top=4)
+    assert [m.iri for m in plain] == [S + "a", S + "b", S + "peel", S + "hair"]
+    assert [m.iri for m in found] == [S + "a", S + "peel", S + "b", S + "hair"]  # the second thing moves up
+    score = {m.iri: m.score for m in plain}
+    vector = {e.iri: vectors[i] for i, e in enumerate(index.entries)}
+    for n, m in enumerate(found):  # its score less REDUNDANCY x its likeness to the closest proposal above
+        like = max((float(vector[m.iri] @ vector[a.iri]) for a in found[:n]), default=COS_LOW)
+        loss = REDUNDANCY * min(max((like - COS_LOW) / (COS_HIGH - COS_LOW), 0.0), 1.0)
+        assert m.score == pytest.approx(max(score[m.iri] - loss, 0.0), abs=1e-3), m.iri
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
 
 
 def test_a_line_embedded_before_is_not_embedded_again(encoder):
@@ -234,3 +261,10 @@ def test_the_match_command_embeds_a_files_lines_in_one_batched_call(monkeypatch)
     assert code == 0, err
     assert sorted(batched[-1]) == sorted(lines) and single == []  # one call, nothing embedded again
     assert json.loads(out)[0]["matches"][0]["iri"].endswith("laser-tattoo-removal")
+
+
+def test_a_loaded_model_keeps_numpys_blas_on_one_thread(encoder):
+    from threadpoolctl import threadpool_info
+
+    blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
+    assert blas and all(i["num_threads"] == 1 for i in blas)  # two spun against the engine's threads
