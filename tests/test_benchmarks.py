@@ -123,6 +123,8 @@ def test_endpoint_benchmark_times_both_endpoints_and_the_http_cache():
         c["same_rows"] and c["ours_p50_ms"] > 0 and c["revalidated_status"] == 304 for c in report["cases"]
     )
     assert report["summary"]["cases"] == len(report["cases"]) and "geometric mean" in endpoint.render(report)
+    # untimed rounds: one per worker of our sandbox (each holds its own caches), on both endpoints
+    assert report["warmup_rounds"] == endpoint.default_workers(endpoint.BENCH_POLICY) >= 2
 
 
 def test_firstuse_benchmark_times_serving_projections_and_each_first_click(tmp_path):

@@ -477,3 +477,14 @@ def test_execute_skips_only_the_check_it_is_told_was_passed():
     assert prepare.cache_info().misses == before  # rdflib never saw it
     assert execute(store, text).rows
     assert prepare.cache_info().misses == before + 1
+
+
+def test_wait_warm_returns_once_every_worker_and_the_spare_are_up():
+    """The endpoint benchmark times a started endpoint: warm() forks in the background, wait_warm() waits."""
+    with Sandbox(StoreSpec(), Limits(timeout_s=30), workers=2) as box:
+        box.wait_warm()  # nothing started yet: returns at once
+        assert not box._live
+        box.warm()
+        box.wait_warm()
+        assert len(box._live) == 3 and all(w.alive() for w in box._live)  # two workers and the spare
+        assert box.run("ASK { ?s ?p ?o }").boolean is True

@@ -98,6 +98,14 @@ class Sandbox:
         """Start, in the background, every worker not running yet and a spare: no first query waits for one."""
         self._background(self._warm, "sandbox-warm")
 
+    def wait_warm(self, timeout: float = START_TIMEOUT_S) -> None:
+        """Wait until the workers warm() starts in the background are up (a benchmark times the endpoint
+        its clients meet, not one still forking its workers)."""
+        with self._lock:
+            starting = list(self._starting)
+        for thread in starting:
+            thread.join(timeout)
+
     def _warm(self) -> None:
         for _ in range(self.workers):  # the idle queue is FIFO: each slot is looked at once
             try:
