@@ -45,7 +45,10 @@ SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows:
 #: the SPARQL editor's completion terms early (1-2 s of CPU on ESCO + O*NET): its editor asks as one types
 WARM = ("role_names", "index", "vocabulary", "entity_graph", "role_items", "match_index", "transition_model")
 LATER = ("matcher",)
-AFTER_INDEX = tuple(n for n in WARM if n != "index")  # the child's part when the app builds the index
+#: on a first start of big files the app holds the store in memory and builds these itself, after the name
+#: index, while the child loads its own copy and builds the rest (CHILD_PART): the two cores share the work
+PARENT_PART = ("index", "role_items", "match_index", "transition_model")
+CHILD_PART = tuple(n for n in WARM if n not in PARENT_PART)
 WARMED = "warm-up done"  # the log line's words (the benchmarks wait for them before timing a warm app)  # then (minutes on ESCO: the items' vectors), once the others are ready
 #: catalogue queries whose answer depends on the whole store (and at most a class): on a persisted,
 #: read-only store each answer is computed once, kept beside the store and read back (0.3-2.6 s -> < 35 ms
@@ -272,12 +275,15 @@ class Workspace:
         pending = self.store_pending  # this process holds the store in memory; the child loads its own
 
         def read_index() -> None:
-            if pending:  # built here at once (5 s of CPU on ESCO + O*NET), not after the child's load
+            if pending:  # built here at once (2-5 s of CPU on ESCO + O*NET), not after the child's load
                 self.__dict__["index"] = self._index()
             if self.wait_for("index"):
                 searchable(self.index)  # the search's lower-cased names, before the first keystroke
                 if indexed is not None:
                     indexed()
+            if pending:  # this process's share, while the child builds the rest from its own copy
+                for name in PARENT_PART:
+                    getattr(self, name)
 
         def build() -> None:
             start = time.perf_counter()
@@ -292,13 +298,13 @@ class Workspace:
             try:
                 for names, group in ((WARM, "WARM"), (LATER, "LATER"))[: 2 if later else 1]:
                     if pending and names is WARM:
-                        group = "AFTER_INDEX"  # the index is built by read_index, here
+                        group = "CHILD_PART"  # read_index builds PARENT_PART here, meanwhile
                     if child and not _warm_in_child(self.spec, group):
                         return  # the child failed: leave the projections to be built on demand
                     if names is WARM:
-                        self._warming.clear()  # everything is on disk now: a reader reads it back
                         if child:
                             reader.join()
+                        self._warming.clear()  # everything is built or on disk now
                     for name in names:
                         getattr(self, name)
                     if names is WARM:

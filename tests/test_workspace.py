@@ -14,7 +14,7 @@ from graph import queries, workspace
 from graph.errors import StoreError
 from graph.stores import StoreSpec, open_store, oxigraph
 from graph.terms import AKG
-from graph.workspace import PRECOMPUTED, STORED_ANSWERS, WARM, Workspace
+from graph.workspace import CHILD_PART, PARENT_PART, PRECOMPUTED, STORED_ANSWERS, WARM, Workspace
 
 EXTRA = """@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .
@@ -96,8 +96,15 @@ def test_a_first_start_of_big_files_serves_from_memory_while_the_warm_up_writes_
         target=lambda: waiting.append(open_store(replace(spec, written_by=os.getpid())))
     )
     waiter.start()
+    built_here = []  # the two cores share the projections: this process builds its part from its copy
+    for name, fn in (("index", workspace.build_index), ("role_items", workspace.role_items)):
+        monkeypatch.setattr(
+            workspace, fn.__name__, lambda *a, _n=name, _f=fn, **k: built_here.append(_n) or _f(*a, **k)
+        )
+    monkeypatch.setattr(workspace, "entity_graph", lambda *_a: pytest.fail("the child's part was built here"))
     ws.warm(later=False).join(120)
     waiter.join(60)
+    assert built_here == ["index", "role_items"] and set(PARENT_PART) | set(CHILD_PART) == set(WARM)
     assert oxigraph.built(spec.sources(), spec.root) and all(ws.ready(name) for name in WARM)
     assert waiting and "urn:x:waxer" in {
         str(r[0]) for r in queries.run(waiting[0], "search_labels", {"text": "wax"}).rows
