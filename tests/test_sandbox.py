@@ -488,3 +488,44 @@ def test_wait_warm_returns_once_every_worker_and_the_spare_are_up():
         box.wait_warm()
         assert len(box._live) == 3 and all(w.alive() for w in box._live)  # two workers and the spare
         assert box.run("ASK { ?s ?p ?o }").boolean is True
+
+
+_SHARED = """
+import sys
+from pathlib import Path
+from graph.sandbox import Sandbox
+from graph.stores import StoreSpec, oxigraph
+from graph.stores.oxigraph import memory_oxigraph
+if __name__ == "__main__":
+    oxigraph.MEMORY_FIRST_BYTES = int(sys.argv[2])  # these few bytes count as big, or not
+    spec = StoreSpec("oxigraph", (Path(sys.argv[1]),), root=Path(sys.argv[1]).parent / "stores")
+    box = Sandbox(spec, workers=2)
+    text = "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } ORDER BY ?s"
+    answers = [box.run(text).rows for _ in range(4)]  # both workers
+    assert answers[0] == answers[-1] == memory_oxigraph(spec.sources()).query(text).rows, answers
+    box.close()
+    print("built on disk" if oxigraph.built(spec.sources(), spec.root) else "shared copy only", len(answers[0]))
+"""
+
+
+@pytest.mark.parametrize(("threshold", "said"), [(0, "shared copy only"), (1 << 40, "built on disk")])
+def test_workers_of_big_files_share_the_forkservers_copy_in_memory(tmp_path, threshold, said):
+    data = tmp_path / "extra.ttl"
+    data.write_text(
+        '<urn:x:a> <http://www.w3.org/2004/02/skos/core#prefLabel> "a"@en .\n'
+        '<urn:x:b> <http://www.w3.org/2004/02/skos/core#prefLabel> "b"@en .\n',
+        encoding="utf-8",
+    )
+    script = tmp_path / "shared.py"  # its own process: the forkserver, and what it holds, is per process
+    script.write_text(_SHARED, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, str(script), str(data), str(threshold)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    *where, rows = run.stdout.split()  # the same rows either way: the curated graph's labels and these two
+    assert " ".join(where) == said and int(rows) > 2

@@ -9,14 +9,17 @@ from __future__ import annotations
 import atexit
 import contextlib
 import itertools
+import json
 import multiprocessing
 import os
 import signal
 import threading
 import time
+from multiprocessing import forkserver
 from multiprocessing.connection import Connection
 
 from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
+from graph.sandbox import shared
 from graph.sandbox.check import Limits
 from graph.sandbox.local import Writers, Written, execute, execute_written
 from graph.stores import QueryDataset, Result, StoreSpec, open_store
@@ -49,13 +52,23 @@ _ERRORS: dict[str, type[GraphError]] = {
 }
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """The forkserver context, its server preloaded with rdflib and the store, made on first use."""
+def _context(spec: StoreSpec) -> multiprocessing.context.BaseContext:
+    """The forkserver context, made on first use: its server preloaded with rdflib and, when the first
+    spec's files are big, with their copy in memory that every worker shares (graph.sandbox.shared)."""
     global _CONTEXT
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
-            ctx.set_forkserver_preload(["graph.sandbox.workers"])
+            files = shared.wanted(spec)
+            ctx.set_forkserver_preload(
+                ["graph.sandbox.workers", *(["graph.sandbox.shared"] if files else [])]
+            )
+            if files:  # the forkserver reads the files' names from its environment as it starts
+                os.environ[shared.STORE_ENV] = json.dumps(files)
+                try:
+                    forkserver.ensure_running()
+                finally:
+                    os.environ.pop(shared.STORE_ENV, None)
             atexit.register(_stop_forking)
             _CONTEXT = ctx
         return _CONTEXT
@@ -73,7 +86,7 @@ class Worker:
     @classmethod
     def start(cls, spec: StoreSpec, limits: Limits) -> Worker:
         """Start a process, wait until it has opened its store, or raise why it could not."""
-        ctx = _context()
+        ctx = _context(spec)
         parent, child = ctx.Pipe()
         process = ctx.Process(
             target=_serve, args=(child, spec, limits), name=f"sandbox-{next(cls._ids)}", daemon=True
@@ -184,7 +197,7 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
     try:
-        store = open_store(spec)
+        store = shared.store_for(spec) or open_store(spec)
     except GraphError as exc:
         conn.send(_report(exc))
         return
