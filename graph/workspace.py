@@ -45,6 +45,7 @@ SEARCH_LIMIT = 50  # entities a search returns (search_labels.rq keeps 200 rows:
 #: the SPARQL editor's completion terms early (1-2 s of CPU on ESCO + O*NET): its editor asks as one types
 WARM = ("role_names", "index", "vocabulary", "entity_graph", "role_items", "match_index", "transition_model")
 LATER = ("matcher",)
+LATER_NICE = 10  # the LATER child's priority (the endpoint's workers run at 5, a long query at 19)
 #: on a first start of big files the app holds the store in memory and builds these itself, after the name
 #: index, while the child loads its own copy and builds the rest (CHILD_PART): the two cores share the work
 PARENT_PART = ("index", "role_items", "match_index", "transition_model")
@@ -78,9 +79,14 @@ log = logging.getLogger(__name__)
 
 
 def _warm_in_child(spec: StoreSpec, names: str = "WARM") -> bool:
-    """Build a persisted store's projections into its on-disk cache in a child process; True if it did."""
+    """Build a persisted store's projections into its on-disk cache in a child process; True if it did.
+
+    The LATER ones (minutes of embedding on both cores after a first start) run at a lower priority, so
+    that clicks, the endpoint's start and its queries are not slowed by them.
+    """
+    nice = f"import os; os.nice({LATER_NICE}); " if names == "LATER" else ""
     return run_in_child(
-        f"import sys; from graph.workspace import _build_cache, {names}; _build_cache(sys.stdin.buffer, {names})",
+        f"import sys; {nice}from graph.workspace import _build_cache, {names}; _build_cache(sys.stdin.buffer, {names})",
         spec,
     )
 
@@ -260,7 +266,13 @@ class Workspace:
             getattr(self, name)
         searchable(self.index)
 
-    def warm(self, indexed: Callable[[], object] | None = None, *, later: bool = True) -> threading.Thread:
+    def warm(
+        self,
+        indexed: Callable[[], object] | None = None,
+        *,
+        later: bool = True,
+        warmed: Callable[[], object] | None = None,
+    ) -> threading.Thread:
         """Build the big projections off the first page's path, so that stopping the app is always safe.
 
         A persisted store's projections are built by a child process that writes them beside the
@@ -268,7 +280,8 @@ class Workspace:
         inside Oxigraph when the interpreter shuts down (that crashed the worker with SIGSEGV or
         SIGABRT), and the child is simply terminated if the app stops first. The name index comes
         first: it is read back as soon as the child has written it, then `indexed` runs (the app's
-        labels), while the child goes on with the rest. `later=False` stops before the LATER ones.
+        labels), while the child goes on with the rest. `later=False` stops before the LATER ones;
+        `warmed` runs once the WARM ones are ready (the app starts the endpoint's workers then).
         """
         self._warming.set()
 
@@ -311,6 +324,9 @@ class Workspace:
                         if not child:
                             read_index()
                         settle()
+                        log.info("%s, %.1f s after serving", ", ".join(WARM), time.perf_counter() - start)
+                        if warmed is not None:
+                            warmed()
             finally:
                 self._warming.clear()
             log.info("%s: every projection ready, %.1f s after serving", WARMED, time.perf_counter() - start)

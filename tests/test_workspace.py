@@ -102,9 +102,14 @@ def test_a_first_start_of_big_files_serves_from_memory_while_the_warm_up_writes_
             workspace, fn.__name__, lambda *a, _n=name, _f=fn, **k: built_here.append(_n) or _f(*a, **k)
         )
     monkeypatch.setattr(workspace, "entity_graph", lambda *_a: pytest.fail("the child's part was built here"))
-    ws.warm(later=False).join(120)
+    warmed = []  # then the app starts the endpoint's workers (their copy of the store), not beside the warm-up
+    ws.warm(later=False, warmed=lambda: warmed.append(all(ws.ready(name) for name in WARM))).join(120)
     waiter.join(60)
-    assert built_here == ["index", "role_items"] and set(PARENT_PART) | set(CHILD_PART) == set(WARM)
+    assert (
+        warmed == [True]
+        and built_here == ["index", "role_items"]
+        and set(PARENT_PART) | set(CHILD_PART) == set(WARM)
+    )
     assert oxigraph.built(spec.sources(), spec.root) and all(ws.ready(name) for name in WARM)
     assert waiting and "urn:x:waxer" in {
         str(r[0]) for r in queries.run(waiting[0], "search_labels", {"text": "wax"}).rows

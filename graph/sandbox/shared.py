@@ -19,7 +19,6 @@ from pathlib import Path
 from graph.stores import Store, StoreSpec
 
 STORE_ENV = "AKG_SANDBOX_SHARED_STORE"  # the files (JSON list) the forkserver loads; set only to start it
-_NICE = 5  # as the workers: the web server's own work comes first
 
 log = logging.getLogger(__name__)
 
@@ -51,8 +50,7 @@ def store_for(spec: StoreSpec) -> Store | None:
 def _load(files: Sequence[str]) -> None:
     """Load the files in memory here (the forkserver, before it forks); on any failure, share nothing."""
     global _shared
-    try:
-        os.nice(_NICE)
+    try:  # at the app's priority: the workers lower their own, and the items' vectors wait (LATER_NICE)
         from graph.stores.oxigraph import memory_oxigraph
 
         _shared = (tuple(files), memory_oxigraph(files))

@@ -77,7 +77,9 @@ def create_app(
 
         hops = int(os.environ["AKG_PROXY"]) if os.environ["AKG_PROXY"].isdigit() else 1
         app.server.wsgi_app = ProxyFix(app.server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
-    _register_endpoint(app, sandbox)
+    # a first start of big files: the workers' copy of the store (graph.sandbox.shared, 4 s of CPU) is
+    # loaded once the warm-up's projections are ready, not beside them (a query before then starts it)
+    _register_endpoint(app, sandbox, warm=not ws.store_pending)
     if not context.big():
         ws.warm_now()  # small: build the projections now, so that no click builds one
         context.labels()
@@ -98,7 +100,9 @@ def create_app(
     callbacks.register(app)
     queries.catalogue()
     if context.big() or ws.store_pending:  # (the warm-up's child writes a pending store first)
-        ws.warm(indexed=context.labels)  # expand and focus label new nodes from the labels
+        ws.warm(  # expand and focus label new nodes from the labels
+            indexed=context.labels, warmed=sandbox.warm if ws.store_pending else None
+        )
     ws.to_memory()  # a warm start of big files: served from disk now, from memory in a few seconds
     yasgui.register(app.server, ws)  # the SPARQL tab's editor files and completion from this graph
     return app
@@ -131,8 +135,9 @@ def _no_such_asset(_exc: Exception) -> tuple[str, int, dict[str, str]]:
     return "no such file\n", 404, {"Content-Type": "text/plain; charset=utf-8"}
 
 
-def _register_endpoint(app: dash.Dash, sandbox: Sandbox) -> None:
+def _register_endpoint(app: dash.Dash, sandbox: Sandbox, *, warm: bool = True) -> None:
     from graph.ui import endpoint
 
     # AKG_RATE_LIMIT: queries per minute per client address (default 120); load tests raise it
-    endpoint.register(app.server, sandbox, rate_per_minute=int(os.environ.get("AKG_RATE_LIMIT", "120")))
+    rate = int(os.environ.get("AKG_RATE_LIMIT", "120"))
+    endpoint.register(app.server, sandbox, rate_per_minute=rate, warm=warm)

@@ -147,13 +147,22 @@ class RateLimiter:
 
 
 def register(
-    server: flask.Flask, sandbox: Sandbox, *, rate_per_minute: int = 120, max_body_bytes: int = 100_000
+    server: flask.Flask,
+    sandbox: Sandbox,
+    *,
+    rate_per_minute: int = 120,
+    max_body_bytes: int = 100_000,
+    warm: bool = True,
 ) -> None:
-    """Serve /sparql on this Flask server; every request (the SPARQL tab's too) names its client for the sandbox."""
+    """Serve /sparql on this Flask server; every request (the SPARQL tab's too) names its client for the sandbox.
+
+    `warm`: start every worker now, before the first clients arrive (else the caller does it later).
+    """
     limiter = RateLimiter(rate_per_minute)
     cache = http_cache.ResponseCache(sandbox.spec.fingerprint(), repr(sandbox.limits))
     server.before_request(_name_client)
-    sandbox.warm()  # every worker ready before the first clients arrive
+    if warm:
+        sandbox.warm()
 
     def sparql() -> flask.Response:
         try:
