@@ -1,4 +1,4 @@
-"""The one runner: `python -m benchmarks stores|scale|endpoint|firstuse|startup|transitions [...]`."""
+"""The one runner: `python -m benchmarks stores|scale|endpoint|firstuse|browser|startup|transitions [...]`."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from benchmarks import endpoint, firstuse, scale, startup, stores, transitions
+from benchmarks import browser, endpoint, firstuse, scale, startup, stores, transitions
 
 BENCHMARKS = {
     "stores": (stores, "stores x graphs: load, memory, query and redraw latency, all-pairs overlap"),
@@ -20,6 +20,7 @@ BENCHMARKS = {
         firstuse,
         "first use after a start: serving, every projection ready, then a path, a focus, an expand",
     ),
+    "browser": (browser, "the first graph in headless Chromium beside its static floor, and a filter change"),
     "startup": (startup, "wall time of command-line calls and which heavy libraries each imports"),
     "transitions": (
         transitions,

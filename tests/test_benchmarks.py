@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import re
 
 from benchmarks import startup
 from benchmarks import stores as bench
@@ -147,3 +148,16 @@ def test_firstuse_benchmark_times_serving_projections_and_each_first_click(tmp_p
     assert 0 < figures["serving_cpu_s"] <= figures["all_ready_cpu_s"]
     table = firstuse.render(figures)
     assert "| focus depth 2 |" in table and "<= 300" in table and "load average" in table
+
+
+def test_browser_benchmark_prints_the_first_graph_beside_its_floor_and_a_filter_change():
+    from benchmarks.__main__ import main
+
+    out = io.StringIO()  # a real app and a real headless Chromium, on the curated graph
+    assert main(["browser", "--runs", "1"], out) == 0
+    text = out.getvalue()
+    first = re.search(r"first graph drawn after navigation: (\d+) ms", text)
+    floor = re.search(r"static floor page, same view and bundles: (\d+) ms.*= ([\d.]+)x the floor", text)
+    assert first and floor and int(first[1]) > 0 and int(floor[1]) > 0, text
+    assert abs(float(floor[2]) - int(first[1]) / int(floor[1])) < 0.05, text  # the ratio of the two
+    assert re.search(r"filter change to the new view drawn: \d+ ms", text), text
