@@ -149,6 +149,7 @@ def cmd_sparql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         StoreSpec.parse(args.store, args.data),
         Limits(timeout_s=args.timeout, max_rows=args.max_rows),
         workers=1,
+        shared=False,  # one query: the on-disk store opens at once, a copy in memory would take seconds
     )
     try:
         return _print_result(sandbox.run(with_known_prefixes(text)), args, out)

@@ -499,7 +499,7 @@ from graph.stores.oxigraph import memory_oxigraph
 if __name__ == "__main__":
     oxigraph.MEMORY_FIRST_BYTES = int(sys.argv[2])  # these few bytes count as big, or not
     spec = StoreSpec("oxigraph", (Path(sys.argv[1]),), root=Path(sys.argv[1]).parent / "stores")
-    box = Sandbox(spec, workers=2)
+    box = Sandbox(spec, workers=2, shared=sys.argv[3] == "shared")
     text = "SELECT ?s ?o WHERE { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?o } ORDER BY ?s"
     answers = [box.run(text).rows for _ in range(4)]  # both workers
     assert answers[0] == answers[-1] == memory_oxigraph(spec.sources()).query(text).rows, answers
@@ -508,8 +508,11 @@ if __name__ == "__main__":
 """
 
 
-@pytest.mark.parametrize(("threshold", "said"), [(0, "shared copy only"), (1 << 40, "built on disk")])
-def test_workers_of_big_files_share_the_forkservers_copy_in_memory(tmp_path, threshold, said):
+@pytest.mark.parametrize(
+    ("threshold", "share", "said"),
+    [(0, "shared", "shared copy only"), (1 << 40, "shared", "built on disk"), (0, "own", "built on disk")],
+)
+def test_workers_of_big_files_share_the_forkservers_copy_in_memory(tmp_path, threshold, share, said):
     data = tmp_path / "extra.ttl"
     data.write_text(
         '<urn:x:a> <http://www.w3.org/2004/02/skos/core#prefLabel> "a"@en .\n'
@@ -519,7 +522,7 @@ def test_workers_of_big_files_share_the_forkservers_copy_in_memory(tmp_path, thr
     script = tmp_path / "shared.py"  # its own process: the forkserver, and what it holds, is per process
     script.write_text(_SHARED, encoding="utf-8")
     run = subprocess.run(
-        [sys.executable, str(script), str(data), str(threshold)],
+        [sys.executable, str(script), str(data), str(threshold), share],  # own: the command line's one query
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,

@@ -28,7 +28,8 @@ def default_workers(policy: Policy = POLICY) -> int:
 
 
 class Sandbox:
-    """Runs user SPARQL in killable worker processes that hold their own copy of the store.
+    """Runs user SPARQL in killable worker processes that hold their own copy of the store (or, for big
+    files, share one in memory: graph.sandbox.shared).
 
     Workers come from multiprocessing's forkserver, which imports the main module of the
     program: a script that makes a Sandbox needs the usual `if __name__ == "__main__":` guard.
@@ -41,11 +42,13 @@ class Sandbox:
         *,
         workers: int | None = None,
         policy: Policy = POLICY,
+        shared: bool = True,
     ):
         workers = default_workers(policy) if workers is None else workers
         if workers < 1:
             raise ValueError("a sandbox needs at least one worker")
         self.spec, self.limits, self.workers, self.policy = spec, limits, workers, policy
+        self.shared = shared  # big files: the workers share one copy in memory (graph.sandbox.shared)
         self._idle: queue.Queue[Worker | None] = queue.Queue()
         self._spare: queue.Queue[Worker] = queue.Queue(maxsize=1)  # started by warm()
         for _ in range(workers):
@@ -197,7 +200,7 @@ class Sandbox:
             raise
 
     def _start(self) -> Worker:
-        worker = Worker.start(self.spec, self.limits)
+        worker = Worker.start(self.spec, self.limits, shared=self.shared)
         with self._lock:
             if self._closed:
                 worker.kill()

@@ -52,14 +52,14 @@ _ERRORS: dict[str, type[GraphError]] = {
 }
 
 
-def _context(spec: StoreSpec) -> multiprocessing.context.BaseContext:
+def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
     """The forkserver context, made on first use: its server preloaded with rdflib and, when the first
     spec's files are big, with their copy in memory that every worker shares (graph.sandbox.shared)."""
     global _CONTEXT
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
-            files = shared.wanted(spec)
+            files = shared.wanted(spec) if spec is not None else None
             ctx.set_forkserver_preload(
                 ["graph.sandbox.workers", *(["graph.sandbox.shared"] if files else [])]
             )
@@ -84,9 +84,12 @@ class Worker:
         self.demoted = self.preempted = False
 
     @classmethod
-    def start(cls, spec: StoreSpec, limits: Limits) -> Worker:
-        """Start a process, wait until it has opened its store, or raise why it could not."""
-        ctx = _context(spec)
+    def start(cls, spec: StoreSpec, limits: Limits, *, shared: bool = True) -> Worker:
+        """Start a process, wait until it has opened its store, or raise why it could not.
+
+        `shared`: a first start of the forkserver may load big files for every worker (one query from
+        the command line opens the on-disk store at once instead)."""
+        ctx = _context(spec if shared else None)
         parent, child = ctx.Pipe()
         process = ctx.Process(
             target=_serve, args=(child, spec, limits), name=f"sandbox-{next(cls._ids)}", daemon=True
