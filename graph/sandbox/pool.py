@@ -15,7 +15,7 @@ from graph.errors import ClientOverLimit, SandboxBusy
 from graph.sandbox.admission import CLIENT, INTERNAL, POLICY, Admission, Policy
 from graph.sandbox.check import LIMITS, Limits, check
 from graph.sandbox.local import Writers, Written
-from graph.sandbox.workers import START_TIMEOUT_S, Worker
+from graph.sandbox.workers import START_TIMEOUT_S, Worker, copy_ready
 from graph.stores import QueryDataset, Result, StoreSpec
 
 CHECKED_KEPT = 4096  # texts known to pass the check (their digests), so no other worker parses them again
@@ -192,7 +192,11 @@ class Sandbox:
         except queue.Empty:
             raise SandboxBusy(f"every query worker stayed busy for {wait:.0f} s; try again shortly") from None
         if worker is not None and worker.alive():
-            return worker
+            if worker.shared or not (self.shared and copy_ready(self.spec)):
+                return worker
+            worker.kill()  # on the on-disk store, started before the forkserver held the copy: move to it
+            with self._lock:
+                self._live.discard(worker)
         try:
             return self._start()
         except BaseException:

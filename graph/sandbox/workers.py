@@ -13,10 +13,12 @@ import json
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 from multiprocessing import forkserver
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 from graph.errors import GraphError, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
 from graph.sandbox import shared
@@ -33,6 +35,7 @@ LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lo
 _WORKER_NICE, _LONG_NICE = 5, 19
 
 _CONTEXT: multiprocessing.context.BaseContext | None = None
+_SHARED: tuple[tuple[str, ...], Path] | None = None  # the files the forkserver loads, and its "loaded" file
 _CONTEXT_LOCK = threading.Lock()
 # Held while asking the forkserver for a process. At exit no new request starts and the last one
 # finishes first: the forkserver printed EOFError's traceback when its parent died mid-request.
@@ -54,8 +57,8 @@ _ERRORS: dict[str, type[GraphError]] = {
 
 def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
     """The forkserver context, made on first use: its server preloaded with rdflib and, when the first
-    spec's files are big, with their copy in memory that every worker shares (graph.sandbox.shared)."""
-    global _CONTEXT
+    spec's files are big, loading their copy in memory for every worker to share (graph.sandbox.shared)."""
+    global _CONTEXT, _SHARED
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
@@ -63,15 +66,24 @@ def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
             ctx.set_forkserver_preload(
                 ["graph.sandbox.workers", *(["graph.sandbox.shared"] if files else [])]
             )
-            if files:  # the forkserver reads the files' names from its environment as it starts
-                os.environ[shared.STORE_ENV] = json.dumps(files)
+            if files:  # the forkserver reads the files' names, and where to say it holds them, as it starts
+                ready = Path(tempfile.gettempdir()) / f"akg-shared-{os.getpid()}-{os.urandom(4).hex()}.ready"
+                os.environ[shared.STORE_ENV], os.environ[shared.READY_ENV] = json.dumps(files), str(ready)
                 try:
                     forkserver.ensure_running()
                 finally:
                     os.environ.pop(shared.STORE_ENV, None)
+                    os.environ.pop(shared.READY_ENV, None)
+                _SHARED = (files, ready)
+                atexit.register(ready.unlink, missing_ok=True)
             atexit.register(_stop_forking)
             _CONTEXT = ctx
         return _CONTEXT
+
+
+def copy_ready(spec: StoreSpec) -> bool:
+    """Whether the forkserver now holds these files' copy in memory: a worker started now shares it."""
+    return _SHARED is not None and _SHARED[0] == shared.sources(spec) and _SHARED[1].exists()
 
 
 class Worker:
@@ -82,6 +94,7 @@ class Worker:
     def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection):
         self.process, self.conn = process, conn
         self.demoted = self.preempted = False
+        self.shared = False  # answers from the forkserver's copy in memory (graph.sandbox.shared)
 
     @classmethod
     def start(cls, spec: StoreSpec, limits: Limits, *, shared: bool = True) -> Worker:
@@ -110,9 +123,10 @@ class Worker:
         except BaseException:
             worker.kill()
             raise
-        if status != "ready":
+        if not (isinstance(status, tuple) and status[0] == "ready"):
             worker.kill()
             raise _error(status)
+        worker.shared = status[1]
         return worker
 
     def alive(self) -> bool:
@@ -200,11 +214,13 @@ def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
     try:
-        store = shared.store_for(spec) or open_store(spec)
+        store = shared.store_for(spec)
+        on_copy = store is not None
+        store = store or open_store(spec)
     except GraphError as exc:
         conn.send(_report(exc))
         return
-    conn.send("ready")
+    conn.send(("ready", on_copy))
     while True:
         try:
             text, dataset, checked, writers = conn.recv()
