@@ -15,7 +15,7 @@ from graph.errors import ClientOverLimit, SandboxBusy
 from graph.sandbox.admission import CLIENT, INTERNAL, POLICY, Admission, Policy
 from graph.sandbox.check import LIMITS, Limits, check
 from graph.sandbox.local import Writers, Written
-from graph.sandbox.workers import START_TIMEOUT_S, Worker, copy_ready
+from graph.sandbox.workers import START_TIMEOUT_S, Worker, copy_ready, sharing
 from graph.stores import QueryDataset, Result, StoreSpec
 
 CHECKED_KEPT = 4096  # texts known to pass the check (their digests), so no other worker parses them again
@@ -102,12 +102,27 @@ class Sandbox:
         self._background(self._warm, "sandbox-warm")
 
     def wait_warm(self, timeout: float = START_TIMEOUT_S) -> None:
-        """Wait until the workers warm() starts in the background are up (a benchmark times the endpoint
-        its clients meet, not one still forking its workers)."""
+        """Wait until the workers warm() starts in the background are up and, on big files, the forkserver
+        holds their shared copy (a benchmark times the endpoint its clients meet, not one still forking
+        its workers or loading); a worker still on disk moves to the copy the next time it is taken."""
         with self._lock:
             starting = list(self._starting)
         for thread in starting:
             thread.join(timeout)
+        deadline = time.monotonic() + timeout
+        while (
+            self.shared and sharing(self.spec) and not copy_ready(self.spec) and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        for _ in range(self.workers if self.shared and copy_ready(self.spec) else 0):  # FIFO: each slot once
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                self._idle.put(self._take_from(worker))
+            except Exception:  # the query that needs it starts it again and reports why it fails
+                self._idle.put(None)
 
     def _warm(self) -> None:
         for _ in range(self.workers):  # the idle queue is FIFO: each slot is looked at once
@@ -191,17 +206,21 @@ class Sandbox:
             worker = self._idle.get(timeout=wait)
         except queue.Empty:
             raise SandboxBusy(f"every query worker stayed busy for {wait:.0f} s; try again shortly") from None
+        try:
+            return self._take_from(worker)
+        except BaseException:
+            self._idle.put(None)
+            raise
+
+    def _take_from(self, worker: Worker | None) -> Worker:
+        """A slot's worker, alive and on the shared copy once the forkserver holds it (else started now)."""
         if worker is not None and worker.alive():
             if worker.shared or not (self.shared and copy_ready(self.spec)):
                 return worker
             worker.kill()  # on the on-disk store, started before the forkserver held the copy: move to it
             with self._lock:
                 self._live.discard(worker)
-        try:
-            return self._start()
-        except BaseException:
-            self._idle.put(None)
-            raise
+        return self._start()
 
     def _start(self) -> Worker:
         worker = Worker.start(self.spec, self.limits, shared=self.shared)

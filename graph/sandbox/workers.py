@@ -81,6 +81,11 @@ def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
         return _CONTEXT
 
 
+def sharing(spec: StoreSpec) -> bool:
+    """Whether the forkserver loads (or holds) these files' copy in memory for the workers."""
+    return _SHARED is not None and _SHARED[0] == shared.sources(spec)
+
+
 def copy_ready(spec: StoreSpec) -> bool:
     """Whether the forkserver now holds these files' copy in memory: a worker started now shares it."""
     return _SHARED is not None and _SHARED[0] == shared.sources(spec) and _SHARED[1].exists()
