@@ -18,9 +18,11 @@ from dash.exceptions import DependencyException
 from graph import limits, queries
 from graph.sandbox import Limits, Sandbox
 from graph.stores import StoreSpec
-from graph.ui import api, auth, callbacks, guard, layout, yasgui
+from graph.ui import api, auth, callbacks, first_paint, guard, http_cache, layout, yasgui
+from graph.ui import state as S
 from graph.ui.callbacks import graph_tab
 from graph.ui.context import CACHE_VIEWS, DEFAULT_SEED_ABOVE, Context, Lru
+from graph.ui.tabs import TABS
 from graph.ui.view import compose
 from graph.users import Users
 from graph.workspace import Workspace, settle
@@ -52,8 +54,14 @@ def create_app(
         replace(spec, written_by=os.getpid() if ws.store_pending else 0), limits or Limits(), workers=workers
     )
     cyto.load_extra_layouts()  # the bundle with cytoscape-svg: the SVG export needs cy.svg()
+    server = flask.Flask(__name__)
+    # flask-compress (Dash's compress=True) keeps each versioned script compressed, once per encoding
+    server.config.update(
+        COMPRESS_CACHE_BACKEND=http_cache.Compressed, COMPRESS_CACHE_KEY=http_cache.static_key
+    )
     app = dash.Dash(
         __name__,
+        server=server,
         title=layout.TITLE,
         assets_folder=str(ASSETS),
         serve_locally=True,
@@ -95,7 +103,9 @@ def create_app(
             context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
         settle()  # the name index's 250k objects off the collector, as the warm-up does with the rest
-    app.layout = functools.partial(_page, context, Lru(CACHE_VIEWS))
+    pages = Lru(CACHE_VIEWS)
+    app.layout = functools.partial(_page, context, pages)
+    app.interpolate_index = functools.partial(_index, app, context, pages)
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
     queries.catalogue()
@@ -116,6 +126,30 @@ def _page(context: Context, pages: Lru):
     if flask.has_request_context() and flask.request.referrer:
         ref = urlsplit(flask.request.referrer)
         query = ref.query if ref.netloc == flask.request.host else ""  # only this app's own pages
+    return _page_for(context, pages, query)
+
+
+def _index(app: dash.Dash, context: Context, pages: Lru, **parts: str) -> str:
+    """The HTML page: with a static copy of the page and its first view, drawn before Dash's renderer
+    (graph.ui.first_paint), when the URL shows the Graph tab and its view is drawn already."""
+    query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
+    copy = None
+    if S.decode(query).tab == TABS[0].name and graph_tab.first_view(context, query) is not None:
+        page = _page_for(context, pages, query)  # the page the layout request gets (kept by its URL)
+        canvas = {k: getattr(page["cy"], k) for k in first_paint.CANVAS_PROPS}
+        copy = first_paint.index(page, canvas_props=canvas, scripts=parts["scripts"])
+    if copy is not None:
+        parts.update(
+            css=parts["css"] + copy.head,
+            app_entry=parts["app_entry"] + copy.entry,
+            scripts=copy.scripts,
+            renderer=copy.renderer,
+        )
+    return dash.Dash.interpolate_index(app, **parts)
+
+
+def _page_for(context: Context, pages: Lru, query: str):
+    """The page for a URL's query string, kept by it (see _page)."""
     warm = compose.badges_ready(context.ws)  # a page drawn before the warm-up is drawn again after it
     return pages.get(
         (query, warm),

@@ -425,6 +425,79 @@ window.dash_clientside = window.dash_clientside || {};
   // a page served with its first graph: attach as soon as Cytoscape is there
   setInterval(() => ['cy', 'q-cy'].forEach(id => { const cy = cyOf(id); if (cy) { attach(cy); } }), 100);
 
+  /* The first view drawn before Dash's renderer (graph/ui/first_paint.py): the page's static copy
+     (#akg-pre, after Dash's entry point) gets the view drawn with dash_cytoscape.Cytoscape, fitted and
+     labelled as the live canvas will be, as soon as React, ReactDOM and dash-cytoscape are evaluated
+     (this file comes right after them on such a page). The copy goes once the live canvas, mounted by
+     Dash under it, is fitted and labelled too: the same positions on screen, then the page that acts. */
+  const PRE_MAX_MS = 10000;  // a renderer that never mounts the canvas: the copy goes anyway
+
+  /* The scripts first_paint.py kept inert (fetched already: preloaded), run in their order, then
+     Dash's renderer started. */
+  function runLater() {
+    if (window.akgFetchLater) { window.akgFetchLater(); }
+    const later = [...document.querySelectorAll('script[data-akg-later]')];
+    later.forEach(tag => {
+      const s = document.createElement('script');
+      s.src = tag.getAttribute('src');
+      s.async = false;  // in order, as Dash wrote them
+      tag.remove();
+      document.body.appendChild(s);
+      if (tag === later[later.length - 1]) {
+        s.addEventListener('load', () => { window.renderer = new window.DashRenderer(); });
+      }
+    });
+  }
+
+  function predraw() {
+    const pre = document.getElementById('akg-pre');
+    const data = document.getElementById('akg-first');
+    const box = pre && pre.querySelector('.akg-pre-canvas');
+    if (!box || !data || !window.dash_cytoscape || !window.React || !window.ReactDOM) {
+      if (pre) { pre.remove(); }
+      runLater();
+      return;
+    }
+    // the page's other scripts and Dash's renderer once the view is on screen (two frames: drawn, shown)
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(runLater, 0)));
+    try {
+      const props = JSON.parse(data.textContent);
+      ReactDOM.render(React.createElement(window.dash_cytoscape.Cytoscape, Object.assign(props, {
+        id: 'cy', style: {width: '100%', height: '100%'}, setProps: () => {},
+      })), box);  // synchronous: the canvas is there now, drawn on the next frame
+      const cy = cyOf('cy');
+      cy._akgPre = true;
+      attach(cy);
+      clearTimeout(cy._akgFollow);
+      cy._akgFollow_pending = false;
+      follow(cy);  // fitted and labelled before its first frame
+      performance.mark('akg-first-view');
+      if (window.akgFetchLater) { window.akgFetchLater(); }  // the page's other scripts: fetched now, run after two frames
+    } catch (err) {  // the live page as before, without the copy
+      pre.remove();
+      return;
+    }
+    const t0 = Date.now();
+    (function handover() {
+      const host = document.querySelector('#react-entry-point #cy');
+      const live = host && host._cyreg && host._cyreg.cy;
+      if (live && live.nodes().length) {
+        attach(live);
+        if (!live._akgSeen) { clearTimeout(live._akgFollow); live._akgFollow_pending = false; follow(live); }
+      }
+      const ready = live && live._akgLabelledAt > 0 && !live.animated() && !live._akgMoving && !live._akgFollow_pending;
+      if (ready || Date.now() - t0 > PRE_MAX_MS) {
+        requestAnimationFrame(() => requestAnimationFrame(() => {  // the live canvas drawn first
+          ReactDOM.unmountComponentAtNode(box);
+          pre.remove();
+          data.remove();
+        }));
+        return;
+      }
+      requestAnimationFrame(handover);
+    })();
+  }
+
   /* The badges drawn on a graph now (tests read them): node id, text, box in px on the canvas. */
   window.akgBadges = function (id) {
     const cy = cyOf(id);
@@ -436,7 +509,7 @@ window.dash_clientside = window.dash_clientside || {};
   /* Whether a graph's camera and labels are at rest (tests wait on it). */
   window.akgSettled = function (id) {
     const cy = cyOf(id);
-    return !!cy && !cy.animated() && !cy._akgMoving && cy._akgLabelledAt > 0 &&
+    return !!cy && !cy._akgPre && !document.getElementById('akg-pre') && !cy.animated() && !cy._akgMoving && cy._akgLabelledAt > 0 &&
       Date.now() - cy._akgLabelledAt > 50 && !document.querySelector('.busy') &&
       !cy._akgFollow_pending;
   };
@@ -509,6 +582,8 @@ window.dash_clientside = window.dash_clientside || {};
       document.documentElement.classList.add('intro-dismissed');
     }
   } catch (err) { /* private mode */ }
+
+  predraw();  // (after the intro's dismissal: the canvas's height depends on it)
 
   window.dash_clientside.akg = {
     /* Actions that need a selected node are off until there is one. */
