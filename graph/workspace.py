@@ -104,7 +104,7 @@ def _write_store_in_child(spec: StoreSpec) -> bool:
 def _build_cache(spec_pickle: BinaryIO, names: tuple[str, ...] = WARM) -> None:
     """The child's work: open the store (read-only; or in memory while another child writes it to disk)
     and build (so cache) the projections warm() needs."""
-    ws = Workspace.open(pickle.load(spec_pickle), memory_first=True)
+    ws = Workspace.open(pickle.load(spec_pickle), memory_first=True, in_memory=True)
     for name in names:
         getattr(ws, name)
 
@@ -151,31 +151,39 @@ class Workspace:
         self.opened: dict[str, float] = {}  # seconds open() took: the store (built or opened), precompute
 
     @classmethod
-    def open(cls, spec: StoreSpec | None = None, *, memory_first: bool = False) -> Workspace:
+    def open(
+        cls, spec: StoreSpec | None = None, *, memory_first: bool = False, in_memory: bool = False
+    ) -> Workspace:
         """Open the store a spec names and wrap it; a persisted store keeps its projections beside it.
 
         `memory_first` (the app): big files whose on-disk store is not built yet are loaded in memory
         and served from there; the warm-up's child writes the on-disk store (which later starts open)
-        before it builds the projections, and store_pending says so until then.
+        before it builds the projections, and store_pending says so until then. `in_memory` (the
+        warm-up's child): big files are always read from a copy in memory, which answers the projections'
+        queries 2-4x faster than the on-disk store (ESCO + O*NET: 4 s of CPU to load).
         """
         spec = spec or StoreSpec()
         started = time.perf_counter()
-        cache_dir, store = None, None
+        cache_dir, store, pending = None, None, False
         if spec.kind == "oxigraph" and spec.data:
             from graph.stores import oxigraph
 
             # the queries that derive the projections are part of the key: a changed .rq file rebuilds them
             name = oxigraph.fingerprint(spec.sources(), spec.root)
             cache_dir = spec.root / f"{name}.projections" / queries.fingerprint()
-            if memory_first and oxigraph.memory_first(spec.sources(), spec.root):
+            pending = memory_first and oxigraph.memory_first(spec.sources(), spec.root)
+            big = in_memory and oxigraph.data_bytes(spec.sources()) >= oxigraph.MEMORY_FIRST_BYTES
+            if pending or big:
                 t = time.perf_counter()
                 log.info(
-                    "loading %d files in memory; the warm-up writes store %s to disk", len(spec.data), name
+                    "loading %d files in memory%s",
+                    len(spec.data),
+                    f"; the warm-up writes store {name} to disk" if pending else "",
                 )
                 store = oxigraph.memory_oxigraph(spec.sources())
                 log.info("  loaded in memory: %.2f s", time.perf_counter() - t)
         ws = cls(store or open_store(spec), spec, cache_dir=cache_dir)
-        ws.store_pending = store is not None
+        ws.store_pending = store is not None and pending
         ws.opened["store"] = time.perf_counter() - started
         if cache_dir is not None and not (cache_dir / "precomputed").is_file():
             ws.precompute()

@@ -143,3 +143,18 @@ def test_a_warm_start_of_big_files_moves_to_a_copy_in_memory_with_the_same_answe
     assert {q: sorted(queries.run(ws.store, q).rows, key=repr) for q in names} == want
     monkeypatch.setattr(oxigraph, "MEMORY_FIRST_BYTES", 1 << 40)  # small files stay on disk
     assert Workspace.open(spec).to_memory() is None
+
+
+def test_the_warm_up_child_reads_big_files_from_a_copy_in_memory_even_once_the_store_is_built(
+    spec, monkeypatch
+):
+    Workspace.open(spec).store.close()  # built on disk
+    loaded = []  # a restart whose projections must be built again (new query files) builds them from memory
+    memory = oxigraph.memory_oxigraph
+    monkeypatch.setattr(oxigraph, "memory_oxigraph", lambda paths: loaded.append(paths) or memory(paths))
+    monkeypatch.setattr(oxigraph, "MEMORY_FIRST_BYTES", 0)
+    child = Workspace.open(spec, memory_first=True, in_memory=True)
+    assert loaded and not child.store_pending  # the on-disk store is there: nothing to write
+    app = Workspace.open(spec, memory_first=True)  # the app itself serves from disk at once (then to_memory)
+    assert len(loaded) == 1 and not app.store_pending
+    assert queries.run(child.store, "counts_by_class") == queries.run(app.store, "counts_by_class")
