@@ -332,7 +332,11 @@ class Workspace:
                         if not child:
                             read_index()
                         settle()
-                        log.info("%s, %.1f s after serving", ", ".join(WARM), time.perf_counter() - start)
+                        log.info(
+                            "projections ready (%s), %.1f s after serving",
+                            ", ".join(WARM),
+                            time.perf_counter() - start,
+                        )
                         if warmed is not None:
                             warmed()
             finally:

@@ -114,30 +114,27 @@ class Sandbox:
             self.shared and sharing(self.spec) and not copy_ready(self.spec) and time.monotonic() < deadline
         ):
             time.sleep(0.05)
-        for _ in range(self.workers if self.shared and copy_ready(self.spec) else 0):  # FIFO: each slot once
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                self._idle.put(self._take_from(worker))
-            except Exception:  # the query that needs it starts it again and reports why it fails
-                self._idle.put(None)
+        if self.shared and copy_ready(self.spec):
+            self._refresh_idle()
 
     def _warm(self) -> None:
-        for _ in range(self.workers):  # the idle queue is FIFO: each slot is looked at once
+        if self._refresh_idle() and self._spare.empty():
+            self._restock()
+
+    def _refresh_idle(self) -> bool:
+        """Each idle slot's worker started, alive, and on the shared copy once there is one (_take_from);
+        False if a slot was busy (the idle queue is FIFO: each slot is looked at once)."""
+        for _ in range(self.workers):
             try:
                 worker = self._idle.get_nowait()
             except queue.Empty:
-                return
-            if worker is None or not worker.alive():
-                try:
-                    worker = self._start()
-                except Exception:  # the query that needs it starts it again and reports why it fails
-                    worker = None
+                return False
+            try:
+                worker = self._take_from(worker)
+            except Exception:  # the query that needs it starts it again and reports why it fails
+                worker = None
             self._idle.put(worker)
-        if self._spare.empty():
-            self._restock()
+        return True
 
     def graphs(self) -> list[tuple[str, int]]:
         """The named graphs held and their triple counts (asked once: the store is read-only)."""

@@ -88,7 +88,7 @@ def sharing(spec: StoreSpec) -> bool:
 
 def copy_ready(spec: StoreSpec) -> bool:
     """Whether the forkserver now holds these files' copy in memory: a worker started now shares it."""
-    return _SHARED is not None and _SHARED[0] == shared.sources(spec) and _SHARED[1].exists()
+    return sharing(spec) and _SHARED is not None and _SHARED[1].exists()
 
 
 class Worker:

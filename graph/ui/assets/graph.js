@@ -449,6 +449,13 @@ window.dash_clientside = window.dash_clientside || {};
     });
   }
 
+  /* Fit and label a canvas now, not after the usual settling delay (a pending one is dropped). */
+  function followNow(cy) {
+    clearTimeout(cy._akgFollow);
+    cy._akgFollow_pending = false;
+    follow(cy);
+  }
+
   function predraw() {
     const pre = document.getElementById('akg-pre');
     const data = document.getElementById('akg-first');
@@ -466,11 +473,8 @@ window.dash_clientside = window.dash_clientside || {};
         id: 'cy', style: {width: '100%', height: '100%'}, setProps: () => {},
       })), box);  // synchronous: the canvas is there now, drawn on the next frame
       const cy = cyOf('cy');
-      cy._akgPre = true;
       attach(cy);
-      clearTimeout(cy._akgFollow);
-      cy._akgFollow_pending = false;
-      follow(cy);  // fitted and labelled before its first frame
+      followNow(cy);  // fitted and labelled before its first frame
       performance.mark('akg-first-view');
       if (window.akgFetchLater) { window.akgFetchLater(); }  // the page's other scripts: fetched now, run after two frames
     } catch (err) {  // the live page as before, without the copy
@@ -483,7 +487,7 @@ window.dash_clientside = window.dash_clientside || {};
       const live = host && host._cyreg && host._cyreg.cy;
       if (live && live.nodes().length) {
         attach(live);
-        if (!live._akgSeen) { clearTimeout(live._akgFollow); live._akgFollow_pending = false; follow(live); }
+        if (!live._akgSeen) { followNow(live); }
       }
       const ready = live && live._akgLabelledAt > 0 && !live.animated() && !live._akgMoving && !live._akgFollow_pending;
       if (ready || Date.now() - t0 > PRE_MAX_MS) {
@@ -509,7 +513,7 @@ window.dash_clientside = window.dash_clientside || {};
   /* Whether a graph's camera and labels are at rest (tests wait on it). */
   window.akgSettled = function (id) {
     const cy = cyOf(id);
-    return !!cy && !cy._akgPre && !document.getElementById('akg-pre') && !cy.animated() && !cy._akgMoving && cy._akgLabelledAt > 0 &&
+    return !!cy && !document.getElementById('akg-pre') && !cy.animated() && !cy._akgMoving && cy._akgLabelledAt > 0 &&
       Date.now() - cy._akgLabelledAt > 50 && !document.querySelector('.busy') &&
       !cy._akgFollow_pending;
   };
