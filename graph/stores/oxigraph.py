@@ -24,6 +24,7 @@ from graph.errors import QueryError, StoreError
 from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, syntax_error, to_rdflib
 from graph.sparql_text import has_dataset_clause, query_form, substitute, with_values
 from graph.stores import BASE_IRI, Binding, QueryDataset, Result, Store, disk, in_query_order, split_bindings
+from graph.stores.ordering import total_order
 
 _LAYOUT = "named-graphs-1"  # how files map to graphs: part of each persisted store's name
 MEMORY_FIRST_BYTES = 16 * 1024**2  # files this big: a first start serves from memory (memory_first)
@@ -85,7 +86,7 @@ class OxigraphStore(Store):
         # substitution of serialised terms before this, as for remote endpoints.
         cap = None if limit is None else limit + 1
         try:
-            res = self.store.query(text, base_iri=BASE_IRI, **_dataset_args(text, dataset))
+            res = self._query(text, dataset)
             if isinstance(res, ox.QueryBoolean):
                 return Native("ASK", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
@@ -103,12 +104,25 @@ class OxigraphStore(Store):
         form = "DESCRIBE" if query_form(text) == "DESCRIBE" else "CONSTRUCT"
         return Native(form, triples=triples).capped(limit)
 
+    def _query(
+        self, text: str, dataset: QueryDataset | None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run a query with ORDER BY keys Oxigraph can sort (graph.stores.ordering); a syntax error is
+        reported from the text as written, so its line and column are the user's."""
+        ordered = total_order(text)
+        try:
+            return self.store.query(ordered, base_iri=BASE_IRI, **_dataset_args(text, dataset))
+        except SyntaxError:
+            if ordered == text:
+                raise
+            return self.store.query(text, base_iri=BASE_IRI, **_dataset_args(text, dataset))
+
     def string_table(
         self, text: str, *, bindings: Mapping[str, Binding | None] | None = None
     ) -> tuple[tuple[str, ...], list[tuple]]:
         scalars, lists = split_bindings(bindings or {})
         text = with_values(text, lists, at_end=self.values_at_end)
-        res = self.store.query(substitute(text, scalars), base_iri=BASE_IRI, **_dataset_args(text, None))
+        res = self._query(substitute(text, scalars), None)
         if not isinstance(res, ox.QuerySolutions):
             raise QueryError("only a SELECT query has rows of values")
         names = tuple(v.value for v in res.variables)
