@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -442,6 +443,29 @@ def test_a_query_past_the_memory_limit_says_so_in_one_line_without_the_worker_ba
     )
     assert run.returncode == 1, run.stderr
     assert run.stderr == "error: the query needed more memory than the limit of 3 GiB\n"
+
+
+def test_a_worker_killed_by_an_engine_panic_says_so_not_out_of_memory():
+    """Regression: an abort from Oxigraph's sort (a Rust panic) was reported as "needed more memory"."""
+    worker = Worker.start(StoreSpec(), Limits())
+    try:
+        os.write(  # what Rust writes to the worker's stderr as it panics, then the abort that follows
+            worker.stderr,
+            b"thread '<unnamed>' panicked at library/core/src/slice/sort/shared/smallsort.rs:854:5:\n"
+            b"user-provided comparison function does not correctly implement a total order\n"
+            b"note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n",
+        )
+        os.kill(worker.process.pid, signal.SIGABRT)
+        worker.process.join(5)
+        with pytest.raises(QueryError) as info:
+            worker.ask("ASK { ?s ?p ?o }", None, 5)
+        assert info.value.message == (
+            "the query engine failed on this query (user-provided comparison function does not "
+            "correctly implement a total order); please report it"
+        )
+    finally:
+        worker.kill()
+    assert worker.stderr == -1
 
 
 def test_a_text_checked_once_is_not_parsed_again_and_a_refused_one_never_passes(monkeypatch):

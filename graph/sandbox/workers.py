@@ -12,6 +12,7 @@ import itertools
 import json
 import multiprocessing
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -30,6 +31,7 @@ WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result 
 OUT_OF_MEMORY = f"the query needed more memory than the limit of {WORKER_MEMORY_BYTES / 1024**3:g} GiB"
 # How a worker dies when an allocation fails: Rust aborts (SIGABRT), the kernel's OOM killer sends SIGKILL.
 _OOM_EXITS = (-signal.SIGABRT, -signal.SIGKILL)
+_PANIC = re.compile(r"panicked at [^\n]*:\n([^\n]+)")  # Rust's panic: where, then its message
 START_TIMEOUT_S = 120.0  # opening a store from big --data files can take a while, once per worker
 LONG_QUERY_S = 1.0  # a query running longer is long: its worker drops to the lowest CPU priority
 _WORKER_NICE, _LONG_NICE = 5, 19
@@ -96,8 +98,9 @@ class Worker:
 
     _ids = itertools.count()
 
-    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection):
+    def __init__(self, process: multiprocessing.process.BaseProcess, conn: Connection, stderr: int = -1):
         self.process, self.conn = process, conn
+        self.stderr = stderr  # the worker's stderr, a file already unlinked: why it died, if it did
         self.demoted = self.preempted = False
         self.shared = False  # answers from the forkserver's copy in memory (graph.sandbox.shared)
 
@@ -109,15 +112,25 @@ class Worker:
         the command line opens the on-disk store at once instead)."""
         ctx = _context(spec if shared else None)
         parent, child = ctx.Pipe()
+        stderr, stderr_path = tempfile.mkstemp(prefix="akg-worker-", suffix=".stderr")
         process = ctx.Process(
-            target=_serve, args=(child, spec, limits), name=f"sandbox-{next(cls._ids)}", daemon=True
+            target=_serve,
+            args=(child, spec, limits, stderr_path),
+            name=f"sandbox-{next(cls._ids)}",
+            daemon=True,
         )
-        with _FORK_LOCK:
-            if _EXITING.is_set():
-                raise SandboxBusy("the app is stopping")
-            process.start()
-        child.close()
-        worker = cls(process, parent)
+        try:
+            with _FORK_LOCK:
+                if _EXITING.is_set():
+                    raise SandboxBusy("the app is stopping")
+                process.start()
+        except BaseException:
+            os.close(stderr)
+            os.unlink(stderr_path)
+            raise
+        finally:
+            child.close()
+        worker = cls(process, parent, stderr)
         try:
             if not parent.poll(START_TIMEOUT_S):
                 raise StoreError(f"the query worker did not open the store within {START_TIMEOUT_S:.0f} s")
@@ -128,6 +141,9 @@ class Worker:
         except BaseException:
             worker.kill()
             raise
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(stderr_path)  # the worker holds it open by now, or never will
         if not (isinstance(status, tuple) and status[0] == "ready"):
             worker.kill()
             raise _error(status)
@@ -158,8 +174,9 @@ class Worker:
             if not ready and timeout_s > LONG_QUERY_S:
                 self._renice(_LONG_NICE)  # a long query yields the CPU to everyone's short ones
                 ready = self.conn.poll(timeout_s - LONG_QUERY_S)
-        except (EOFError, OSError):
-            raise QueryError("the query worker stopped unexpectedly; please try again") from None
+        except (EOFError, OSError):  # it died before the query reached it
+            self.process.join(2)
+            raise QueryError(self._why_it_died()) from None
         if not ready:
             elapsed = time.monotonic() - started
             raise QueryTimeout(f"query stopped after the {timeout_s:g} s time limit (ran {elapsed:.1f} s)")
@@ -167,10 +184,18 @@ class Worker:
             answer = self.conn.recv()
         except (EOFError, OSError):
             self.process.join(2)  # the pipe closes a moment before the exit status is known
-            if self.process.exitcode in _OOM_EXITS:
-                raise QueryError(OUT_OF_MEMORY) from None
-            raise QueryError("the query worker stopped unexpectedly; please try again") from None
+            raise QueryError(self._why_it_died()) from None
         return answer if isinstance(answer, Result | Written) else _error(answer)
+
+    def _why_it_died(self) -> str:
+        """What a worker that died mid-query last wrote: an engine's panic is not a lack of memory."""
+        said = _tail(self.stderr)
+        panic = _PANIC.findall(said)
+        if panic and "memory allocation" not in panic[-1]:
+            return f"the query engine failed on this query ({panic[-1].strip()}); please report it"
+        if self.process.exitcode in _OOM_EXITS:
+            return OUT_OF_MEMORY
+        return "the query worker stopped unexpectedly; please try again"
 
     def preempt(self) -> None:
         """Stop the query now (the thread waiting for it sees the worker die and reports why)."""
@@ -191,7 +216,11 @@ class Worker:
         return True
 
     def kill(self) -> None:
-        """Terminate, then kill if it lingers; never leaves a zombie."""
+        """Terminate, then kill if it lingers; never leaves a zombie (nor its stderr file open)."""
+        if self.stderr >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.stderr)
+            self.stderr = -1
         with contextlib.suppress(OSError):
             self.conn.close()
         if self.process.is_alive():
@@ -211,10 +240,10 @@ def _error(message: object) -> Exception:
     return RuntimeError(f"query worker failed: {message!r}")
 
 
-def _serve(conn: Connection, spec: StoreSpec, limits: Limits) -> None:
+def _serve(conn: Connection, spec: StoreSpec, limits: Limits, stderr_path: str) -> None:
     """Worker main loop: open the store once, then check and answer queries until the pipe closes."""
     _die_with_parent()
-    _quiet_stderr()
+    _stderr_to(stderr_path)
     _limit_memory(WORKER_MEMORY_BYTES)
     with contextlib.suppress(OSError, AttributeError):
         os.setpriority(os.PRIO_PROCESS, 0, _WORKER_NICE)  # the web server's own callbacks come first
@@ -263,12 +292,22 @@ def _die_with_parent() -> None:
         os._exit(0)
 
 
-def _quiet_stderr() -> None:
-    """Send the worker's stderr (Rust's out-of-memory backtrace) to /dev/null, not the user's terminal."""
+def _stderr_to(path: str) -> None:
+    """Send the worker's stderr (Rust's panic or out-of-memory backtrace) to the file its parent reads
+    when the worker dies, never to the user's terminal."""
     with contextlib.suppress(OSError):
-        fd = os.open(os.devnull, os.O_WRONLY)
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND)
         os.dup2(fd, 2)
         os.close(fd)
+
+
+def _tail(fd: int, size: int = 1 << 16) -> str:
+    """The last `size` bytes of an open file, as text."""
+    try:
+        end = os.fstat(fd).st_size
+        return os.pread(fd, size, max(0, end - size)).decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def _limit_memory(size: int) -> None:
