@@ -45,6 +45,16 @@ def lex(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def masked(text: str) -> str:
+    """The text with strings and IRIs as \\x01 runs and comments as spaces, each at its own length:
+    positions found in it are positions in the text.
+
+    >>> masked('ASK { ?s ?p "}" } # }').replace("\\x01", "_")
+    'ASK { ?s ?p ___ }    '
+    """
+    return _TOKEN.sub(lambda m: (" " if m.group(0)[0] == "#" else "\x01") * len(m.group(0)), text)
+
+
 def strip_comments_and_strings(text: str) -> str:
     """The query's code alone, with strings, IRIs and comments blanked out."""
     return "".join(chunk if kind == "code" else " " for kind, chunk in lex(text))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from graph.sparql_text import lex
+from graph.sparql_text import lex, masked
 
 _STRINGS = (
     "<http://www.w3.org/2001/XMLSchema#string>, <http://www.w3.org/1999/02/22-rdf-syntax-ns#langString>"
@@ -28,12 +28,14 @@ _KEY = (
     'IF(isNumeric({e}), "0", IF(DATATYPE({e}) IN (' + _STRINGS + '), "1", '
     'CONCAT(STR(DATATYPE({e})), IF(COALESCE(TZ({e}), "") = "", "", "Z"))))'
 )
+_SPACE = re.compile(r"\s*")
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
-_VAR = re.compile(r"[?$][A-Za-z_0-9\u00b7\u00c0-\uffff]+")
+_VAR = re.compile(r"[?$][\w\u00b7]+")
 _DIRECTION = re.compile(r"(ASC|DESC)\s*(?=\()", re.I)
 _CALL = re.compile(r"(?:[A-Za-z_][\w.\-]*:[\w.\-]*|[A-Za-z_]\w*|\x01+)\s*(?=\()")  # name( prefix:name( <iri>(
 _PROJECTION = re.compile(r"\s*SELECT\b[^{}]*$", re.I)
-_VALUES_HEAD = re.compile(r"\bVALUES\b([^{]*)", re.I)
+_AS = re.compile(r"\bAS\s+$", re.I)  # searched just before a use of a variable: its binding
+_VALUES_BEFORE = re.compile(r"\bVALUES\b[^{}]*$", re.I)  # a use in a VALUES block's head
 # The one kind of value each of these functions gives (or an error): two values of one kind are always
 # comparable, so Oxigraph's comparison of them is already a total order.
 _KINDS = {
@@ -52,50 +54,49 @@ _UNSAFE = re.compile(r"\b(?:EXISTS|NOT)\b", re.I)  # a graph pattern inside: lef
 def total_order(text: str) -> str:
     """The query with each ORDER BY condition preceded by its type group's key (see the module's doc).
 
-    >>> total_order('SELECT ?x WHERE { ?x ?p ?o } ORDER BY DESC(?o) ?x LIMIT 2').count('DESC(IF(isNumeric((?o))')
-    1
+    >>> text = total_order('SELECT ?x WHERE { ?x ?p ?o } ORDER BY DESC(?o) LIMIT 2')
+    >>> text[29:71], text[-22:]
+    ('ORDER BY DESC(IF(isNumeric(((?o))), "0", I', '))) DESC((?o)) LIMIT 2')
     >>> total_order('SELECT ?x WHERE { ?x ?p "ORDER BY ?x" }')
     'SELECT ?x WHERE { ?x ?p "ORDER BY ?x" }'
     """
-    masked = _masked(text)
+    if not _ORDER_BY.search(text):
+        return text  # most queries: not even lexed
+    code = masked(text)
     out, pos = [], 0
-    for m in _ORDER_BY.finditer(masked):
-        conditions = _conditions(masked, m.end())
+    for m in _ORDER_BY.finditer(code):
+        conditions = _conditions(code, m.end())
         if not conditions:
             continue
         out.append(text[pos : m.end()])
         for _start, _end, direction, expr_start, expr_end in conditions:
             expr = _plain(text[expr_start:expr_end])
-            key = (
-                f"{direction}({_KEY.format(e=f'({expr})')}) " if _mixed(masked, expr_start, expr_end) else ""
-            )
+            key = f"{direction}({_KEY.format(e=f'({expr})')}) " if _mixed(code, expr_start, expr_end) else ""
             out.append(f" {key}{direction}({expr})")
         pos = conditions[-1][1]
     out.append(text[pos:])
     return "".join(out)
 
 
-def _mixed(masked: str, start: int, end: int) -> bool:
+def _mixed(code: str, start: int, end: int) -> bool:
     """Whether an ORDER BY expression may hold values of mixed types: False when it is a call that gives
     one kind of value, or a variable every binding of which gives the same kind (each key costs a third
     more on ESCO's 13,896 skills, sorted by two such BINDs)."""
-    expr = _unbracketed(masked[start:end])
+    expr = _unbracketed(code[start:end])
     if not _VAR.fullmatch(expr):
         return _kind(expr) is None
-    var = rf"[?$]{re.escape(expr[1:])}(?![\w\u00b7\u00c0-\uffff])"
-    binds = list(re.finditer(rf"\bAS\s+{var}", masked, re.I))
-    if not binds or any(re.search(var, h) for h in _VALUES_HEAD.findall(masked)):
+    uses = [m.start() for m in re.finditer(rf"[?$]{re.escape(expr[1:])}(?![\w\u00b7])", code)]
+    binds = [(a.start(), u) for u in uses if (a := _AS.search(code, max(0, u - 40), u))]
+    if not binds or any(_VALUES_BEFORE.search(code, max(0, u - 4000), u) for u in uses):
         return True
     kinds = set()
-    for b in binds:  # each binding's expression runs from its opening bracket to AS
-        opening = _opening(masked, b.start())
-        kinds.add(_kind(masked[opening + 1 : b.start()]) if opening >= 0 else None)
+    for as_at, _u in binds:  # each binding's expression runs from its opening bracket to AS
+        opening = _opening(code, as_at)
+        kinds.add(_kind(code[opening + 1 : as_at]) if opening >= 0 else None)
     if len(kinds) != 1 or None in kinds:
         return True
-    binding_at = {b.end() - len(expr) for b in binds}
-    return any(
-        m.start() not in binding_at and _in_pattern(masked, m.start()) for m in re.finditer(var, masked)
-    )
+    bound_at = {u for _a, u in binds}
+    return any(u not in bound_at and _in_pattern(code, u) for u in uses)
 
 
 def _unbracketed(expr: str) -> str:
@@ -138,44 +139,31 @@ def _outer_call(expr: str) -> str:
     return m.group(1).upper() if m and _closing(expr, m.end() - 1) == len(expr) else ""
 
 
-def _opening(masked: str, pos: int) -> int:
+def _opening(code: str, pos: int) -> int:
     """The index of the unmatched `(` before pos, or -1."""
     depth = 0
     for i in range(pos - 1, -1, -1):
-        if masked[i] == ")":
+        if code[i] == ")":
             depth += 1
-        elif masked[i] == "(":
+        elif code[i] == "(":
             if depth == 0:
                 return i
             depth -= 1
     return -1
 
 
-def _in_pattern(masked: str, pos: int) -> bool:
+def _in_pattern(code: str, pos: int) -> bool:
     """Whether pos is in a graph pattern outside any bracket, where a variable can be bound."""
     depth = 0
     for i in range(pos - 1, -1, -1):
-        c = masked[i]
+        c = code[i]
         if c in ")}":
             depth += 1
         elif c in "({":
             if depth == 0:  # a subquery's projection reads its variables: it binds none
-                return c == "{" and not _PROJECTION.match(masked, i + 1, pos)
+                return c == "{" and not _PROJECTION.match(code, i + 1, pos)
             depth -= 1
     return False
-
-
-def _masked(text: str) -> str:
-    """The text with strings and IRIs as \\x01 runs and comments as spaces, each at its own length."""
-    parts = []
-    for kind, chunk in lex(text):
-        if kind == "code":
-            parts.append(chunk)
-        elif chunk.startswith("#"):
-            parts.append(" " * len(chunk))
-        else:
-            parts.append("\x01" * len(chunk))
-    return "".join(parts)
 
 
 def _plain(expr: str) -> str:
@@ -183,25 +171,25 @@ def _plain(expr: str) -> str:
     return "".join(" " * len(c) if kind == "literal" and c.startswith("#") else c for kind, c in lex(expr))
 
 
-def _conditions(masked: str, pos: int) -> list[tuple[int, int, str, int, int]]:
+def _conditions(code: str, pos: int) -> list[tuple[int, int, str, int, int]]:
     """Each condition after ORDER BY as (start, end, direction, expression start, end); [] if any
     condition is one this rewrite leaves alone (an EXISTS inside, unbalanced brackets)."""
     found = []
     while True:
-        start = pos + len(masked[pos:]) - len(masked[pos:].lstrip())
+        start = _SPACE.match(code, pos).end()
         direction, expr_start = "ASC", start
-        if (m := _VAR.match(masked, start)) is not None:
+        if (m := _VAR.match(code, start)) is not None:
             end = m.end()
-        elif (m := _DIRECTION.match(masked, start)) is not None:
+        elif (m := _DIRECTION.match(code, start)) is not None:
             direction, expr_start = m.group(1).upper(), m.end()
-            end = _closing(masked, m.end())
-        elif masked.startswith("(", start):
-            end = _closing(masked, start)
-        elif (m := _CALL.match(masked, start)) is not None and not _is_keyword(m.group(0)):
-            end = _closing(masked, m.end())
+            end = _closing(code, m.end())
+        elif code.startswith("(", start):
+            end = _closing(code, start)
+        elif (m := _CALL.match(code, start)) is not None and not _is_keyword(m.group(0)):
+            end = _closing(code, m.end())
         else:
             return found
-        if end < 0 or _UNSAFE.search(masked, expr_start, end):
+        if end < 0 or _UNSAFE.search(code, expr_start, end):
             return []
         found.append((start, end, direction, expr_start, end))
         pos = end
@@ -212,13 +200,13 @@ def _is_keyword(name: str) -> bool:
     return name.strip().upper() in ("LIMIT", "OFFSET", "VALUES")
 
 
-def _closing(masked: str, start: int) -> int:
+def _closing(code: str, start: int) -> int:
     """The index just past the bracket matching the `(` at start, or -1."""
     depth = 0
-    for i in range(start, len(masked)):
-        if masked[i] == "(":
+    for i in range(start, len(code)):
+        if code[i] == "(":
             depth += 1
-        elif masked[i] == ")":
+        elif code[i] == ")":
             depth -= 1
             if depth == 0:
                 return i + 1
