@@ -83,10 +83,10 @@ class Encoder:
 
     def passages(self, texts: Sequence[str], *, progress: bool = True) -> np.ndarray:
         """Item names as unit vectors (e5's "passage: " side), in batches under a progress bar."""
-        from tqdm import tqdm
+        from graph.progress import bar as progress_bar
 
         out = np.zeros((len(texts), DIM), dtype=np.float32)
-        bar = tqdm(
+        bar = progress_bar(
             total=len(texts), desc="embedding items", unit=" items", disable=not progress, file=sys.stderr
         )
         with bar, self._lock:

@@ -342,3 +342,23 @@ def test_outside_the_virtual_environment_it_says_how_to_run_it(tmp_path):
         "the command needs the project's virtual environment; "
         "run .venv/bin/python -m graph gap 'medical aesthetician' esthetician (or `. .venv/bin/activate` first)"
     ), line
+
+
+def test_a_first_store_build_from_the_command_line_leaves_no_warning(tmp_path):
+    """Regression: the query worker that built the store held tqdm's multiprocessing lock when it was
+    stopped, and Python printed "resource_tracker: There appear to be 1 leaked semaphore objects"."""
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:x:a> <urn:x:b> 1 .\n", encoding="utf-8")
+    query = tmp_path / "q.rq"
+    query.write_text("SELECT ?o WHERE { <urn:x:a> ?p ?o }", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "graph", "--data", str(extra), "sparql", str(query)],
+        cwd=ROOT,
+        env={**os.environ, "AKG_VAR": str(tmp_path / "var")},  # a store of its own: built by this run
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["o", "-", "1"]
+    assert "resource_tracker" not in done.stderr and "leaked" not in done.stderr, done.stderr

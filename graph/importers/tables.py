@@ -10,12 +10,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from graph import progress
 from graph.importers.writer import ImportFailed, RowError, check_output
 
 
 def progress_bar(stream: TextIO | None, label: str, total: int) -> tqdm:
     """A byte-count progress bar on `stream` (tqdm: rate and time left), silent when stream is None."""
-    return tqdm(
+    return progress.bar(
         total=total,
         desc=label,
         unit="B",

@@ -212,11 +212,11 @@ def _bulk_load(
     if progress is None:
         store.bulk_load(path=str(path), format=fmt, to_graph=graph)
         return
-    from tqdm import tqdm
+    from graph.progress import bar as progress_bar
 
     size = path.stat().st_size
     done = threading.Event()
-    with tqdm(
+    with progress_bar(
         total=size, unit="B", unit_scale=True, desc=f"building store: {path.name}", file=progress
     ) as bar:
 
