@@ -562,3 +562,22 @@ def test_workers_of_big_files_share_the_forkservers_copy_in_memory(tmp_path, thr
     assert run.returncode == 0, run.stderr[-2000:]
     *where, rows = run.stdout.split()  # the same rows either way: the curated graph's labels and these two
     assert " ".join(where) == said and int(rows) > 2
+
+
+def test_files_an_app_killed_outright_left_are_swept_and_live_ones_kept(tmp_path):
+    """kill -9 of the app left /tmp/akg-shared-<pid>-….ready (and could leave a worker's stderr file)."""
+    from graph.sandbox.workers import _sweep
+
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    gone = int(dead.stdout)
+    left = [tmp_path / f"akg-shared-{gone}-ab12.ready", tmp_path / f"akg-worker-{gone}-x1y2.stderr"]
+    kept = [
+        tmp_path / f"akg-shared-{os.getpid()}-cd34.ready",
+        tmp_path / f"akg-worker-{os.getpid()}-z.stderr",
+    ]
+    for path in left + kept + [tmp_path / "akg-shared-other.ready"]:
+        path.write_text("", encoding="utf-8")
+    assert sorted(_sweep(tmp_path)) == sorted(left)
+    assert all(p.exists() for p in kept) and (tmp_path / "akg-shared-other.ready").exists()

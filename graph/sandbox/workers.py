@@ -26,6 +26,7 @@ from graph.sandbox import shared
 from graph.sandbox.check import Limits
 from graph.sandbox.local import Writers, Written, execute, execute_written
 from graph.stores import QueryDataset, Result, StoreSpec, open_store
+from graph.stores.disk import process_alive
 
 WORKER_MEMORY_BYTES = 3 * 1024**3  # address space per worker: a runaway result dies, the server does not
 OUT_OF_MEMORY = f"the query needed more memory than the limit of {WORKER_MEMORY_BYTES / 1024**3:g} GiB"
@@ -64,6 +65,7 @@ def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
     with _CONTEXT_LOCK:
         if _CONTEXT is None:
             ctx = multiprocessing.get_context("forkserver")
+            _sweep(Path(tempfile.gettempdir()))
             files = shared.wanted(spec) if spec is not None else None
             ctx.set_forkserver_preload(
                 ["graph.sandbox.workers", *(["graph.sandbox.shared"] if files else [])]
@@ -81,6 +83,18 @@ def _context(spec: StoreSpec | None) -> multiprocessing.context.BaseContext:
             atexit.register(_stop_forking)
             _CONTEXT = ctx
         return _CONTEXT
+
+
+def _sweep(folder: Path) -> list[Path]:
+    """Remove the marker and stderr files an app killed outright (kill -9) left: those whose pid is gone."""
+    swept = []
+    for path in [*folder.glob("akg-shared-*.ready"), *folder.glob("akg-worker-*.stderr")]:
+        pid = path.name.split("-")[2]
+        if pid.isdigit() and not process_alive(int(pid)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+                swept.append(path)
+    return swept
 
 
 def sharing(spec: StoreSpec) -> bool:
@@ -112,7 +126,7 @@ class Worker:
         the command line opens the on-disk store at once instead)."""
         ctx = _context(spec if shared else None)
         parent, child = ctx.Pipe()
-        stderr, stderr_path = tempfile.mkstemp(prefix="akg-worker-", suffix=".stderr")
+        stderr, stderr_path = tempfile.mkstemp(prefix=f"akg-worker-{os.getpid()}-", suffix=".stderr")
         process = ctx.Process(
             target=_serve,
             args=(child, spec, limits, stderr_path),

@@ -146,6 +146,17 @@ def stale(root: Path, name: str, layout: str) -> str | None:
     return None
 
 
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id exists (this process counts: its own build may be running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
 def _removed_if_unused(root: Path, name: str) -> int | None:
     """Delete one store and what belongs to it if no process holds it; the bytes freed, or None."""
     lock_file = root / f"{name}.lock"

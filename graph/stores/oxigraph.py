@@ -325,7 +325,7 @@ def persisted_oxigraph(paths: Sequence[str | Path], root: Path, *, written_by: i
     final = root / name
     deadline = time.monotonic() + WAIT_FOR_BUILD_S
     while written_by and not final.is_dir():
-        if not _alive(written_by):
+        if not disk.process_alive(written_by):
             raise StoreError("the process writing the store to disk has stopped")
         if time.monotonic() >= deadline:
             raise StoreError(f"the store is still being written to disk after {WAIT_FOR_BUILD_S:.0f} s")
@@ -365,21 +365,10 @@ def sweep_leftovers(root: Path) -> list[Path]:
     swept = []
     for tmp in root.glob(".tmp-*") if root.is_dir() else ():
         pid = tmp.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not disk.process_alive(int(pid)):
             shutil.rmtree(tmp, ignore_errors=True)
             swept.append(tmp)
     return swept
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process with this id exists (this process counts: its own build may be running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # exists, owned by someone else
-        return True
-    return True
 
 
 def memory_oxigraph(paths: Sequence[str | Path]) -> OxigraphStore:
