@@ -268,3 +268,22 @@ def test_a_loaded_model_keeps_numpys_blas_on_one_thread(encoder):
 
     blas = [i for i in threadpool_info() if i["user_api"] == "blas"]
     assert blas and all(i["num_threads"] == 1 for i in blas)  # two spun against the engine's threads
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, {"OMP_WAIT_POLICY": "PASSIVE", "GOMP_SPINCOUNT": "1000"}),  # a short spin, then sleep
+        ({"OMP_WAIT_POLICY": "ACTIVE"}, {"OMP_WAIT_POLICY": "ACTIVE", "GOMP_SPINCOUNT": None}),  # the user's
+        ({"GOMP_SPINCOUNT": "0"}, {"OMP_WAIT_POLICY": None, "GOMP_SPINCOUNT": "0"}),
+    ],
+)
+def test_the_engines_threads_spin_briefly_unless_the_user_says_otherwise(monkeypatch, given, expected):
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")
+    }
+    monkeypatch.setattr(os, "environ", {**env, **given})  # this process's own is left untouched
+    assert dense.threads() == min(2, os.cpu_count() or 1)
+    assert {name: os.environ.get(name) for name in expected} == expected
