@@ -69,11 +69,11 @@ def total_order(text: str) -> str:
         if not conditions:
             continue
         out.append(text[pos : m.end()])
-        for _start, _end, direction, expr_start, expr_end in conditions:
-            expr = _plain(text[expr_start:expr_end])
-            key = f"{direction}({_KEY.format(e=f'({expr})')}) " if _mixed(code, expr_start, expr_end) else ""
+        for direction, start, end in conditions:
+            expr = _plain(text[start:end])
+            key = f"{direction}({_KEY.format(e=f'({expr})')}) " if _mixed(code, start, end) else ""
             out.append(f" {key}{direction}({expr})")
-        pos = conditions[-1][1]
+        pos = conditions[-1][2]
     out.append(text[pos:])
     return "".join(out)
 
@@ -139,13 +139,14 @@ def _outer_call(expr: str) -> str:
     return m.group(1).upper() if m and _closing(expr, m.end() - 1) == len(expr) else ""
 
 
-def _opening(code: str, pos: int) -> int:
-    """The index of the unmatched `(` before pos, or -1."""
+def _opening(code: str, pos: int, opens: str = "(") -> int:
+    """The index of the innermost bracket of `opens` left open before pos, or -1."""
+    closes = "".join({"(": ")", "{": "}"}[c] for c in opens)
     depth = 0
     for i in range(pos - 1, -1, -1):
-        if code[i] == ")":
+        if code[i] in closes:
             depth += 1
-        elif code[i] == "(":
+        elif code[i] in opens:
             if depth == 0:
                 return i
             depth -= 1
@@ -153,17 +154,10 @@ def _opening(code: str, pos: int) -> int:
 
 
 def _in_pattern(code: str, pos: int) -> bool:
-    """Whether pos is in a graph pattern outside any bracket, where a variable can be bound."""
-    depth = 0
-    for i in range(pos - 1, -1, -1):
-        c = code[i]
-        if c in ")}":
-            depth += 1
-        elif c in "({":
-            if depth == 0:  # a subquery's projection reads its variables: it binds none
-                return c == "{" and not _PROJECTION.match(code, i + 1, pos)
-            depth -= 1
-    return False
+    """Whether pos is in a graph pattern outside any bracket, where a variable can be bound (a
+    subquery's projection reads its variables: it binds none)."""
+    i = _opening(code, pos, "({")
+    return i >= 0 and code[i] == "{" and not _PROJECTION.match(code, i + 1, pos)
 
 
 def _plain(expr: str) -> str:
@@ -171,9 +165,9 @@ def _plain(expr: str) -> str:
     return "".join(" " * len(c) if kind == "literal" and c.startswith("#") else c for kind, c in lex(expr))
 
 
-def _conditions(code: str, pos: int) -> list[tuple[int, int, str, int, int]]:
-    """Each condition after ORDER BY as (start, end, direction, expression start, end); [] if any
-    condition is one this rewrite leaves alone (an EXISTS inside, unbalanced brackets)."""
+def _conditions(code: str, pos: int) -> list[tuple[str, int, int]]:
+    """Each condition after ORDER BY as (direction, its expression's start, end); [] if any condition
+    is one this rewrite leaves alone (an EXISTS inside, unbalanced brackets)."""
     found = []
     while True:
         start = _SPACE.match(code, pos).end()
@@ -191,7 +185,7 @@ def _conditions(code: str, pos: int) -> list[tuple[int, int, str, int, int]]:
             return found
         if end < 0 or _UNSAFE.search(code, expr_start, end):
             return []
-        found.append((start, end, direction, expr_start, end))
+        found.append((direction, expr_start, end))
         pos = end
 
 
