@@ -146,9 +146,11 @@ def later(rest: str) -> tuple[list[str], str]:
 
 
 # In the head: the first scripts fetched from the page's first bytes; graph.js fetches the others once
-# the first view is drawn (fetched and compiled beside dash-cytoscape's bundle and the first view's
-# drawing, they made that drawing 3-4 times slower on two cores: 160-240 ms instead of 50-65).
+# the first view's frame is drawn (fetched and compiled beside dash-cytoscape's bundle and the first
+# view's drawing, they made that drawing 3-4 times slower on two cores: 160-240 ms instead of 50-65;
+# fetched as it was drawn, they held its frame 100-120 ms instead of 25). The mark times the fetch.
 HEAD = """<script>window.akgFetchLater = function () {{
+  performance.mark('akg-fetch-later');
   {later}.forEach(function (src) {{
     var l = document.createElement('link'); l.rel = 'preload'; l.as = 'script'; l.href = src;
     document.head.appendChild(l);
