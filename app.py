@@ -124,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
 
             check_port(args.host, args.port)
             where = None if args.curricula is None else _where(args.curricula)
-            create_app(spec, curricula=where).run(host=args.host, port=args.port, debug=True)
+            app = create_app(spec, curricula=where)
+            app.config.suppress_callback_exceptions = False  # the renderer checks every callback's ids
+            app.run(host=args.host, port=args.port, debug=True)
         else:
             serve(spec, args.host, args.port, args.threads, args.curricula)
     except GraphError as exc:

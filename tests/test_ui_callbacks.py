@@ -470,3 +470,44 @@ def test_a_few_seeds_subgraph_is_the_union_of_each_seeds_own(ws):
         assert set(c.triples(params)) == set(at_once) and len(c.triples(params)) == len(set(at_once))
         ours, theirs = c.subgraph(params), subgraph_from_triples(at_once)
         assert ours.nodes == theirs.nodes and ours.edges == theirs.edges
+
+
+def _ids_of(callback: dict) -> list[str]:
+    """Every component id a callback names: its outputs' ("..a.p...b.q.." or "a.p@hash"), inputs' and states'."""
+    outputs = (
+        callback["output"].strip(".").split("...")
+        if callback["output"].startswith("..")
+        else [callback["output"]]
+    )
+    named = [o.split("@")[0].rsplit(".", 1)[0] for o in outputs]
+    return named + [d["id"] for d in callback["inputs"] + callback["state"]]
+
+
+def _matches(wanted: dict, have: object) -> bool:
+    wild = ({"MATCH"}, {"ALL"}, {"ALLSMALLER"})
+    return (
+        isinstance(have, dict)
+        and set(have) == set(wanted)
+        and all((isinstance(v, list) and set(v) in wild) or have[k] == v for k, v in wanted.items())
+    )
+
+
+def test_every_callback_names_ids_of_the_validation_layout(ui_app):
+    """The renderer's id check, here: the page suppresses it (no 92 KB validation layout in every page)."""
+    assert ui_app.config.suppress_callback_exceptions  # what this test stands in for
+    ids = [c.id for c in ui_app.validation_layout._traverse() if getattr(c, "id", None) is not None]
+    plain = {i for i in ids if isinstance(i, str)}
+    patterns = [i for i in ids if isinstance(i, dict)]
+    missing = set()
+    for callback in ui_app._callback_list:
+        for name in _ids_of(callback):
+            if name.startswith("{"):  # ALL may match none (the buttons of a panel not shown yet)
+                wanted = json.loads(name)
+                if ["ALL"] in wanted.values():
+                    continue
+                if not any(_matches(wanted, have) for have in patterns):
+                    missing.add(name)
+            elif name not in plain:
+                missing.add(name)
+    assert len(ui_app._callback_list) > 40 and len(plain) > 100
+    assert not missing, f"callbacks name ids no component of the page has: {sorted(missing)}"

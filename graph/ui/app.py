@@ -68,6 +68,11 @@ def create_app(
         update_title=None,
         on_error=_callback_failed,
         compress=True,  # flask-compress: brotli or gzip, as the browser accepts
+        # no ids checked by the renderer (only its dev tools would show a miss): the page then carries no
+        # validation layout (92 KB of JSON, 4 ms of the server's time, a pass over it when the page
+        # starts); tests/test_ui_callbacks.py checks every callback's ids against it, and --debug turns
+        # the renderer's check on again
+        suppress_callback_exceptions=True,
     )
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
@@ -103,9 +108,9 @@ def create_app(
             context.labels()  # expand and focus label new nodes from it: built now, not on the first click
         log.info("%d answers and %d entities ready in %.2f s", answers, entities, time.perf_counter() - t)
         settle()  # the name index's 250k objects off the collector, as the warm-up does with the rest
-    pages = Lru(CACHE_VIEWS)
+    pages, copies = Lru(CACHE_VIEWS), Lru(CACHE_VIEWS)
     app.layout = functools.partial(_page, context, pages)
-    app.interpolate_index = functools.partial(_index, app, context, pages)
+    app.interpolate_index = functools.partial(_index, app, context, pages, copies)
     app.validation_layout = layout.page(context, everything=True)
     callbacks.register(app)
     queries.catalogue()
@@ -129,15 +134,23 @@ def _page(context: Context, pages: Lru):
     return _page_for(context, pages, query)
 
 
-def _index(app: dash.Dash, context: Context, pages: Lru, **parts: str) -> str:
+def _index(app: dash.Dash, context: Context, pages: Lru, copies: Lru, **parts: str) -> str:
     """The HTML page: with a static copy of the page and its first view, drawn before Dash's renderer
     (graph.ui.first_paint), when the URL shows the Graph tab and its view is drawn already."""
     query = flask.request.query_string.decode("utf-8", "replace") if flask.has_request_context() else ""
     copy = None
     if S.decode(query).tab == TABS[0].name and graph_tab.first_view(context, query) is not None:
-        page = _page_for(context, pages, query)  # the page the layout request gets (kept by its URL)
-        canvas = {k: getattr(page["cy"], k) for k in first_paint.CANVAS_PROPS}
-        copy = first_paint.index(page, canvas_props=canvas, scripts=parts["scripts"])
+        warm = compose.badges_ready(context.ws)
+
+        def make() -> first_paint.Index | None:
+            page = _page_for(
+                context, pages, query, warm
+            )  # the page the layout request gets (kept by its URL)
+            canvas = {k: getattr(page["cy"], k) for k in first_paint.CANVAS_PROPS}
+            return first_paint.index(page, canvas_props=canvas, scripts=parts["scripts"])
+
+        # kept by URL as the page is (written out, it took 4-5 ms of the index's 9)
+        copy = copies.get((query, warm, parts["scripts"]), make, keep=lambda c: c is not None)
     if copy is not None:
         parts.update(
             css=parts["css"] + copy.head,
@@ -148,9 +161,10 @@ def _index(app: dash.Dash, context: Context, pages: Lru, **parts: str) -> str:
     return dash.Dash.interpolate_index(app, **parts)
 
 
-def _page_for(context: Context, pages: Lru, query: str):
+def _page_for(context: Context, pages: Lru, query: str, warm: bool | None = None):
     """The page for a URL's query string, kept by it (see _page)."""
-    warm = compose.badges_ready(context.ws)  # a page drawn before the warm-up is drawn again after it
+    if warm is None:  # a page drawn before the warm-up is drawn again after it
+        warm = compose.badges_ready(context.ws)
     return pages.get(
         (query, warm),
         lambda: graph_tab.with_first_view(layout.page(context), context, query),

@@ -2,7 +2,8 @@
 
 A lazy tab's panel is built when first opened (callbacks/url.py), so the code of its components
 (plotly, AG Grid) loads then, not before the first graph; once built it stays in the page, hidden
-when not shown, and keeps its state. `validation_layout` holds every panel, for Dash's id checks.
+when not shown, and keeps its state. `validation_layout` holds every panel, for the callbacks' id checks
+(tests/test_ui_callbacks.py; the renderer's under --debug).
 """
 
 from __future__ import annotations
