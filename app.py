@@ -122,7 +122,10 @@ def main(argv: list[str] | None = None) -> int:
             from graph.serving import check_port
             from graph.ui.app import create_app
 
-            check_port(args.host, args.port)
+            if (
+                os.environ.get("WERKZEUG_RUN_MAIN") != "true"
+            ):  # the reloader's child serves the port it checked
+                check_port(args.host, args.port)
             where = None if args.curricula is None else _where(args.curricula)
             app = create_app(spec, curricula=where)
             app.config.suppress_callback_exceptions = False  # the renderer checks every callback's ids

@@ -261,6 +261,33 @@ def test_a_taken_port_is_one_line_before_anything_is_built(debug):
     print(f"refused after {time.perf_counter() - t0:.1f} s")
 
 
+def test_debug_serves_with_the_renderers_id_checks():
+    """Regression: --debug refused its own port (its reloader's child checked the port the parent held)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "app.py", "--port", str(port), "--debug"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline, page = time.time() + 120, None
+        while time.time() < deadline and proc.poll() is None and page is None:
+            try:
+                page = requests.get(f"http://127.0.0.1:{port}/", timeout=5).text
+            except requests.ConnectionError:
+                time.sleep(0.3)
+        assert page is not None, proc.stderr.read() if proc.poll() is not None else "no answer in 120 s"
+        assert '"validation_layout"' in page and '"suppress_callback_exceptions":false' in page
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
 def test_malformed_chunked_bodies_are_400_under_other_servers_too():
     """Under werkzeug (the tests' server) or gunicorn the endpoint reads the chunks itself: still 400."""
     from graph.sandbox import Sandbox
