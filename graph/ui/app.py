@@ -153,7 +153,7 @@ def _index(app: dash.Dash, context: Context, pages: Lru, copies: Lru, **parts: s
         copy = copies.get((query, warm, parts["scripts"]), make, keep=lambda c: c is not None)
     if copy is not None:
         parts.update(
-            css=parts["css"] + copy.head,
+            css=copy.head + parts["css"],
             app_entry=parts["app_entry"] + copy.entry,
             scripts=copy.scripts,
             renderer=copy.renderer,

@@ -185,8 +185,8 @@ def index(page, *, canvas_props: dict, scripts: str) -> Index | None:
         f'<script id="akg-first" type="application/json">{data}</script>\n{first}'
     )
     renderer = '<script id="_dash-renderer" type="text/plain">var renderer = new DashRenderer();</script>'
-    links = [
-        f'<link rel="preload" as="script" href="{src}">' for src in re.findall(r'\bsrc="([^"]*)"', first)
-    ]
+    srcs = re.findall(r'\bsrc="([^"]*)"', first)
+    srcs.sort(key=lambda s: "dash_cytoscape/" not in s)
+    links = [f'<link rel="preload" as="script" href="{src}">' for src in srcs]
     head = HEAD.format(later=json.dumps(later_srcs).replace("<", "\\u003c"), first="".join(links))
     return Index(head=head, entry=entry, scripts=rest, renderer=renderer)
