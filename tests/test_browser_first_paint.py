@@ -129,7 +129,7 @@ def test_no_copy_for_a_view_not_drawn_yet_nor_for_another_tab(watched, base_url)
     assert 'id="akg-pre"' not in html_of(base_url + "?tab=sparql")
     page = html_of(base_url)
     assert 'id="akg-pre"' in page
-    # the scripts that draw it asked for before the stylesheets (which they do not wait to be fetched)
+    # the scripts that draw it asked for before the stylesheets (the bundle had waited for a connection)
     assert page.index('rel="preload" as="script"') < page.index('rel="stylesheet"')
     assert '"validation_layout"' not in page  # 92 KB that only the renderer's dev tools read
     driver = watched
