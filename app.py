@@ -122,9 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             from graph.serving import check_port
             from graph.ui.app import create_app
 
-            if (
-                os.environ.get("WERKZEUG_RUN_MAIN") != "true"
-            ):  # the reloader's child serves the port it checked
+            # (the reloader's child, WERKZEUG_RUN_MAIN, serves the port its parent checked and holds)
+            if os.environ.get("WERKZEUG_RUN_MAIN") != "true":
                 check_port(args.host, args.port)
             where = None if args.curricula is None else _where(args.curricula)
             app = create_app(spec, curricula=where)

@@ -1,18 +1,18 @@
 """Benchmark (not a test): what a person waits for in headless Chromium, by the page's Performance API.
 
-Starts `python app.py` (gunicorn, compressed responses) on a free loopback port and, median of --runs:
+Starts `python app.py` (waitress, compressed responses) on a free loopback port and, median of --runs:
 - first graph drawn: from navigation start until Cytoscape holds the first view's nodes and the
   counter shows it (warm server: one load first), the HTTP cache off, in three ways, each beside the
   floor loaded the same way:
   - a cold open: each load in a new tab (its own renderer process, as a link opened in a new tab);
   - a reload: each load in the tab that holds the same page, at rest (its live page mounted, its
     camera and labels placed, then half a second, as a person who looked at it);
-  (in these two the app's and the floor's loads take turns, so both meet the same moments of a busy
-  machine)
   - back to back (the definition until 2026-12-07): each load in the tab as soon as the one before
     drew its graph, the app's loads in a row, then the floor's. A navigation then also pays for the
     page it leaves: the app page it interrupts is still fetching and starting its other scripts,
     which the floor page does not have;
+  in the first two the app's and the floor's loads take turns, so both meet the same moments of a
+  busy machine;
 - filter change: from clicking a role's checkbox in the role filter (on a canvas at rest) until Dash has no callback
   in flight and the canvas holds the new view (the next animation frame after that), and until the camera's move to
   it has ended and its labels are placed;

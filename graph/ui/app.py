@@ -143,9 +143,8 @@ def _index(app: dash.Dash, context: Context, pages: Lru, copies: Lru, **parts: s
         warm = compose.badges_ready(context.ws)
 
         def make() -> first_paint.Index | None:
-            page = _page_for(
-                context, pages, query, warm
-            )  # the page the layout request gets (kept by its URL)
+            # the page the layout request gets (kept by its URL)
+            page = _page_for(context, pages, query, warm)
             canvas = {k: getattr(page["cy"], k) for k in first_paint.CANVAS_PROPS}
             return first_paint.index(page, canvas_props=canvas, scripts=parts["scripts"])
 
