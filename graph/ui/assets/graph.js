@@ -77,13 +77,56 @@ window.dash_clientside = window.dash_clientside || {};
     return {x1: x1, x2: x1 + w, y1: y1, y2: y1 + h};
   }
 
-  /* Each label goes on the first side of its node where it covers no label of higher priority (its
-     own side first: away from its links); a label with no free side is hidden, and shows on hover
-     and when zoomed in. Labels off the canvas take no room. Greedy by priority over a grid. */
+  /* Whether two convex polygons (lists of {x, y}) overlap: no separating axis among their sides. */
+  function crosses(P, Q) {
+    for (const poly of [P, Q]) {
+      for (let i = 0; i < poly.length; i++) {
+        const a = poly[i], b = poly[(i + 1) % poly.length];
+        const ax = a.y - b.y, ay = b.x - a.x;
+        const span = R => R.reduce(([lo, hi], p) => { const d = p.x * ax + p.y * ay; return [Math.min(lo, d), Math.max(hi, d)]; },
+          [Infinity, -Infinity]);
+        const [p1, p2] = span(P), [q1, q2] = span(Q);
+        if (p2 <= q1 || q2 <= p1) { return false; }
+      }
+    }
+    return true;
+  }
+
+  const ALL = {};  // declutter's free(): a label that may cover any node
+
+  const corners = b => [{x: b.x1, y: b.y1}, {x: b.x2, y: b.y1}, {x: b.x2, y: b.y2}, {x: b.x1, y: b.y2}];
+
+  /* Two boxes on the canvas cover each other (an edge's label is a turned box: its polygon decides). */
+  function covers(a, b) {
+    return overlaps(a, b) && (!a.poly && !b.poly || crosses(a.poly || corners(a), b.poly || corners(b)));
+  }
+
+  /* The box an edge's label takes, as Cytoscape draws it turned along the edge at its midpoint (model
+     coordinates, g round it): its polygon and that polygon's bounds; null without a label. */
+  function edgeLabelBox(e, ctx, g) {
+    const text = e.style('label');
+    if (!text) { return null; }
+    const s = e.sourceEndpoint(), t = e.targetEndpoint(), c = e.midpoint();
+    const size = parseFloat(e.style('font-size')), pad = parseFloat(e.style('text-background-padding')) || 0;
+    ctx.font = e.style('font-style') + ' ' + e.style('font-weight') + ' ' + size + 'px ' + e.style('font-family');
+    const w = Math.ceil(ctx.measureText(text).width) + 2 * (pad + g), h = size + 2 * (pad + g);
+    const a = Math.atan2(t.y - s.y, t.x - s.x), ux = Math.cos(a), uy = Math.sin(a);
+    const poly = [[-1, -1], [1, -1], [1, 1], [-1, 1]].map(([i, j]) =>
+      ({x: c.x + i * ux * w / 2 - j * uy * h / 2, y: c.y + i * uy * w / 2 + j * ux * h / 2}));
+    const xs = poly.map(p => p.x), ys = poly.map(p => p.y);
+    return {x1: Math.min(...xs), x2: Math.max(...xs), y1: Math.min(...ys), y2: Math.max(...ys), poly: poly};
+  }
+
+  /* Each label goes on the first side of its node where it covers no node and no label of higher
+     priority (its own side first: away from its links); a label with no free side is hidden, and shows
+     on hover and when zoomed in. Labels off the canvas take no room. Greedy by priority over a grid:
+     the nodes first, the labels of the path's and the selected links, the nodes' labels, the badges,
+     then the other links' labels. A link's label covers nothing, or shows on hover. */
   function declutter(cy) {
     const z = cy.zoom();
     const ext = cy.extent();
     const m = 4 / z;
+    const g = 2 / z;  // 2 px on screen between two labels
     const cell = 120 / z;
     const grid = new Map();
     const off = [];
@@ -95,8 +138,31 @@ window.dash_clientside = window.dash_clientside || {};
       }
       return keys;
     };
-    const free = bb => !cellsOf(bb).some(k => (grid.get(k) || []).some(b => overlaps(b, bb)));
+    // a box is free of everything taken but the body of its own node `who` (of every node: ALL)
+    const free = (bb, who) => !cellsOf(bb).some(k => (grid.get(k) || []).some(b =>
+      !(b.body && (who === ALL || b.body === who)) && covers(b, bb)));
+    const under = (bb, who) => new Set(cellsOf(bb).flatMap(k => (grid.get(k) || [])
+      .filter(b => b.body && b.body !== who && covers(b, bb)).map(b => b.body))).size;  // nodes it covers
     const take = box => cellsOf(box).forEach(k => { if (!grid.has(k)) { grid.set(k, []); } grid.get(k).push(box); });
+    const outside = b => b.x2 < ext.x1 || b.x1 > ext.x2 || b.y2 < ext.y1 || b.y1 > ext.y2;
+    const cut = b => b.x1 < ext.x1 || b.x2 > ext.x2 || b.y1 < ext.y1 || b.y2 > ext.y2;
+    cy.nodes().forEach(n => {  // no label over another node
+      if (!n.visible()) { return; }
+      const p = n.position(), hw = n.outerWidth() / 2, hh = n.outerHeight() / 2;
+      take({x1: p.x - hw, x2: p.x + hw, y1: p.y - hh, y2: p.y + hh, body: n.id()});
+    });
+    const ctx = badgeLayer(cy).getContext('2d');
+    const links = cy.edges().filter(e => e.visible() && e.style('label')).toArray().sort(byLink);
+    const isStrong = e => e.hasClass('path') || e.selected();
+    const strong = links.filter(isStrong);
+    const hidden = [];
+    const placeLink = e => {  // a link's label where it covers nothing taken, else on hover
+      const b = edgeLabelBox(e, ctx, g);
+      if (!b || outside(b)) { return; }
+      if (cut(b) || !free(b)) { hidden.push(e); return; }
+      take(b);
+    };
+    strong.forEach(placeLink);
     cy.nodes().toArray().sort(byPriority).forEach(n => {
       const bb = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
       if (!bb.w) { return; }
@@ -104,13 +170,23 @@ window.dash_clientside = window.dash_clientside || {};
       const order = [...new Set([own ? FIRST_SIDE[own] : 'below', ...ORDER])];
       let chosen = null;
       let box = null;
-      for (const side of order) {
+      const boxOn = side => {
         const b = sideBox(n, side, bb.w, bb.h, m);
-        const g = 2 / z;  // 2 px on screen between two labels
-        box = {x1: b.x1 - g, x2: b.x2 + g, y1: b.y1 - g, y2: b.y2 + g};
-        if (box.x2 < ext.x1 || box.x1 > ext.x2 || box.y2 < ext.y1 || box.y1 > ext.y2) { chosen = side; break; }
-        const cut = box.x1 < ext.x1 || box.x2 > ext.x2 || box.y1 < ext.y1 || box.y2 > ext.y2;
-        if (!cut && free(box)) { chosen = side; break; }  // never across the canvas edge
+        return {x1: b.x1 - g, x2: b.x2 + g, y1: b.y1 - g, y2: b.y2 + g};
+      };
+      for (const side of order) {
+        box = boxOn(side);
+        if (outside(box)) { chosen = side; break; }
+        if (!cut(box) && free(box, n.id())) { chosen = side; break; }  // never across the canvas edge
+      }
+      if (!chosen && rank(n) <= 3) {  // a seed's, the selection's, the path's or a role's name: over the fewest nodes
+        let fewest = Infinity;
+        for (const side of order) {
+          const b = boxOn(side);
+          if (cut(b) || !free(b, ALL)) { continue; }
+          const k = under(b, n.id());
+          if (k < fewest) { fewest = k; chosen = side; box = b; }
+        }
       }
       if (!chosen) { off.push(n); return; }
       take(box);
@@ -126,7 +202,6 @@ window.dash_clientside = window.dash_clientside || {};
     }));
     // then each badge on a corner of its node that no label (nor badge) covers, inside the canvas
     const pan = cy.pan();
-    const ctx = badgeLayer(cy).getContext('2d');
     ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
     const W = cy.width(), H = cy.height();
     cy.nodes('[left > 0]').not('.dim').toArray().sort(byPriority).forEach(n => {
@@ -134,7 +209,7 @@ window.dash_clientside = window.dash_clientside || {};
       const corner = Object.keys(CORNERS).find(c => {
         const b = badgeBox(n, c, w);
         if (b.x1 < 0 || b.y1 < 0 || b.x2 > W || b.y2 > H) { return false; }
-        return free({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z});
+        return free({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z}, n.id());
       });
       if (corner) {
         const b = badgeBox(n, corner, w);
@@ -142,6 +217,18 @@ window.dash_clientside = window.dash_clientside || {};
       }
       n.scratch('_akgBadge', corner || null);
     });
+    // the other links' labels last, each where it covers no node, label nor badge (else on hover)
+    links.filter(e => !isStrong(e)).forEach(placeLink);
+    own(cy, () => cy.batch(() => {
+      cy.edges('.lbl-off').removeClass('lbl-off');
+      cy.collection(hidden).addClass('lbl-off');
+    }));
+  }
+
+  /* Links' labels by priority: the selected node's links, the essential ones, then by id. */
+  function byLink(a, b) {
+    return (b.hasClass('near') - a.hasClass('near')) || (b.hasClass('essential') - a.hasClass('essential')) ||
+      (a.id() < b.id() ? -1 : a.id() > b.id() ? 1 : 0);
   }
 
   /* Badges: how many neighbours a node has left to draw (data.left, counted by the server from the

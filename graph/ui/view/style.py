@@ -119,14 +119,18 @@ def stylesheet() -> list[dict]:
             "style": {"line-color": "#e6007e", "target-arrow-color": "#e6007e", "width": 5, "z-index": 8},
         },
         {"selector": "node.chosen", "style": {"border-width": 5, "border-color": "#e6007e", "z-index": 8}},
-        # labels that would cover one of higher priority are hidden by the browser (graph.js)
-        {"selector": "node.lbl-off", "style": {"text-opacity": 0, "text-background-opacity": 0}},
+        # labels that would cover a node or a label of higher priority are hidden by the browser (graph.js)
+        {"selector": ".lbl-off", "style": {"text-opacity": 0, "text-background-opacity": 0}},
         {"selector": ".faded", "style": {"opacity": 0.25}},
         {
             "selector": "edge.hl",
             "style": {"line-color": "#1f6fb4", "target-arrow-color": "#1f6fb4", "z-index": 9},
         },
         {"selector": "node.hl", "style": {"text-opacity": 1, "text-background-opacity": 0.85, "z-index": 9}},
+        {  # a link under the pointer, or a link of the node under it: its label, even a hidden one
+            "selector": "edge.hover, edge.hl",
+            "style": {"text-opacity": 1, "text-background-opacity": 0.85},
+        },
         {  # the node under the pointer: its whole label, above the rest
             "selector": "node.hover",
             "style": {
