@@ -99,7 +99,7 @@ const w = cy.width(), h = cy.height();
 const box = e => e.renderedBoundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
 const labels = cy.nodes().filter(n => parseFloat(n.style('text-opacity')) > 0 && n.visible()).map(box);
 return {nodes: cy.nodes().map(n => { const p = n.renderedPosition();
-          return [n.id(), n.data('left') || 0, p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h]; }),
+          return [n.id(), n.data('left') || 0, p.x >= 0 && p.y >= 0 && p.x <= w && p.y <= h, p.x, p.y]; }),
         badges: window.akgBadges('cy'), labels: labels, canvas: [w, h]};
 """
 
@@ -121,12 +121,13 @@ def assert_badges(driver, ws, what: str, hidden=()) -> tuple[set, list]:
     whose badge shows and those counted inside the canvas."""
     got = driver.execute_script(BADGES_JS)
     graph, drawn = ws.entity_graph, {n for n, *_ in got["nodes"]}
-    for n, left, _ in got["nodes"]:
+    for n, left, *_ in got["nodes"]:
         near = (set(graph.succ[n]) | set(graph.pred[n])) if n in graph else set()
         want = len({m for m in near - drawn - set(hidden) - {n} if m in ws.index.entries})
         assert left == want, f"{what}: {n} counts {left} neighbours left to draw, the graph {want}"
-    left = {n: k for n, k, _ in got["nodes"]}
-    counted = [n for n, k, inside in got["nodes"] if k and inside]
+    left = {n: k for n, k, *_ in got["nodes"]}
+    centre = {n: (x, y) for n, _, _, x, y in got["nodes"]}
+    counted = [n for n, k, inside, *_ in got["nodes"] if k and inside]
     badges = got["badges"]
     w, h = got["canvas"]
     for i, b in enumerate(badges):
@@ -134,6 +135,10 @@ def assert_badges(driver, ws, what: str, hidden=()) -> tuple[set, list]:
         assert b["x1"] >= 0 and b["y1"] >= 0 and b["x2"] <= w and b["y2"] <= h, f"{what}: {b} off the canvas"
         assert not any(_overlap(b, o) for o in badges[i + 1 :]), f"{what}: badges overlap"
         assert not any(_overlap(b, lb) for lb in got["labels"]), f"{what}: {b} covers a label"
+        x, y = centre[b["id"]]  # on a corner of its node: the node, however small, shows beside it
+        assert not (b["x1"] + 0.5 < x < b["x2"] - 0.5 and b["y1"] + 0.5 < y < b["y2"] - 0.5), (
+            f"{what}: {b} hides its node"
+        )
     return {b["id"] for b in badges}, counted
 
 

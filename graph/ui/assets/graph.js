@@ -238,11 +238,13 @@ window.dash_clientside = window.dash_clientside || {};
   const BADGE = {font: 10, h: 13, pad: 3};
   const CORNERS = {tr: [1, -1], tl: [-1, -1], br: [1, 1], bl: [-1, 1]};  // where a badge may sit
 
-  /* A node's badge box on `corner` of its node, in px on the canvas. */
+  /* A node's badge box on `corner` of its node, in px on the canvas: on the node's edge, and never
+     over more than that corner's quarter of it (a node drawn smaller than its badge stays in sight). */
   function badgeBox(n, corner, w) {
     const p = n.renderedPosition();
     const [sx, sy] = CORNERS[corner];
-    const cx = p.x + sx * 0.7 * n.renderedWidth() / 2, cy = p.y + sy * 0.7 * n.renderedHeight() / 2;
+    const cx = p.x + sx * Math.max(0.7 * n.renderedWidth() / 2, w / 2);
+    const cy = p.y + sy * Math.max(0.7 * n.renderedHeight() / 2, BADGE.h / 2);
     return {x1: cx - w / 2, x2: cx + w / 2, y1: cy - BADGE.h / 2, y2: cy + BADGE.h / 2};
   }
 
