@@ -360,10 +360,14 @@ def test_hover_highlights_a_nodes_links_and_neighbours(driver, base_url):
         driver,
         f"""const n = cy.getElementById('{node}'); const near = n.closedNeighborhood();
         return [near.filter('.hl').length, near.length, cy.elements('.faded').length,
-                cy.elements().length - near.length, parseFloat(n.style('text-opacity')), n.style('label')];""",
+                cy.elements().length - near.length, parseFloat(n.style('text-opacity')), n.style('label'),
+                near.edges().filter(e => e.style('label') === e.data('label') &&
+                                         parseFloat(e.style('text-opacity')) === 1).length,
+                near.edges().length];""",
     )
-    lit, near, faded, rest, opacity, text = state
+    lit, near, faded, rest, opacity, text, links_named, links = state
     assert lit == near and faded == rest and opacity == 1
+    assert links and links_named == links, "the hovered node's links say what they are"
     assert text == cy(driver, f"return cy.getElementById('{node}').data('label');"), (
         "the whole label on hover"
     )

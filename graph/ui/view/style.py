@@ -129,7 +129,7 @@ def stylesheet() -> list[dict]:
         {"selector": "node.hl", "style": {"text-opacity": 1, "text-background-opacity": 0.85, "z-index": 9}},
         {  # a link under the pointer, or a link of the node under it: its label, even a hidden one
             "selector": "edge.hover, edge.hl",
-            "style": {"text-opacity": 1, "text-background-opacity": 0.85},
+            "style": {"label": "data(label)", "text-opacity": 1, "text-background-opacity": 0.85},
         },
         {  # the node under the pointer: its whole label, above the rest
             "selector": "node.hover",
