@@ -348,6 +348,37 @@ def test_a_phone_stacks_the_panels_under_a_full_width_canvas(driver, base_url):
         driver.set_window_size(1600, 1000)
 
 
+IN_SIGHT_JS = """const r = document.getElementById('cy').getBoundingClientRect();
+return r.bottom > 0 && r.top < window.innerHeight;"""
+
+
+def test_a_change_made_below_the_canvas_on_a_phone_offers_the_way_back(driver, base_url):
+    """On a phone the panels stack under the canvas: a change made there redraws the graph out of
+    sight, and a button at the screen's foot says so and scrolls back to it, then goes."""
+    driver.set_window_size(390, 844)
+    try:
+        driver.get(base_url + "?role=akgr:medical-aesthetician")
+        settled(driver)
+        assert driver.execute_script(IN_SIGHT_JS)
+        back = driver.find_elements(By.ID, "akg-to-graph")
+        assert not back or not back[0].is_displayed(), "nothing changed out of sight yet"
+        driver.find_element(By.XPATH, "//*[@id='f-essential']//label").click()  # scrolled to, below
+        wait(driver, lambda: "essential=1" in driver.current_url)
+        settled(driver)
+        assert not driver.execute_script(IN_SIGHT_JS)
+        button = wait(
+            driver, lambda: (b := element(driver, "akg-to-graph")) is not None and b.is_displayed() and b
+        )
+        assert "graph changed" in button.text
+        shot(driver, "canvas-phone-way-back")
+        button.click()
+        wait(driver, lambda: driver.execute_script(IN_SIGHT_JS))
+        wait(driver, lambda: not element(driver, "akg-to-graph").is_displayed())
+        assert measure(driver)["inside"] == measure(driver)["nodes"]
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
 def test_hover_highlights_a_nodes_links_and_neighbours(driver, base_url):
     driver.get(base_url + "?role=akgr:medical-aesthetician")
     settled(driver)

@@ -431,11 +431,40 @@ window.dash_clientside = window.dash_clientside || {};
       return;
     }
     if (!changed.length && !removed) { relabel(cy); return; }
+    if (!firstDraw) { pointTo(cy); }
     let target = cy.elements();
     if (fitZoom(cy, target) < MIN_FIT_ZOOM && changed.length && changed.length < cy.nodes().length) {
       target = changed.closedNeighborhood();
     }
     fitTo(cy, target, firstDraw);
+  }
+
+  /* A change made where the canvas is out of sight (on a phone the panels stack under it) redraws it
+     unseen: a button at the screen's foot says so and scrolls back to it; it goes once it is seen. */
+  function pointTo(cy) {
+    const box = cy.container();
+    if (!box || cy !== cyOf('cy')) { return; }  // the Graph tab's canvas (not the SPARQL tab's drawing)
+    const r = box.getBoundingClientRect();
+    if (r.bottom > 0 && r.top < window.innerHeight) { return; }  // in sight
+    let b = document.getElementById('akg-to-graph');
+    if (!b) {
+      b = document.createElement('button');
+      b.id = 'akg-to-graph';
+      b.type = 'button';
+      b.className = 'akg-to-graph';
+      b.addEventListener('click', () => {
+        b.hidden = true;
+        const now = cyOf('cy');
+        if (now) { now.container().scrollIntoView({behavior: 'smooth', block: 'start'}); }
+      });
+      document.body.appendChild(b);
+    }
+    if (!box._akgSeenBy) {  // seen again, by the button or by scrolling: the button goes
+      box._akgSeenBy = new IntersectionObserver(es => { if (es.some(e => e.isIntersecting)) { b.hidden = true; } });
+      box._akgSeenBy.observe(box);
+    }
+    b.textContent = (r.top < 0 ? '\u2191' : '\u2193') + ' The graph changed: show it';
+    b.hidden = false;
   }
 
   function schedule(cy) {
