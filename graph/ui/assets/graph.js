@@ -83,8 +83,10 @@ window.dash_clientside = window.dash_clientside || {};
       for (let i = 0; i < poly.length; i++) {
         const a = poly[i], b = poly[(i + 1) % poly.length];
         const ax = a.y - b.y, ay = b.x - a.x;
-        const span = R => R.reduce(([lo, hi], p) => { const d = p.x * ax + p.y * ay; return [Math.min(lo, d), Math.max(hi, d)]; },
-          [Infinity, -Infinity]);
+        const span = R => {  // the polygon's shadow on the side's normal
+          const d = R.map(p => p.x * ax + p.y * ay);
+          return [Math.min(...d), Math.max(...d)];
+        };
         const [p1, p2] = span(P), [q1, q2] = span(Q);
         if (p2 <= q1 || q2 <= p1) { return false; }
       }
@@ -179,7 +181,7 @@ window.dash_clientside = window.dash_clientside || {};
         if (outside(box)) { chosen = side; break; }
         if (!cut(box) && free(box, n.id())) { chosen = side; break; }  // never across the canvas edge
       }
-      if (!chosen && rank(n) <= 3) {  // a seed's, the selection's, the path's or a role's name: over the fewest nodes
+      if (!chosen && rank(n) <= 3) {  // a seed's, the selection's, the path's, a role's name: over fewest nodes
         let fewest = Infinity;
         for (const side of order) {
           const b = boxOn(side);
@@ -200,7 +202,7 @@ window.dash_clientside = window.dash_clientside || {};
       });
       cy.collection(off).addClass('lbl-off');
     }));
-    // then each badge on a corner of its node that no label (nor badge) covers, inside the canvas
+    // then each badge on a corner of its node that no other node, label nor badge covers, inside the canvas
     const pan = cy.pan();
     ctx.font = 'bold ' + BADGE.font + 'px sans-serif';
     const W = cy.width(), H = cy.height();
@@ -209,7 +211,8 @@ window.dash_clientside = window.dash_clientside || {};
       const corner = Object.keys(CORNERS).find(c => {
         const b = badgeBox(n, c, w);
         if (b.x1 < 0 || b.y1 < 0 || b.x2 > W || b.y2 > H) { return false; }
-        return free({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z}, n.id());
+        const model = {x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z};
+        return free(model, n.id());
       });
       if (corner) {
         const b = badgeBox(n, corner, w);
