@@ -20,6 +20,7 @@ SCRIPTS = (
             "dash/deps/prop-types@15.js",
             "dash_cytoscape/dash_cytoscape_extra.js",
             "dash_ag_grid/dash_ag_grid.js",
+            "../assets/graph-labels.js",
             "../assets/graph.js",
             "dash/dash-renderer/build/dash_renderer.js",
             "dash/dcc/dash_core_components.js",
@@ -62,6 +63,7 @@ def test_the_canvas_scripts_come_first_and_the_others_wait_inert_but_fetched():
         "react-dom@18.js",
         "prop-types@15.js",
         "dash_cytoscape_extra.js",
+        "graph-labels.js",
         "graph.js",
     ]
     srcs, inert = F.later(rest)
@@ -91,7 +93,7 @@ def test_the_first_view_data_cannot_close_its_script():
     assert "<" not in data and "\\u003c/script>" in data
     assert 'id="_dash-renderer"' in copy.renderer and "new DashRenderer()" in copy.renderer
     # the head fetches the scripts that draw it, and the others once dash-cytoscape's bundle is in
-    assert copy.head.count('rel="preload" as="script"') == 6
+    assert copy.head.count('rel="preload" as="script"') == 7
     # dash-cytoscape's bundle (the biggest) asked for first: a browser opens 6 connections to a host
     assert copy.head.index("dash_cytoscape/") < copy.head.index(
         'rel="preload" as="script" href="/_dash-component-suites/dash/deps/react@'

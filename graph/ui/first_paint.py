@@ -5,10 +5,10 @@ renderer: evaluating every component library (AG Grid, dash-bootstrap-components
 layout and mounting its ~200 components. The index page now carries the layout's HTML parts as static
 HTML (html.* components; other components are empty boxes of their class, so the CSS places the
 canvas where the live page has it), with the first view's elements, and React, ReactDOM,
-dash-cytoscape's bundle and graph.js first among the scripts: graph.js draws the view there with
-dash_cytoscape.Cytoscape (same elements, stylesheet and camera) as soon as they are evaluated, and
-removes that copy once the live canvas, mounted by Dash, holds the same view, fitted and labelled
-(`assets/graph.js`, predraw).
+dash-cytoscape's bundle, graph-labels.js and graph.js first among the scripts: graph.js draws the
+view there with dash_cytoscape.Cytoscape (same elements, stylesheet and camera) as soon as they are
+evaluated, and removes that copy once the live canvas, mounted by Dash, holds the same view, fitted
+and labelled (`assets/graph.js`, predraw).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ FIRST_SCRIPTS = (
     "deps/react-dom@",
     "deps/prop-types@",
     "dash_cytoscape/",
+    "graph-labels.js",
     "graph.js",
 )
 _SCRIPT = re.compile(r"<script\b[^>]*\bsrc=\"[^\"]*\"[^>]*>\s*</script>")
@@ -124,8 +125,8 @@ def _style(style: dict) -> str:
 
 
 def scripts_first(scripts: str) -> tuple[str, str]:
-    """Dash's script tags split in two: React, ReactDOM, dash-cytoscape and graph.js (in that order),
-    and the rest of the HTML, in Dash's order."""
+    """Dash's script tags split in two: React, ReactDOM, dash-cytoscape, graph-labels.js and graph.js
+    (in that order), and the rest of the HTML, in Dash's order."""
     tags = _SCRIPT.findall(scripts)
     first = [t for key in FIRST_SCRIPTS for t in tags if key in t]
     rest = scripts
@@ -176,7 +177,7 @@ def index(page, *, canvas_props: dict, scripts: str) -> Index | None:
     if not has_first_view(page):
         return None
     first, rest = scripts_first(scripts)
-    if "dash_cytoscape/" not in first or "graph.js" not in first:
+    if "dash_cytoscape/" not in first or "graph-labels.js" not in first or "graph.js" not in first:
         return None
     later_srcs, rest = later(rest)
     data = json.dumps(canvas_props, separators=(",", ":")).replace("<", "\\u003c")  # no tag in a script
