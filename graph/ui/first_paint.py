@@ -177,7 +177,7 @@ def index(page, *, canvas_props: dict, scripts: str) -> Index | None:
     if not has_first_view(page):
         return None
     first, rest = scripts_first(scripts)
-    if "dash_cytoscape/" not in first or "graph-labels.js" not in first or "graph.js" not in first:
+    if any(key not in first for key in ("dash_cytoscape/", "graph-labels.js", "graph.js")):  # what draws it
         return None
     later_srcs, rest = later(rest)
     data = json.dumps(canvas_props, separators=(",", ":")).replace("<", "\\u003c")  # no tag in a script

@@ -147,7 +147,6 @@ window.akgLabels = (function () {
     const ctx = badgeLayer(cy).getContext('2d');
     const links = cy.edges().filter(e => e.visible() && e.style('label')).toArray().sort(byLink);
     const isStrong = e => e.hasClass('path') || e.selected();
-    const strong = links.filter(isStrong);
     const hidden = [];
     const placeLink = e => {  // a link's label where it covers nothing taken, else on hover
       const b = edgeLabelBox(e, ctx, g);
@@ -155,7 +154,7 @@ window.akgLabels = (function () {
       if (cut(b) || !free(b)) { hidden.push(e); return; }
       take(b);
     };
-    strong.forEach(placeLink);
+    links.filter(isStrong).forEach(placeLink);
     cy.nodes().toArray().sort(byPriority).forEach(n => {
       const bb = n.boundingBox({includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false});
       if (!bb.w) { return; }
@@ -199,16 +198,14 @@ window.akgLabels = (function () {
     const W = cy.width(), H = cy.height();
     cy.nodes('[left > 0]').not('.dim').toArray().sort(byPriority).forEach(n => {
       const w = badgeWidth(ctx, '+' + n.data('left'));
-      const corner = Object.keys(CORNERS).find(c => {
+      let model = null;  // the badge's box on a corner, in model coordinates; null across the canvas edge
+      const on = c => {
         const b = badgeBox(n, c, w);
-        if (b.x1 < 0 || b.y1 < 0 || b.x2 > W || b.y2 > H) { return false; }
-        const model = {x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z};
-        return free(model, n.id());
-      });
-      if (corner) {
-        const b = badgeBox(n, corner, w);
-        take({x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z});
-      }
+        if (b.x1 < 0 || b.y1 < 0 || b.x2 > W || b.y2 > H) { return null; }
+        return {x1: (b.x1 - pan.x) / z, x2: (b.x2 - pan.x) / z, y1: (b.y1 - pan.y) / z, y2: (b.y2 - pan.y) / z};
+      };
+      const corner = Object.keys(CORNERS).find(c => (model = on(c)) && free(model, n.id()));
+      if (corner) { take(model); }
       n.scratch('_akgBadge', corner || null);
     });
     // the other links' labels last, each where it covers no node, label nor badge (else on hover)

@@ -119,7 +119,7 @@ def stylesheet() -> list[dict]:
             "style": {"line-color": "#e6007e", "target-arrow-color": "#e6007e", "width": 5, "z-index": 8},
         },
         {"selector": "node.chosen", "style": {"border-width": 5, "border-color": "#e6007e", "z-index": 8}},
-        # labels that would cover a node or a label of higher priority are hidden by the browser (graph.js)
+        # labels that would cover a node or a label of higher priority: hidden by the browser (graph-labels.js)
         {"selector": ".lbl-off", "style": {"text-opacity": 0, "text-background-opacity": 0}},
         {"selector": ".faded", "style": {"opacity": 0.25}},
         {
