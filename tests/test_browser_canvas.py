@@ -2,9 +2,9 @@
 
 After every kind of in-page change and on a fresh load of the same URL, on the curated graph and on
 ESCO + O*NET (the test fixtures' cuts), at 1600x1000, 1280x800 and on a 390x844 phone, read from
-Cytoscape: the drawn nodes inside the canvas, every drawn label 9-24 px on screen, labels not
-covering each other nor other nodes, links' labels covering nothing, badges beside their nodes, and
-enough labels named for the canvas's room. Also: a phone's panels, hover, expand by relation and
+Cytoscape: the canvas whole in the window, the drawn nodes inside it, every drawn label 9-24 px on
+screen, labels not covering each other nor other nodes, links' labels covering nothing, badges beside
+their nodes, and enough labels named for the canvas's room. Also: a phone's panels, hover, expand by relation and
 kind, actions off without a selection, the busy sign, empty states and the path finder's list.
 """
 
@@ -90,7 +90,8 @@ const linksOver = quads.filter(([, q], i) => under.some(o => !apart(q, o)) || qu
 return {nodes: nodes.length, inside: inside.length, named: named.length, overlapping: over,
         covering: covering, links_named: links.length, links_over: linksOver,
         px_min: px.length ? Math.min(...px) : null, px_max: px.length ? Math.max(...px) : null,
-        canvas: [w, h], page: [document.documentElement.scrollWidth, window.innerWidth]};
+        canvas: [w, h], page: [document.documentElement.scrollWidth, window.innerWidth],
+        foot: [cy.container().getBoundingClientRect().bottom + window.scrollY, window.innerHeight]};
 """
 
 
@@ -173,6 +174,10 @@ def assert_reads(driver, what: str, target="cy", ws=None, hidden=()) -> dict:
     size = "x".join(map(str, driver.get_window_size().values()))
     shot(driver, f"canvas-{size}-{what.replace(' ', '-')}")
     assert m["nodes"], f"{what}: nothing drawn"
+    if target == "cy":  # the page at its top shows the whole canvas, whatever wraps above it
+        assert m["foot"][0] <= m["foot"][1] + 1, (
+            f"{what}: the canvas runs {m['foot'][0] - m['foot'][1]:.0f} px under the window"
+        )
     assert m["inside"] >= 0.9 * m["nodes"], (
         f"{what}: {m['nodes'] - m['inside']} of {m['nodes']} nodes off the canvas"
     )
@@ -322,6 +327,28 @@ def test_sparql_draw_is_fitted(driver, base_url):
     click(driver, "q-draw")
     wait(driver, lambda: cy(driver, "return cy.nodes().length;", "q-cy") > 10, 30)
     assert_reads(driver, "sparql draw", target="q-cy")
+
+
+def test_a_resized_window_refits_a_fitted_view_and_keeps_a_moved_camera(driver, base_url):
+    """The canvas follows the window: a view still at its fit is fitted again, whole in the smaller
+    window; a camera the person moved stays where they put it."""
+    driver.set_window_size(1600, 1000)
+    try:
+        driver.get(base_url + "?role=akgr:medical-aesthetician")
+        before = assert_reads(driver, "before the resize")
+        driver.set_window_size(1280, 800)
+        wait(driver, lambda: measure(driver)["canvas"] != before["canvas"])
+        after = assert_reads(driver, "window made smaller")
+        assert after["inside"] == after["nodes"] == before["nodes"], "the fitted view stays whole"
+        cy(driver, "cy.viewport({zoom: cy.zoom() * 1.5, pan: {x: cy.pan().x - 40, y: cy.pan().y}});")
+        settled(driver)
+        moved = cy(driver, "return [cy.zoom(), cy.pan().x, cy.pan().y];")
+        driver.set_window_size(1400, 900)
+        wait(driver, lambda: measure(driver)["canvas"] != after["canvas"])
+        settled(driver)
+        assert cy(driver, "return [cy.zoom(), cy.pan().x, cy.pan().y];") == moved, "a moved camera stays"
+    finally:
+        driver.set_window_size(1600, 1000)
 
 
 def test_a_phone_stacks_the_panels_under_a_full_width_canvas(driver, base_url):

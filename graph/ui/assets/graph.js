@@ -92,6 +92,7 @@ window.dash_clientside = window.dash_clientside || {};
     cy.stop(true, false);
     const view = fitView(cy, eles);
     const zoom = view.zoom, pan = view.pan;
+    cy._akgFit = {eles: eles, zoom: zoom, pan: pan, w: cy.width(), h: cy.height()};  // refitted on a new size
     cy._akgMoving = true;
     const done = () => { cy._akgMoving = false; relabel(cy); };
     sizeLabels(cy, zoom);  // sized for where the camera ends: a frame of the move only draws
@@ -132,7 +133,16 @@ window.dash_clientside = window.dash_clientside || {};
       fitTo(cy, fitZoom(cy, cy.elements()) < MIN_FIT_ZOOM ? wanted.closedNeighborhood() : cy.elements(), firstDraw);
       return;
     }
-    if (!changed.length && !removed) { relabel(cy); return; }
+    if (!changed.length && !removed) {
+      const f = cy._akgFit;
+      if (f && (f.w !== cy.width() || f.h !== cy.height()) && Math.abs(cy.zoom() - f.zoom) < 1e-6 * f.zoom &&
+          Math.abs(cy.pan().x - f.pan.x) < 0.5 && Math.abs(cy.pan().y - f.pan.y) < 0.5) {
+        fitTo(cy, f.eles, true);  // a new size, the camera where the last fit left it: fitted again
+        return;
+      }
+      relabel(cy);
+      return;
+    }
     if (!firstDraw) { pointTo(cy); }
     let target = cy.elements();
     if (fitZoom(cy, target) < MIN_FIT_ZOOM && changed.length && changed.length < cy.nodes().length) {
@@ -318,6 +328,7 @@ window.dash_clientside = window.dash_clientside || {};
           ReactDOM.unmountComponentAtNode(box);
           pre.remove();
           data.remove();
+          placeCanvas();  // the live canvas's top (its header may hold a note the copy had not)
         }));
         return;
       }
@@ -377,8 +388,7 @@ window.dash_clientside = window.dash_clientside || {};
     if (b.id === 'zoom-selection' && cy) { fitTo(cy, cy.$('node:selected').closedNeighborhood()); }
     if (b.id === 'intro-close') {
       try { localStorage.setItem('akg-intro-dismissed', '1'); } catch (err) { /* private mode */ }
-      document.documentElement.classList.add('intro-dismissed');
-      const cy2 = cyOf('cy'); if (cy2) { setTimeout(() => cy2.resize(), 30); }
+      document.documentElement.classList.add('intro-dismissed');  // the canvas grows (placeCanvas)
     }
     if (b.classList.contains('path-choice') && cy) {  // one path of the finder's list, on its own
       document.querySelectorAll('.path-choice').forEach(o => {
@@ -410,7 +420,23 @@ window.dash_clientside = window.dash_clientside || {};
     }
   } catch (err) { /* private mode */ }
 
-  predraw();  // (after the intro's dismissal: the canvas's height depends on it)
+  /* The canvas reaches the window's foot (style.css: .cy-wrap's height from --cy-top): its top on the
+     page, measured now and whenever the page's size changes (a note wraps the toolbar, the header
+     holds a note, the intro goes); the first view's copy while it shows, else the live canvas. */
+  function placeCanvas() {
+    const pre = document.querySelector('#akg-pre .cy-wrap');
+    const wrap = pre || [...document.querySelectorAll('.cy-wrap')].find(w => w.offsetParent);
+    if (!wrap) { return; }  // another tab: measured when the Graph tab shows
+    const top = Math.round(wrap.getBoundingClientRect().top + window.scrollY) + 'px';
+    const root = document.documentElement.style;
+    if (root.getPropertyValue('--cy-top') === top) { return; }
+    root.setProperty('--cy-top', top);
+    document.querySelectorAll('#cy').forEach(el => { if (el._cyreg && el._cyreg.cy) { el._cyreg.cy.resize(); } });
+  }
+  placeCanvas();
+  if (window.ResizeObserver) { new ResizeObserver(placeCanvas).observe(document.body); }
+
+  predraw();  // (after the intro's dismissal and the canvas's top: its height depends on them)
 
   window.dash_clientside.akg = {
     /* Actions that need a selected node are off until there is one. */
