@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from rdflib import RDF, RDFS, XSD, BNode, Literal, URIRef
 
 from graph.stores import Result
@@ -246,6 +248,17 @@ def test_url_state_roundtrip():
     assert S.decode(text) == st
     assert S.encode(S.State()) == ""
     assert S.decode("?layout=evil&tab=<script>&depth=x&kind=Nope") == S.State()
+
+
+def test_a_link_names_an_entity_by_iri_curie_or_iri_in_angle_brackets():
+    """An IRI copied from a SPARQL result or query (`<http://…>`) opens the view too."""
+    want = S.decode("?role=" + quote(str(R), safe=""))
+    assert want.seeds["role"] == (str(R),) and not want.ignored
+    assert S.decode("?role=akgr:nurse") == want
+    assert S.decode("?role=" + quote(f"<{R}>", safe="")) == want
+    assert S.decode("?node=" + quote(f"<{R}>", safe="")).node == str(R)
+    bad = S.decode("?role=" + quote("<not an iri>", safe=""))
+    assert bad.seeds["role"] == () and bad.ignored == ("role=<not an iri>",)
 
 
 def test_regression_link_ids_name_the_link_not_its_position():

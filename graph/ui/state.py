@@ -59,6 +59,9 @@ class State:
 
 
 def _iri(text: str) -> str:
+    """A link's entity as an IRI: a CURIE expanded, an IRI written as SPARQL writes it (`<…>`) unwrapped."""
+    if len(text) > 2 and text[0] == "<" and text[-1] == ">":
+        return text[1:-1]
     return expand(text) or text
 
 

@@ -17,7 +17,7 @@ from graph.ui.view.style import legend, stylesheet
 INTRO = (
     "Who does what in medical aesthetics: roles (blue circles) linked to the duties, procedures, devices, "
     "credentials, training and workplaces they involve, each link from a named source. Solid links are "
-    "essential to a role, dashed ones optional. Click a node or a link for details; pick roles on the left."
+    "essential to a role, dashed ones optional. Click a node or a link for details; pick roles under Filters."
 )
 
 
