@@ -215,6 +215,41 @@ def test_overlap_cell_detail(driver, base_url):
     shot(driver, "overlap")
 
 
+CHART_JS = """
+const chart = document.querySelector(arguments[0]), box = chart.closest('.wide-figure') || chart, b = box.getBoundingClientRect();
+const texts = [...document.querySelectorAll(arguments[0] + ' .ytick text, ' + arguments[0] + ' .gtitle')]
+  .map(t => { const r = t.getBoundingClientRect(); return [t.textContent, r.left - b.left + box.scrollLeft, r.right - b.left + box.scrollLeft]; });
+return {texts: texts, room: box.scrollWidth, page: [document.documentElement.scrollWidth, window.innerWidth]};
+"""
+
+
+@pytest.mark.parametrize(
+    "query, chart",
+    [("?tab=overlap", "#ov-heatmap"), ("?tab=transitions&start=akgr:medical-aesthetician", "#tr-bars")],
+    ids=["overlap", "transitions"],
+)
+def test_a_phone_shows_a_charts_labels_whole_scrolling_the_chart_not_the_page(driver, base_url, query, chart):
+    """On a 390 px phone a chart keeps the width its row labels and title need (its box scrolls
+    sideways; the page does not): before, the heatmap's role names and its title were cut off."""
+    driver.set_window_size(390, 844)
+    try:
+        open_page(driver, base_url + query)
+        wait(
+            driver,
+            lambda: len(driver.find_elements(By.CSS_SELECTOR, chart + " .ytick text")) >= 5,
+            timeout=30,
+        )
+        time.sleep(0.5)  # plotly's text laid out
+        got = driver.execute_script(CHART_JS, chart)
+        shot(driver, "phone-" + chart[1:])
+        assert got["page"][0] <= got["page"][1], "the page scrolls sideways"
+        assert len(got["texts"]) >= 6, got
+        cut = [t for t, left, right in got["texts"] if left < -1 or right > got["room"] + 1]
+        assert not cut, f"labels cut off: {cut}"
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
 def test_gap_between_two_roles_picked_and_cleared(driver, base_url):
     open_page(driver, base_url + "?tab=overlap")
     gap_a, gap_b = (

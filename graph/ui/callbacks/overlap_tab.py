@@ -44,10 +44,10 @@ def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -
     )
     title = (
         f"What roles have in common ({category or 'all categories'}{', essential weighs double' if weighted else ''})"
-        "; numbers = items shared, click one to see them"
+        "<br>numbers = items shared, click one to see them"
     )
     fig.update_layout(
-        title=title, margin={"l": 220, "b": 160, "t": 50, "r": 20}, yaxis={"autorange": "reversed"}
+        title=title, margin={"l": 220, "b": 160, "t": 70, "r": 20}, yaxis={"autorange": "reversed"}
     )
     return fig
 

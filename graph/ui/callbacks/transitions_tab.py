@@ -109,7 +109,8 @@ def bars_figure(result: Transitions, label) -> go.Figure:
         )
     fig.update_layout(
         barmode="relative",
-        title=_esc(f"Where {label(result.source)} can go: the score's parts (click a bar for its gap)"),
+        title=_esc(f"Where {label(result.source)} can go: the score's parts")
+        + "<br>(click a bar for its gap)",
         xaxis={
             "title": {
                 "text": "each part's share of the score (◆ the score: the bar right of 0 less the penalties left of it)"
@@ -118,7 +119,7 @@ def bars_figure(result: Transitions, label) -> go.Figure:
         },
         yaxis={"autorange": "reversed", "automargin": True},
         legend={"orientation": "h", "y": -0.12},
-        margin={"l": 20, "r": 20, "t": 50, "b": 40},
+        margin={"l": 20, "r": 20, "t": 70, "b": 40},
     )
     return fig
 

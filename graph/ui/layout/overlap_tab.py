@@ -37,7 +37,10 @@ def panel(c) -> list:
                     ],
                     className="controls",
                 ),
-                dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
+                html.Div(
+                    dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
+                    className="wide-figure",
+                ),
                 html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
             ],
             className="card",

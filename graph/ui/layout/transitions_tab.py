@@ -31,7 +31,10 @@ def panel(c) -> list:
                     className="controls",
                 ),
                 html.P("Choose a role.", id="tr-summary", className="hint", role="status"),
-                dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": "600px"}),
+                html.Div(
+                    dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": "600px"}),
+                    className="wide-figure",
+                ),
             ],
             className="card",
         ),
