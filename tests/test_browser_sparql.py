@@ -211,3 +211,35 @@ def test_an_error_only_the_endpoint_finds_is_marked_at_its_line_and_column(drive
     )
     # "(line 2, column 32)": past the line's last character, so that character is marked
     assert mark[0].text == "}" and "(line 2, column 32)" in mark[0].get_attribute("title")
+
+
+BUTTONS_OVER_TEXT_JS = """
+const root = document.querySelector('#q-yasgui .tabPanel.active');
+const b = root.querySelector('.yasqe_buttons').getBoundingClientRect();
+const over = [];
+root.querySelectorAll('.CodeMirror-code pre.CodeMirror-line').forEach(line => {
+  const range = document.createRange();
+  range.selectNodeContents(line);
+  [...range.getClientRects()].forEach(r => {
+    if (r.width > 0 && r.left < b.right && b.left < r.right && r.top < b.bottom && b.top < r.bottom) {
+      over.push(line.textContent);
+    }
+  });
+});
+return {over: over, buttons: [b.width, b.height]};
+"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)], ids=["1280x800", "phone"])
+def test_the_run_and_share_buttons_cover_no_query_text(driver, base_url, size):
+    """The editor's buttons stand clear of the query: on a phone its first lines wrap to the full
+    width, and the buttons at the top right hid their ends; there they sit at the editor's foot."""
+    driver.set_window_size(*size)
+    try:
+        open_tab(driver, base_url + "?tab=sparql")
+        got = driver.execute_script(BUTTONS_OVER_TEXT_JS)
+        shot(driver, f"sparql-buttons-{size[0]}")
+        assert got["buttons"][0] > 40 and got["buttons"][1] > 30, got
+        assert not got["over"], f"the buttons cover: {got['over']}"
+    finally:
+        driver.set_window_size(1600, 1000)
