@@ -187,11 +187,20 @@ def test_script_label_shows_as_text(driver, base_url):
 
 
 def test_overlap_cell_detail(driver, base_url):
+    """A cell clicked says what the two roles share, brought into sight below the heatmap."""
+    driver.set_window_size(1280, 800)
+    try:
+        _overlap_cell_detail(driver, base_url)
+    finally:
+        driver.set_window_size(1600, 1000)
+
+
+def _overlap_cell_detail(driver, base_url):
     open_page(driver, base_url + "?tab=overlap")
     # the heatmap's cells drawn (under load the plot's frame came first and a click on it did nothing)
     wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#ov-heatmap .hm image"), timeout=30)
     plot = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#ov-heatmap .nsewdrag"))[0]
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", plot)
+    driver.execute_script("arguments[0].scrollIntoView({block: 'start'});", plot)  # the answer below the fold
     r = driver.execute_script(
         "const r = arguments[0].getBoundingClientRect(); return [r.x, r.y, r.width, r.height];", plot
     )
@@ -212,6 +221,9 @@ def test_overlap_cell_detail(driver, base_url):
 
     text = wait(driver, click_cell, timeout=30)
     assert " items (" in text and "%)" in text and "only" in text and "Jaccard" not in text
+    in_sight = """const r = document.getElementById('ov-pair').getBoundingClientRect();
+        return r.top >= -1 && (r.bottom <= window.innerHeight + 1 || r.top <= 1);"""
+    wait(driver, lambda: driver.execute_script(in_sight), timeout=5)
     shot(driver, "overlap")
 
 

@@ -239,6 +239,22 @@ def test_overlap_gap_in_plain_words(ws):
     assert "# " in overlap_tab.gap_markdown(rows, summary)
 
 
+def test_the_heatmaps_colours_span_what_pairs_share_and_the_diagonal_is_grey(ws):
+    """A role with itself is always 100 %: in the colour range it left every pair pale. The diagonal
+    is a grey trace of its own with the role's item count; the darkest blue is the closest pair."""
+    pairs, own = overlap_tab.heatmap(None, "all", []).data
+    n = len(pairs.z)
+    off = [v for i, row in enumerate(pairs.z) for j, v in enumerate(row) if i != j]
+    assert all(pairs.z[i][i] is None for i in range(n)) and None not in off
+    assert pairs.zmin == 0 and pairs.zmax == max(off) < 1
+    assert all(own.z[i][j] == (1 if i == j else None) for i in range(n) for j in range(n))
+    assert all(own.text[i][i].isdigit() and int(own.text[i][i]) > 0 for i in range(n))
+    assert own.showscale is False and "needs" in own.hovertemplate
+    a = own.customdata[0][0].split("|")[0]
+    said = overlap_tab.pair({"points": [{"customdata": f"{a}|{a}"}]})
+    assert "off the grey diagonal" in said.children
+
+
 def test_heatmap_escapes_labels(ws):
     assert overlap_tab._esc(EVIL_SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
 

@@ -7,7 +7,7 @@ import html as html_text
 import io
 
 import plotly.graph_objects as go
-from dash import Input, Output, State, callback, ctx, html, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 from graph import analysis
 from graph.terms import curie
@@ -22,29 +22,50 @@ def _esc(text: str) -> str:
 
 
 def heatmap_figure(ws, roles: list[str], category: str | None, weighted: bool) -> go.Figure:
-    """Role × role Jaccard heatmap with shared counts; each cell carries its two roles for clicks."""
+    """Role x role Jaccard heatmap with shared counts; each cell carries its two roles for clicks. The
+    diagonal (a role with itself, always 100 %) is grey with the role's own count, so the colours
+    span what pairs of roles share."""
     m = analysis.overlap_matrix(ws.role_items_for(roles), roles, category=category, weighted=weighted)
     names = [_esc(shorten(ws.label(r))) for r in m.roles]
     n = len(m.roles)
+    pairs = [[None if i == j else round(float(m.jaccard[i][j]), 3) for j in range(n)] for i in range(n)]
+    top = max((v for row in pairs for v in row if v is not None), default=0.0) or 1.0
+    customdata = [[f"{m.roles[i]}|{m.roles[j]}" for j in range(n)] for i in range(n)]
     fig = go.Figure(
         go.Heatmap(
-            z=m.jaccard.round(3).tolist(),
+            z=pairs,
             x=names,
             y=names,
-            text=[[str(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
+            text=[["" if i == j else str(int(m.shared[i][j])) for j in range(n)] for i in range(n)],
             texttemplate="%{text}",
-            customdata=[[f"{m.roles[i]}|{m.roles[j]}" for j in range(n)] for i in range(n)],
+            customdata=customdata,
             hovertext=[[counted(int(m.shared[i][j]), "item") for j in range(n)] for i in range(n)],
             hovertemplate="%{y} and %{x} share %{hovertext}<br>(%{z:.0%} of the items either needs)<extra></extra>",
             colorscale="Blues",
             zmin=0,
-            zmax=1,
+            zmax=top,
+            hoverongaps=False,
             colorbar={"title": {"text": "share in common"}, "tickformat": ".0%"},
+        )
+    )
+    fig.add_trace(
+        go.Heatmap(
+            z=[[1 if i == j else None for j in range(n)] for i in range(n)],
+            x=names,
+            y=names,
+            text=[[str(int(m.shared[i][i])) if i == j else "" for j in range(n)] for i in range(n)],
+            texttemplate="%{text}",
+            customdata=customdata,
+            hovertext=[[counted(int(m.shared[i][i]), "item") for j in range(n)] for i in range(n)],
+            hovertemplate="%{y} needs %{hovertext}<extra></extra>",
+            colorscale=[[0, "#e3e7eb"], [1, "#e3e7eb"]],
+            showscale=False,
+            hoverongaps=False,
         )
     )
     title = (
         f"What roles have in common ({category or 'all categories'}{', essential weighs double' if weighted else ''})"
-        "<br>numbers = items shared, click one to see them"
+        "<br>numbers = items shared, click one to see them; grey: each role's own items"
     )
     fig.update_layout(
         title=title, margin={"l": 220, "b": 160, "t": 70, "r": 20}, yaxis={"autorange": "reversed"}
@@ -122,7 +143,25 @@ def pair(click):
     if not click or not click.get("points"):
         return no_update
     a, b = click["points"][0]["customdata"].split("|")
+    if a == b:  # the diagonal: a role with itself
+        return html.P(
+            "That is one role with itself: click a cell off the grey diagonal to compare two roles.",
+            className="hint",
+        )
     return pair_view(app_context().ws, a, b)
+
+
+# A clicked cell's answer, under the heatmap, brought into sight (it opened below the window's foot).
+clientside_callback(
+    """function (children) {
+        const el = document.getElementById("ov-pair");
+        if (el) { requestAnimationFrame(function () { el.scrollIntoView({block: "nearest", behavior: "smooth"}); }); }
+        return window.dash_clientside.no_update;
+    }""",
+    Output("ov-pair", "title"),
+    Input("ov-pair", "children"),
+    prevent_initial_call=True,
+)
 
 
 def gap_rows(ws, a: str, b: str) -> tuple[list[dict], str]:
