@@ -6,6 +6,7 @@ is saved to tests/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import html
 import json
 import threading
 import time
@@ -719,6 +720,42 @@ def test_svg_export_downloads_an_svg(driver, base_url, tmp_path):
     svg = wait(driver, lambda: next((p for p in tmp_path.glob("*.svg") if p.stat().st_size), None))
     text = svg.read_text(encoding="utf-8")
     assert "<svg" in text and "dermatologist" in text
+    legend = driver.execute_script("return window.akgExport.entries().map(e => e.text);")
+    assert any(t.startswith("Role") for t in legend) and "essential link" in legend
+    assert 'class="akg-legend"' in text and all(html.escape(t) in text for t in legend), (
+        "the legend in the SVG"
+    )
+    assert "/?role=akgr%3Adermatologist</text>" in text, "the caption names the view's link"
+
+
+def test_png_export_is_the_whole_view_with_its_legend_under_it(driver, base_url, tmp_path):
+    """A picture pasted elsewhere still reads: under the graph, each kind drawn in its shape and
+    colour with its name, the link styles, and a caption with the view's link."""
+    from PIL import Image
+
+    driver.execute_cdp_cmd(
+        "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)}
+    )
+    driver.get(base_url + "?role=akgr:dermatologist")
+    drawn(driver)
+    graph = driver.execute_script(
+        "const cy = document.getElementById('cy')._cyreg.cy, im = new Image();"
+        "im.src = cy.png({full: true, bg: '#ffffff'}); return im.decode().then(() => [im.width, im.height]);"
+    )
+    entries = driver.execute_script("return window.akgExport.entries();")
+    kinds = [e for e in entries if "colour" in e]
+    assert kinds and any(e["text"].startswith("Role") for e in kinds)
+    click(driver, "export-png")
+    path = wait(driver, lambda: next((p for p in tmp_path.glob("*.png") if p.stat().st_size), None))
+    image = Image.open(path).convert("RGB")
+    assert image.width == graph[0] and image.height > graph[1] + 40, (image.size, graph)
+    strip = image.crop((0, graph[1] + 2, image.width, image.height))
+    colours = {c for _, c in strip.getcolors(maxcolors=1 << 20)}
+    for e in kinds:  # each kind's swatch is drawn in its colour
+        want = tuple(int(v) for v in e["colour"][e["colour"].index("(") + 1 : -1].split(",")[:3])
+        assert any(max(abs(a - b) for a, b in zip(c, want, strict=True)) <= 2 for c in colours), e
+    dark = sum(n for n, c in strip.getcolors(maxcolors=1 << 20) if max(c) < 80)
+    assert dark > 200, "the legend's names and the caption are written"
 
 
 def test_tabs_work_from_the_keyboard(driver, base_url):

@@ -72,23 +72,6 @@ def path_list(found) -> html.Ol:
 
 
 @callback(
-    Output("cy", "generateImage"),
-    Input("export-png", "n_clicks"),
-    Input("export-svg", "n_clicks"),
-    prevent_initial_call=True,
-)
-def export_image(_png: int | None, _svg: int | None) -> dict:
-    """PNG or SVG of the view, made by Cytoscape in the browser."""
-    kind = "svg" if ctx.triggered_id == "export-svg" else "png"
-    return {
-        "type": kind,
-        "action": "download",
-        "filename": "akg-view",
-        "options": {"full": True, "bg": "#ffffff"},
-    }
-
-
-@callback(
     Output("download-view", "data"),
     Input("export-ttl", "n_clicks"),
     Input("export-jsonld", "n_clicks"),
