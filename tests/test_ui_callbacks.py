@@ -236,6 +236,22 @@ def test_overlap_gap_in_plain_words(ws):
     assert " share" in head and " of " in head and "%" in head and "Jaccard" not in str(pair)
     rows, summary = overlap_tab.gap(ESTH, DERM)
     assert rows and "items to add" in summary
+
+
+def test_the_gap_lists_each_credential_once_with_who_issues_it(ws):
+    """A credential to earn was a step and then a row of its own again ("credential to earn")."""
+    from graph.terms import AKGR
+
+    rows, summary = overlap_tab.gap(
+        str(AKGR["medical-aesthetician"]), str(AKGR["aesthetic-medical-laser-technician"])
+    )
+    what = [r["what"] for r in rows]
+    assert len(what) == len(set(what)) and [r["order"] for r in rows] == list(range(1, len(rows) + 1))
+    creds = [r for r in rows if r["kind"] == "credentials"]
+    assert creds and all(r["details"].startswith("issued by ") for r in creds), creds
+    assert f"{len(rows)} items to add ({len(creds)} credentials among them)" in summary
+    clo = next(r for r in creds if r["what"] == "Certified Laser Operator")
+    assert "National Council on Laser Excellence" in clo["details"] and "exam" in clo["details"]
     assert "# " in overlap_tab.gap_markdown(rows, summary)
 
 

@@ -165,33 +165,33 @@ clientside_callback(
 
 
 def gap_rows(ws, a: str, b: str) -> tuple[list[dict], str]:
-    """The gap from role a to role b as table rows (items to learn, then credentials in order)."""
+    """The gap from role a to role b as table rows, in order; a credential's row says who issues it
+    and what it needs first (each credential once: it was listed again after the items)."""
     g = ws.gap(a, b)
+    creds = {c.credential: c for c in g.credentials}
+
+    def details(item: str) -> str:
+        c = creds.get(item)
+        if c is None:
+            return ""
+        bodies = ", ".join(ws.label(x) for x in c.bodies)
+        pre = "; ".join(ws.label(x) for x in (*c.prerequisites, *c.requirements))
+        return "; ".join(
+            x for x in (f"issued by {bodies}" if bodies else "", f"needs {pre}" if pre else "") if x
+        )
+
     rows = [
         {
             "order": s.order,
             "kind": s.category,
             "what": s.label,
             "essential": "essential" if s.essential else "optional",
-            "details": "",
+            "details": details(s.item),
         }
         for s in g.steps
     ]
-    for n, c in enumerate(g.credentials, len(rows) + 1):
-        bodies = ", ".join(ws.label(x) for x in c.bodies)
-        pre = ", ".join(ws.label(x) for x in c.prerequisites)
-        rows.append(
-            {
-                "order": n,
-                "kind": "credential to earn",
-                "what": c.label,
-                "essential": "essential" if c.essential else "optional",
-                "details": "; ".join(
-                    x for x in (f"issued by {bodies}" if bodies else "", f"needs {pre}" if pre else "") if x
-                ),
-            }
-        )
-    summary = f"{ws.label(a)} → {ws.label(b)}: {len(g.steps)} items to add, {len(g.credentials)} credentials; already shared: {len(g.already)}"
+    of_them = f" ({counted(len(g.credentials), 'credential')} among them)" if g.credentials else ""
+    summary = f"{ws.label(a)} → {ws.label(b)}: {counted(len(g.steps), 'item')} to add{of_them}; already shared: {len(g.already)}"
     return rows, summary
 
 
