@@ -581,3 +581,19 @@ def test_a_page_opened_on_another_tab_is_at_rest_and_the_graph_reads_when_shown(
     driver.find_element(By.XPATH, "//*[@role='tablist']//*[normalize-space(.)='Graph']").click()
     wait(driver, lambda: "tab=sparql" not in driver.current_url)
     assert_reads(driver, "shown after another tab")
+
+
+def test_the_docs_canvas_table_reads_the_canvas_as_these_tests_do(driver, base_url):
+    """scripts/canvas_table.py prints docs/exploring.md's table with these tests' own checks."""
+    from scripts.canvas_table import row
+
+    driver.get(base_url)
+    settled(driver)
+    m = measure(driver)
+    cells = [c.strip() for c in row(driver, "first screen", (1600, 1000)).strip("|").split("|")]
+    assert cells[:2] == ["first screen", "1600 × 1000"]
+    assert (
+        cells[2] == f"{m['canvas'][0]:.0f} × {m['canvas'][1]:.0f}"
+        and cells[3] == f"{m['inside']} of {m['nodes']}"
+    )
+    assert cells[4:7] == [str(m["named"]), str(len(m["covering"])), str(m["overlapping"])]
