@@ -740,7 +740,8 @@ def test_png_export_is_the_whole_view_with_its_legend_under_it(driver, base_url,
     drawn(driver)
     graph = driver.execute_script(
         "const cy = document.getElementById('cy')._cyreg.cy, im = new Image();"
-        "im.src = cy.png({full: true, bg: '#ffffff'}); return im.decode().then(() => [im.width, im.height]);"
+        "im.src = cy.png({full: true, bg: '#ffffff', scale: window.akgExport.pictureScale(cy)});"
+        "return im.decode().then(() => [im.width, im.height, cy.elements().boundingBox().w, cy.zoom()]);"
     )
     entries = driver.execute_script("return window.akgExport.entries();")
     kinds = [e for e in entries if "colour" in e]
@@ -749,6 +750,8 @@ def test_png_export_is_the_whole_view_with_its_legend_under_it(driver, base_url,
     path = wait(driver, lambda: next((p for p in tmp_path.glob("*.png") if p.stat().st_size), None))
     image = Image.open(path).convert("RGB")
     assert image.width == graph[0] and image.height > graph[1] + 40, (image.size, graph)
+    # the view at twice its size on screen: its labels read as they do there
+    assert abs(graph[0] - 2 * graph[2] * graph[3]) < 0.02 * graph[0] + 4, graph
     strip = image.crop((0, graph[1] + 2, image.width, image.height))
     colours = {c for _, c in strip.getcolors(maxcolors=1 << 20)}
     for e in kinds:  # each kind's swatch is drawn in its colour

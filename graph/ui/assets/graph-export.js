@@ -66,7 +66,18 @@
       caption: caption, captionY: y + row + 4 * k, height: y + row + 18 * k + pad};
   }
 
-  function scale(cy) { return Math.max(1, Math.min(3, 1 / cy.zoom())); }  // labels' size in the picture
+  /* The whole view at twice its size on screen (labels keep their size on screen, so they read as
+     they do there), within what a canvas can hold (8,000 px a side). */
+  function pictureScale(cy) {
+    const bb = cy.elements().boundingBox();
+    return Math.min(2 * cy.zoom(), 8000 / Math.max(bb.w, bb.h, 1));
+  }
+
+  /* The legend's scale: the labels' size in a picture `width` px wide (their size on screen is fixed). */
+  function scale(cy, width) {
+    const perUnit = width / Math.max(1, cy.elements().boundingBox().w);
+    return Math.max(1, Math.min(3, perUnit / cy.zoom()));
+  }
 
   function drawLegend(ctx, L, top) {
     L.items.forEach(({e, x, y}) => {
@@ -102,7 +113,7 @@
   function png(cy, done) {
     const img = new Image();
     img.onload = () => {
-      const L = layout(img.width, scale(cy));
+      const L = layout(img.width, scale(cy, img.width));
       const c = document.createElement('canvas');
       c.width = img.width; c.height = img.height + L.height;
       const ctx = c.getContext('2d');
@@ -113,16 +124,17 @@
       drawLegend(ctx, L, img.height);
       c.toBlob(b => done(b, {width: c.width, height: c.height, graph: [img.width, img.height], legend: L}), 'image/png');
     };
-    img.src = cy.png({full: true, bg: '#ffffff', output: 'base64uri'});
+    // within what a canvas can hold (a view of hundreds of nodes is many thousand px wide at zoom 1)
+    img.src = cy.png({full: true, bg: '#ffffff', output: 'base64uri', scale: pictureScale(cy)});
   }
 
   /* The SVG: cytoscape-svg's drawing, made taller, with the legend and caption as shapes and text. */
   function svg(cy) {
-    const doc = new DOMParser().parseFromString(cy.svg({full: true, bg: '#ffffff'}), 'image/svg+xml');
+    const doc = new DOMParser().parseFromString(cy.svg({full: true, bg: '#ffffff', scale: pictureScale(cy)}), 'image/svg+xml');
     const root = doc.documentElement, NS = 'http://www.w3.org/2000/svg';
     const w = parseFloat(root.getAttribute('width')), h = parseFloat(root.getAttribute('height'));
     if (!isFinite(w) || !isFinite(h)) { return new XMLSerializer().serializeToString(doc); }  // as drawn
-    const L = layout(w, scale(cy));
+    const L = layout(w, scale(cy, w));
     const add = (tag, attrs, text) => {
       const el = doc.createElementNS(NS, tag);
       Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
@@ -152,7 +164,7 @@
     return new XMLSerializer().serializeToString(doc);
   }
 
-  window.akgExport = {png: png, svg: svg, entries: entries};
+  window.akgExport = {png: png, svg: svg, entries: entries, pictureScale: pictureScale};
 
   document.addEventListener('click', e => {
     const b = e.target.closest && e.target.closest('#export-png, #export-svg');
