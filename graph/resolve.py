@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from graph.errors import ResolveError
-from graph.terms import curie, expand, framework
+from graph.terms import curie, expand, framework, label_key
 
 
 @dataclass(frozen=True)
@@ -48,21 +48,20 @@ class EntityIndex:
         return entry.kind if entry else None
 
 
-def _label_key(label: str) -> tuple[int, str, str]:
-    return (len(label), label.lower(), label)
-
-
 def build_index(entities: Iterable[Sequence], synonyms: Iterable[Sequence] = ()) -> EntityIndex:
-    """Index the rows of entity_index.rq (entity, kind, label) and entity_synonyms.rq (entity, name):
+    """Index the rows of entity_index.rq (entity, kind, label, the label's language) and
+    entity_synonyms.rq (entity, name):
     every preferred label is a name, and so is every synonym of an entity."""
     names: dict[str, set[str]] = defaultdict(set)
     labels: dict[str, str] = {}
     kinds: dict[str, str] = {}
-    for entity, kind, label in entities:
+    keys: dict[str, tuple] = {}
+    for entity, kind, label, *lang in entities:
         iri, lab, k = str(entity), str(label), str(kind)
-        # never row order: the shortest preferred label (search_labels.rq orders by STRLEN first), the smallest kind
-        if iri not in labels or _label_key(lab) < _label_key(labels[iri]):
-            labels[iri] = lab
+        # never row order: an English label before others, the shortest (terms.label_key), the smallest kind
+        key = label_key(label, str(lang[0] or "") if lang else None)
+        if iri not in labels or key < keys[iri]:
+            labels[iri], keys[iri] = lab, key
         if iri not in kinds or k < kinds[iri]:
             kinds[iri] = k
         names[iri].add(lab)

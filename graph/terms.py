@@ -1,5 +1,7 @@
 """Namespaces and prefixes shared by every module, so CURIEs mean the same thing everywhere."""
 
+from collections.abc import Iterable
+
 from rdflib import Namespace
 
 AKG = Namespace("https://w3id.org/aesthetics-kg/ontology#")
@@ -61,3 +63,30 @@ def framework(iri: str) -> str:
         if str(iri).startswith(ns):
             return name
     return "other"
+
+
+def label_key(term: object, lang: str | None = None) -> tuple[int, int, str, str]:
+    """Which of an entity's labels names it (SKOS allows one preferred label per language): English
+    first, then one without a language, then any other; the shortest; never the order rows came in.
+
+    >>> from rdflib import Literal
+    >>> min([Literal("technicien", lang="fr"), Literal("tattoo removal technician", lang="en")], key=label_key)
+    rdflib.term.Literal('tattoo removal technician', lang='en')
+    >>> min(["laser", "a laser"], key=label_key)
+    'laser'
+    >>> label_key("peeling", "fr") > label_key("skin peel", "")  # a lexical form and its language
+    True
+    """
+    text = str(term)
+    lang = (lang if lang is not None else getattr(term, "language", None) or "").lower()
+    rank = 0 if lang == "en" or lang.startswith("en-") else 1 if not lang else 2
+    return (rank, len(text), text.casefold(), text)
+
+
+def best_labels(pairs: Iterable[tuple[object, object]]) -> dict[str, str]:
+    """One label per IRI from (IRI, label) rows, as label_key chooses, in the order the IRIs came."""
+    best: dict[str, object] = {}
+    for iri, label in pairs:
+        if str(iri) not in best or label_key(label) < label_key(best[str(iri)]):
+            best[str(iri)] = label
+    return {iri: str(label) for iri, label in best.items()}

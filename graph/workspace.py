@@ -24,7 +24,7 @@ from graph.paths import VAR
 from graph.projection_cache import ProjectionCache
 from graph.resolve import MATCH_NAMES, EntityIndex, Resolution, build_index, resolve_name, search, searchable
 from graph.stores import Result, Store, StoreSpec, open_store
-from graph.terms import AKG, framework
+from graph.terms import AKG, best_labels, framework
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -449,7 +449,7 @@ class Workspace:
 
         def build() -> dict[str, str]:
             rows = self.run("filter_options", {"class": AKG.Role}).rows
-            unique = {str(r[0]): str(r[1]) for r in reversed(rows)}
+            unique = best_labels((r[0], r[1]) for r in rows)  # a label per language: one
             return dict(sorted(unique.items(), key=lambda kv: (kv[1].lower(), kv[0])))
 
         return self._cached("role_names", build)  # no lock: the warm-up thread may hold it for long

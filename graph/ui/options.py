@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph import queries
-from graph.terms import AKG, framework
+from graph.terms import AKG, best_labels, framework
 from graph.ui.view.kinds import FILTERS, kind_style
 from graph.ui.view.labels import shorten
 
@@ -51,7 +51,7 @@ def filter_options(ws) -> dict[str, list[dict]]:
         if key == "role":
             continue
         rows = ws.run("filter_options", {"class": AKG[f.cls]}).dicts()
-        unique = {str(r["entity"]): str(r["label"]) for r in reversed(rows)}
+        unique = best_labels((r["entity"], r["label"]) for r in rows)  # a label per language: one
         out[key] = sorted(
             ({"label": shorten(v), "value": k} for k, v in unique.items()),
             key=lambda o: (o["label"].lower(), o["value"]),

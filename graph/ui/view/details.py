@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from graph.terms import DCTERMS, SKOS, curie
+from graph.terms import DCTERMS, SKOS, best_labels, curie
 from graph.ui.view.kinds import kind_style
 from graph.ui.view.subgraph import as_bool
 
@@ -79,13 +79,16 @@ def details(
     neigh: dict[str, list[Value]] = defaultdict(list)
     sources: list[Value] = []
     seen: set = set()
+    rows = list(rows)
+    # a value with labels in several languages comes in several rows: it is named by one (terms.label_key)
+    named = best_labels((r["value"], r["valueLabel"]) for r in rows if r.get("valueLabel") is not None)
     for r in rows:
         direction, prop, value = str(r["direction"]), str(r["property"]), r["value"]
         key = (direction, prop, str(value))
         if key in seen:
             continue
         seen.add(key)
-        value_label = r.get("valueLabel")
+        value_label = named.get(str(value))
         name = _pretty_prop(prop, r.get("propertyLabel"))
         if isinstance(value, URIRef) or (value is not None and not isinstance(value, Literal)):
             text = str(value_label) if value_label is not None else curie(str(value))

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from graph.terms import AKG, DCTERMS, SKOS, curie
+from graph.terms import AKG, DCTERMS, SKOS, curie, label_key
 from graph.ui.view.kinds import kind_name
 
 EXPAND_CAP = 25  # neighbours added per expanded node
@@ -199,7 +199,8 @@ def subgraph_from_triples(triples: Iterable[tuple]) -> Subgraph:
             elif o_text.startswith(_AKG):
                 kinds.setdefault(s, o_text[len(_AKG) :])
         elif p == _LABEL:
-            labels.setdefault(s, str(o))
+            if s not in labels or label_key(o) < label_key(labels[s]):
+                labels[s] = o
         elif p == _PLABEL:
             prop_labels.setdefault(s, str(o))
         elif p == _LINK_ESSENTIAL:
@@ -225,8 +226,8 @@ def subgraph_from_triples(triples: Iterable[tuple]) -> Subgraph:
     for t in links:
         if t.s in statements or t.s not in kinds or t.o not in kinds:
             continue
-        sub.add_node(t.s, labels.get(t.s, curie(t.s)), kinds[t.s])
-        sub.add_node(t.o, labels.get(t.o, curie(t.o)), kinds[t.o])
+        sub.add_node(t.s, str(labels.get(t.s, curie(t.s))), kinds[t.s])
+        sub.add_node(t.o, str(labels.get(t.o, curie(t.o))), kinds[t.o])
         ess, source = flagged.get(t, (prop_essential.get(t.p), None))
         sub.add_edge(t.s, t.p, t.o, prop_labels.get(t.p, curie(t.p)), ess, source)
     return sub
@@ -248,7 +249,10 @@ def add_neighbours(
     """
     added: dict[str, set[str]] = defaultdict(set)
     left: dict[str, set[str]] = defaultdict(set)
-    for r in sorted(rows, key=lambda r: (str(r["node"]), str(r["neighbour"]), str(r["p"]))):
+    # a neighbour with labels in several languages comes in several rows: named as the index names it,
+    # else by its rows' first label in label_key's order (their lexical forms; never the store's order)
+    order = lambda r: (str(r["node"]), str(r["neighbour"]), str(r["p"]), label_key(r["neighbourLabel"]))  # noqa: E731
+    for r in sorted(rows, key=order):
         node, nb = str(r["node"]), str(r["neighbour"])
         if nb == node:
             continue
@@ -260,7 +264,8 @@ def add_neighbours(
                 left[node].add(nb)
                 continue
             added[node].add(nb)
-            sub.add_node(nb, str(r["neighbourLabel"]), str(r["neighbourKind"]))
+        name = labels[nb].label if labels and nb in labels else str(r["neighbourLabel"])
+        sub.add_node(nb, name, str(r["neighbourKind"]))
         if node not in sub.nodes and labels and node in labels:
             sub.add_node(node, *labels[node])
         label = r.get("propertyLabel")
