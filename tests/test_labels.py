@@ -25,6 +25,7 @@ TTL = f"""
 <{ROLE}> a akg:Role ; skos:prefLabel "{FR}"@fr, "{EN}"@en, "Tattoo-Entferner"@de .
 <{ROLE}> akg:performsProcedure <{PEEL}> .
 <{PEEL}> a akg:Procedure ; skos:prefLabel "pelado"@es, "peeling"@fr, "skin peel" .
+<{X}nameless> a akg:Role ; akg:performsProcedure <{PEEL}> .
 """
 
 
@@ -65,3 +66,21 @@ def test_every_view_names_a_multilingual_entity_the_same_on_every_store(tmp_path
     rows = ws.run("node_properties", {"node": URIRef(PEEL)}).dicts()
     panel = details(PEEL, ws.label(PEEL), "Procedure", rows, ws.index.entries)
     assert [v.text for g in panel.neighbours for v in g.values] == [EN]  # the panel's neighbours
+
+
+def test_a_view_of_an_entity_without_a_label_says_so(tmp_path):
+    """It said "this graph has no entity …" of a role the graph holds, unnamed."""
+    from graph.ui.context import Context
+    from graph.ui.state import State
+    from graph.ui.view.compose import compose
+
+    data = tmp_path / "multilingual.ttl"
+    data.write_text(TTL, encoding="utf-8")
+    c = Context(Workspace.open(StoreSpec("oxigraph", (data,), root=tmp_path / "stores")), None)
+    seeds = {**State().seeds, "role": (X + "nameless", X + "nowhere")}
+    view, _ = compose(c, State(seeds=seeds))
+    assert not view.elements
+    assert view.note.startswith(f"Nothing to draw: {X}nameless is in this graph without a skos:prefLabel"), (
+        view.note
+    )
+    assert "python -m graph validate" in view.note and f"This graph has no entity {X}nowhere." in view.note

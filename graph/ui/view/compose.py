@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rdflib import URIRef
+
 from graph import queries
 from graph.terms import curie
 from graph.ui.state import State
@@ -51,7 +53,17 @@ def badges_ready(ws) -> bool:
 def empty_note(c, st: State, params: dict) -> str:
     """Why a view draws nothing, and what to try: an entity the graph does not know is named."""
     known = c.ws.index.entries
-    unknown = [curie(i) for i in [*params["seed"], *([st.focus] if st.focus else [])] if i not in known]
+    missing = [i for i in [*params["seed"], *([st.focus] if st.focus else [])] if i not in known]
+    # in the graph without a preferred label (the explorer draws named entities) or not there at all
+    unnamed = [i for i in missing if queries.run(c.ws.store, "node_properties", {"node": URIRef(i)}).rows]
+    unknown = [curie(i) for i in missing if i not in unnamed]
+    if unnamed:
+        return (
+            f"Nothing to draw: {', '.join(map(curie, unnamed))} {'is' if len(unnamed) == 1 else 'are'} in this "
+            "graph without a skos:prefLabel, and the explorer draws named entities only "
+            "(python -m graph validate lists what lacks one)."
+            + (f" This graph has no entity {', '.join(unknown)}." if unknown else "")
+        )
     if unknown:
         return (
             f"Nothing to draw: this graph has no entity {', '.join(unknown)}. "
