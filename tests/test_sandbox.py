@@ -109,6 +109,16 @@ def test_malformed_query_names_line_and_column():
     assert info.value.line == 2 and info.value.column is not None
 
 
+def test_a_query_that_ends_too_soon_says_so():
+    """An unclosed brace read only "Expected SelectQuery": what the parser wanted, not what is wrong."""
+    with pytest.raises(QueryError) as info:
+        check("SELECT ?s WHERE { ?s ?p ?o \n")
+    assert "the query ends before it is complete (a { or ( left open?)" in str(info.value), info.value
+    with pytest.raises(QueryError) as info:
+        check("SELECT ?s WHERE { ?s ?p } LIMIT 1")
+    assert "ends before" not in str(info.value), "an error in the middle is not at the end"
+
+
 def test_refused_queries_make_no_request_through_the_sandbox(listener, memory_box, oxigraph_box):
     before = len(listener.connections)
     for box in (memory_box, oxigraph_box):

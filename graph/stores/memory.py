@@ -38,7 +38,13 @@ def prepare(text: str) -> Query:
         try:
             return prepareQuery(text, base=BASE_IRI)
         except ParseException as exc:
-            raise QueryError(f"syntax error: {exc.msg}", exc.lineno, exc.col) from None
+            # at the very end: the parser only says what it wanted next ("Expected SelectQuery")
+            end = (
+                "the query ends before it is complete (a { or ( left open?); "
+                if exc.loc >= len(text.rstrip())
+                else ""
+            )
+            raise QueryError(f"syntax error: {end}{exc.msg}", exc.lineno, exc.col) from None
         except Exception as exc:  # rdflib raises bare Exceptions for some malformed queries
             raise QueryError(f"malformed query: {exc}") from None
 
