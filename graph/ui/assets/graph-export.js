@@ -3,11 +3,6 @@
    styles) and a caption naming the view and its link, so a picture pasted elsewhere still reads. */
 (function () {
   const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
-  const LINES = {  // the legend's link styles (style.css .line), as strokes
-    essential: {width: 4, colour: '#3b4a5a', dash: []},
-    optional: {width: 2, colour: '#9aa3ad', dash: [6, 4]},
-    plain: {width: 1.5, colour: '#9aa3ad', dash: []},
-  };
 
   function cyOf() {
     const el = document.getElementById('cy');
@@ -40,7 +35,11 @@
       const text = it.textContent.replace(/\s+/g, ' ').trim();
       const sw = it.querySelector('.swatch'), line = it.querySelector('.line');
       if (sw) { out.push({text: text, colour: getComputedStyle(sw).backgroundColor, clip: sw.style.clipPath}); }
-      if (line) { out.push({text: text, line: LINES[['essential', 'optional'].find(c => line.classList.contains(c)) || 'plain']}); }
+      if (line) {  // the stroke the page draws (style.css .line: a top border)
+        const st = getComputedStyle(line);
+        out.push({text: text, line: {width: parseFloat(st.borderTopWidth), colour: st.borderTopColor,
+          dash: st.borderTopStyle === 'dashed' ? [6, 4] : []}});
+      }
     });
     return out;
   }
@@ -73,10 +72,9 @@
     return Math.min(2 * cy.zoom(), 8000 / Math.max(bb.w, bb.h, 1));
   }
 
-  /* The legend's scale: the labels' size in a picture `width` px wide (their size on screen is fixed). */
-  function scale(cy, width) {
-    const perUnit = width / Math.max(1, cy.elements().boundingBox().w);
-    return Math.max(1, Math.min(3, perUnit / cy.zoom()));
+  /* The legend's scale in a picture drawn at `picture`: its labels' (their size on screen is fixed). */
+  function legendScale(cy, picture) {
+    return Math.max(1, Math.min(3, picture / cy.zoom()));
   }
 
   function drawLegend(ctx, L, top) {
@@ -111,9 +109,9 @@
 
   /* The PNG: the graph at its labels' scale, the legend and caption under it. */
   function png(cy, done) {
-    const img = new Image();
+    const img = new Image(), at = pictureScale(cy);
     img.onload = () => {
-      const L = layout(img.width, scale(cy, img.width));
+      const L = layout(img.width, legendScale(cy, at));
       const c = document.createElement('canvas');
       c.width = img.width; c.height = img.height + L.height;
       const ctx = c.getContext('2d');
@@ -122,19 +120,19 @@
       ctx.strokeStyle = '#d5dbe1'; ctx.lineWidth = 1;
       ctx.beginPath(); ctx.moveTo(0, img.height + 0.5); ctx.lineTo(c.width, img.height + 0.5); ctx.stroke();
       drawLegend(ctx, L, img.height);
-      c.toBlob(b => done(b, {width: c.width, height: c.height, graph: [img.width, img.height], legend: L}), 'image/png');
+      c.toBlob(done, 'image/png');
     };
-    // within what a canvas can hold (a view of hundreds of nodes is many thousand px wide at zoom 1)
-    img.src = cy.png({full: true, bg: '#ffffff', output: 'base64uri', scale: pictureScale(cy)});
+    img.src = cy.png({full: true, bg: '#ffffff', output: 'base64uri', scale: at});
   }
 
   /* The SVG: cytoscape-svg's drawing, made taller, with the legend and caption as shapes and text. */
   function svg(cy) {
-    const doc = new DOMParser().parseFromString(cy.svg({full: true, bg: '#ffffff', scale: pictureScale(cy)}), 'image/svg+xml');
+    const at = pictureScale(cy);
+    const doc = new DOMParser().parseFromString(cy.svg({full: true, bg: '#ffffff', scale: at}), 'image/svg+xml');
     const root = doc.documentElement, NS = 'http://www.w3.org/2000/svg';
     const w = parseFloat(root.getAttribute('width')), h = parseFloat(root.getAttribute('height'));
     if (!isFinite(w) || !isFinite(h)) { return new XMLSerializer().serializeToString(doc); }  // as drawn
-    const L = layout(w, scale(cy, w));
+    const L = layout(w, legendScale(cy, at));
     const add = (tag, attrs, text) => {
       const el = doc.createElementNS(NS, tag);
       Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
@@ -164,7 +162,7 @@
     return new XMLSerializer().serializeToString(doc);
   }
 
-  window.akgExport = {png: png, svg: svg, entries: entries, pictureScale: pictureScale};
+  window.akgExport = {entries: entries, pictureScale: pictureScale};  // what the tests read
 
   document.addEventListener('click', e => {
     const b = e.target.closest && e.target.closest('#export-png, #export-svg');
