@@ -36,10 +36,21 @@ def port(value: str) -> int:
 
 
 def positive(value: str) -> int:
-    """A whole number of at least 1, for --top options."""
+    """A whole number of at least 1, for --top, --limit and --max-rows (0 or less listed nothing, or "no path")."""
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a whole number of at least 1")
     return int(value)
+
+
+def seconds(value: str) -> float:
+    """A time limit above 0 s, for --timeout (0 or less stopped every query before it ran)."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not 0 < number < float("inf"):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of seconds above 0")
+    return number
 
 
 def _rdf_suffixes() -> frozenset[str]:
@@ -151,9 +162,9 @@ def parser() -> argparse.ArgumentParser:
     )
     s.add_argument("file", help="a file holding the query, or - to read it from stdin")
     s.add_argument(
-        "--timeout", type=float, default=10.0, help="seconds before the query is stopped (default 10)"
+        "--timeout", type=seconds, default=10.0, help="seconds before the query is stopped (default 10)"
     )
-    s.add_argument("--max-rows", type=int, default=10_000, help="rows returned at most (default 10000)")
+    s.add_argument("--max-rows", type=positive, default=10_000, help="rows returned at most (default 10000)")
     o = add(
         "overlap",
         "what roles share: a pair in detail, or a matrix / top pairs",
@@ -162,7 +173,9 @@ def parser() -> argparse.ArgumentParser:
     o.add_argument("--roles", nargs="+", metavar="ROLE", help="roles (IRI, CURIE or label); default: all")
     o.add_argument("--category", help="one category (procedures, devices, training, credentials, duties, …)")
     o.add_argument("--weighted", action="store_true", help="essential links weigh 1, optional 0.5")
-    o.add_argument("--top", type=int, default=20, help="pairs to list when more than two roles (default 20)")
+    o.add_argument(
+        "--top", type=positive, default=20, help="pairs to list when more than two roles (default 20)"
+    )
     g = add(
         "gap",
         "what a person in role A must add to reach role B, in order",
@@ -235,7 +248,7 @@ def parser() -> argparse.ArgumentParser:
     )
     pa.add_argument("a", metavar="FROM", help="an entity (IRI, CURIE or label)")
     pa.add_argument("b", metavar="TO", help="another entity")
-    pa.add_argument("--limit", type=int, default=5, help="paths to list at most (default 5)")
+    pa.add_argument("--limit", type=positive, default=5, help="paths to list at most (default 5)")
     add(
         "align-report",
         "every curated item with its ESCO/O*NET matches, and those with none",

@@ -367,6 +367,8 @@ def cmd_path(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ws = _workspace(args)
     a, b = str(ws.resolve(args.a)), str(ws.resolve(args.b))
     _notes(ws, err)
+    if a == b:
+        raise GraphError(f"FROM and TO are the same entity ({ws.label(a)}): name two different ones")
     paths = analysis.shortest_paths(ws.entity_graph, a, b, limit=args.limit)
     if not paths:
         raise GraphError(f"no path between {ws.label(a)} and {ws.label(b)}")

@@ -375,6 +375,7 @@ def test_no_path_and_unknown_node_give_nothing():
     assert analysis.shortest_paths(G, "A", "B") == []  # two components
     assert analysis.shortest_paths(G, "A", "nobody") == []
     assert analysis.shortest_paths(G, "nobody", "A") == []
+    assert analysis.shortest_paths(G, "A", "A") == []  # was one empty path, printed "1. (0 links) "
 
 
 def test_sentence_does_not_capitalise_an_iri_or_curie():

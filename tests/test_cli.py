@@ -146,6 +146,24 @@ def test_gap_curriculum_and_path(tmp_path):
     assert code == 0 and "## Common core" in text and "issued by National Council on Laser Excellence" in text
     code, out, _ = run("path", "medical aesthetician", "NCLE")
     assert code == 0 and out.startswith("1. (") and "issued by National Council on Laser Excellence" in out
+    code, out, err = run("path", "esthetician", "akgr:esthetician")
+    assert (code, out) == (1, "") and "FROM and TO are the same entity (esthetician)" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (("overlap", "--top", "0"), "--top"),
+        (("overlap", "--top", "-3"), "--top"),
+        (("path", "esthetician", "dermatologist", "--limit", "0"), "--limit"),
+        (("sparql", "-", "--max-rows", "0"), "--max-rows"),
+        (("sparql", "-", "--timeout", "0"), "--timeout"),
+        (("sparql", "-", "--timeout", "nan"), "--timeout"),
+    ],
+)
+def test_a_count_or_time_limit_of_nothing_is_refused_by_name(argv, option, capsys):
+    code, out, _ = run(*argv, stdin="ASK {}")  # they listed nothing, said "no path", or stopped every query
+    assert (code, out) == (2, "") and f"argument {option}: '{argv[-1]}' is not a" in capsys.readouterr().err
 
 
 def test_sparql_from_stdin_is_sandboxed():

@@ -164,6 +164,7 @@ def test_role_picker_lists_the_chosen_roles_then_the_matches(ws):
 def test_path_finder(ws):
     assert isinstance(graph_tools.find_path(DERM, ESTH), html.Ol)
     assert graph_tools.find_path(None, ESTH) == ""
+    assert "the same entity" in graph_tools.find_path(ESTH, ESTH).children  # not "no connection"
     drawn = draw(seeds={"role": [DERM]}, kinds=["Role"], path=(DERM, ESTH))
     path = [e for e in drawn[0] if "path" in e.get("classes", "")]
     assert path and {DERM, ESTH} <= {e["data"]["id"] for e in path}

@@ -28,7 +28,7 @@ def shortest_paths(G: nx.MultiDiGraph, a: str, b: str, *, limit: int = 5) -> lis
 
     Paths come in a fixed order (neighbours by IRI), never in the order the store returned links.
     """
-    if a not in G or b not in G:
+    if a not in G or b not in G or a == b:  # an entity to itself is no connection (it was one empty path)
         return []
     pred = predecessors(G, a, b)
     if b not in pred:

@@ -40,6 +40,8 @@ def find_path(a: str | None, b: str | None):
     """Tell the shortest paths between two entities as sentences (the view draws them)."""
     if not a or not b:
         return ""
+    if a == b:
+        return html.P("From and To are the same entity: pick two different ones.", className="hint empty")
     found = path_steps(app_context().ws, a, b)
     if found.waiting:
         return html.P(found.waiting, className="hint", role="status")
