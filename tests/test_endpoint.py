@@ -293,6 +293,13 @@ def test_updates_change_nothing(url, library):
     assert before == after == str(library.triple_count())
 
 
+def test_an_empty_query_is_called_empty_not_an_update(url):
+    for text in ("", "  # only a comment\n", "PREFIX ex: <http://example.org/>"):  # rdflib: an empty update
+        for response in (get(url, text), requests.post(url, data={"query": text}, timeout=30)):
+            assert response.status_code == 400, response.text
+            assert "the query is empty" in response.text and "read-only" not in response.text, response.text
+
+
 def test_method_not_allowed_lists_the_allowed_ones(url):
     for method in ("PUT", "DELETE", "PATCH"):
         response = requests.request(method, url, timeout=30)

@@ -82,6 +82,13 @@ def test_check_refuses_updates_and_service(listener):
         check("INSERT DATA { <urn:a> <urn:b> ")  # a malformed update is still named as an update
 
 
+def test_check_calls_an_empty_query_empty():
+    for text in ("", " \n# nothing\n", "PREFIX a: <http://x/>"):
+        with pytest.raises(QueryError, match="the query is empty") as caught:
+            check(text)
+        assert not isinstance(caught.value, RefusedQuery)  # it was refused as an update
+
+
 def test_check_refuses_a_query_over_the_length_limit():
     text = "SELECT * WHERE { ?s ?p ?o }" + " " * 100
     with pytest.raises(RefusedQuery, match="too long"):

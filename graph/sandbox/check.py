@@ -14,6 +14,7 @@ from graph.errors import QueryError, RefusedQuery
 from graph.stores.memory import PARSE_LOCK, prepare
 
 READ_ONLY = "updates are not allowed: this endpoint is read-only"
+EMPTY = "the query is empty: write a SELECT, ASK, CONSTRUCT or DESCRIBE query"
 _FORMS = {
     "SelectQuery": "SELECT",
     "AskQuery": "ASK",
@@ -58,6 +59,8 @@ def check(text: str, limits: Limits = Limits()) -> str:
     try:
         query = prepare(text)
     except QueryError:
+        if _is_empty(text):
+            raise QueryError(EMPTY) from None
         if _is_update(text):
             raise RefusedQuery(READ_ONLY) from None
         raise
@@ -65,6 +68,17 @@ def check(text: str, limits: Limits = Limits()) -> str:
         if node.name == "ServiceGraphPattern":
             raise RefusedQuery(f"SERVICE is not allowed: this endpoint fetches nothing ({node.get('term')})")
     return _FORMS.get(query.algebra.name, "SELECT")
+
+
+def _is_empty(text: str) -> bool:
+    """Whether text holds no query or update at all (only prologue, comments or nothing): rdflib parses
+    it as an empty update, which was refused as one."""
+    with PARSE_LOCK:
+        try:
+            parsed = parseUpdate(text)
+        except Exception:  # malformed (rdflib raises bare Exceptions too): not empty
+            return False
+    return "request" not in parsed or not parsed["request"]
 
 
 def _is_update(text: str) -> bool:
