@@ -30,6 +30,7 @@ MAX_LINE = 2_000
 
 _IZE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s\b")  # "company's" is "company": a lone "s" matched any possessive
 STOPWORDS = frozenset(
     [
         "a",
@@ -78,8 +79,12 @@ STOPWORDS = frozenset(
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words of a text, as the baseline sees them."""
-    return _WORD.findall(text.casefold())
+    """Lower-case words of a text, as the baseline sees them (a possessive's "s" is not a word).
+
+    >>> words("the client’s skin, the doctor's office")
+    ['the', 'client', 'skin', 'the', 'doctor', 'office']
+    """
+    return _WORD.findall(_POSSESSIVE.sub("", text.casefold()))
 
 
 def stem(word: str) -> str:

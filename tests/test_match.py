@@ -64,6 +64,13 @@ def test_no_known_word_no_match_and_ties_break_by_label():
     assert [m.label for m in twins.match("laser")] == ["laser a", "laser b"]
 
 
+def test_a_possessive_is_not_a_word_a_line_can_match():
+    index = build_index(_rows({**ITEMS, "sell": ("sell the company's products", [], "")}))
+    assert index.match("?s ?p ?o") == []  # the lone "s" of a SPARQL line met the label's "company's"
+    office = build_index(_rows({"office": ("doctor’s office", [], "A physician's practice.")}))
+    assert [(m.label, m.score) for m in office.match("a doctor's office")] == [("doctor’s office", 1.0)]
+
+
 def test_held_out_synonym_is_not_in_the_index():
     index = build_index(_rows(ITEMS), exclude=frozenset({(S + "lhr", "laser epilation")}))
     assert all(m.label != "laser epilation" for m in index.match("laser epilation"))
