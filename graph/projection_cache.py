@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-CACHE_VERSION = 2  # bump when a cached projection's shape changes (2: partial matches, mapping edges)
+# bump when a cached projection's shape changes (2: partial matches, mapping edges; 3: the match index and
+# transition model without a possessive's "s" among their words)
+CACHE_VERSION = 3
 _UNREADABLE = (OSError, EOFError, pickle.UnpicklingError, AttributeError)
 
 
