@@ -247,7 +247,16 @@ def test_url_state_roundtrip():
     assert "role=akgr%3Anurse" in text and "essential=1" in text and "pathonly=1" in text
     assert S.decode(text) == st
     assert S.encode(S.State()) == ""
-    assert S.decode("?layout=evil&tab=<script>&depth=x&kind=Nope") == S.State()
+    bad = S.decode("?layout=evil&tab=<script>&depth=x&kind=Nope&rol=akgr:nurse&query=ASK%7B%7D")
+    assert bad == S.State(ignored=("layout=evil", "tab=<script>", "depth=x", "kind=Nope", "rol=akgr:nurse"))
+
+
+def test_a_link_value_the_explorer_does_not_take_is_noted_with_what_it_takes():
+    """kind=Foo or a typo in a key used to fall back to the default in silence."""
+    note = S.ignored_note(S.decode("?kind=Foo&rol=akgr:nurse&role=x").ignored)
+    assert note.startswith("Ignored in the link: kind=Foo (kind is one of Role, Procedure, Device, …); ")
+    assert "; rol=akgr:nurse (not a parameter a link takes); role=x (not a known name or IRI)." in note
+    assert "layout is one of force, hierarchy, concentric, grouped" in S.ignored_note(("layout=grid",))
 
 
 def test_a_link_names_an_entity_by_iri_curie_or_iri_in_angle_brackets():

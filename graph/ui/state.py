@@ -75,14 +75,27 @@ def valid_iri(text: object) -> bool:
     )
 
 
+def _why(key: str) -> str:
+    """Why a link parameter was ignored: what its key takes."""
+    choices = {"kind": KINDS, "tab": TABS, "layout": LAYOUTS, "within": WITHIN, "depth": ("1", "2", "3")}
+    if key in choices:  # the 18 kinds in full filled the header: the first three say what a kind is
+        values = list(choices[key])
+        return f"{key} is one of {', '.join(values if len(values) <= 5 else [*values[:3], '…'])}"
+    if key in (*FILTERS, *_LISTS, "node", "focus", "from", "to", "start", "target"):
+        return "not a known name or IRI"
+    return "not a parameter a link takes"
+
+
 def ignored_note(ignored: tuple[str, ...]) -> str:
-    """One line saying which parts of a link were ignored (shortened, shown as text)."""
+    """One line saying which parts of a link were ignored and why (shortened, shown as text)."""
     if not ignored:
         return ""
     printable = ["".join(c if c.isprintable() else "\ufffd" for c in v) for v in ignored[:5]]
-    shown = ", ".join(v if len(v) <= 60 else v[:59] + "…" for v in printable)
+    shown = "; ".join(
+        f"{v if len(v) <= 60 else v[:59] + '…'} ({_why(v.partition('=')[0])})" for v in printable
+    )
     more = f" and {len(ignored) - 5} more" if len(ignored) > 5 else ""
-    return f"Ignored in the link (not a known name or IRI): {shown}{more}."
+    return f"Ignored in the link: {shown}{more}."
 
 
 def _short(iri: str) -> str:
@@ -122,6 +135,10 @@ def decode(search: str | None) -> State:
             out[f"path_{key}"] = _iri(value)
         elif key == "depth" and value.isdigit():
             out["depth"] = max(1, min(3, int(value)))
+        elif key == "query":
+            pass  # the SPARQL tab's shared query, read by assets/sparql.js in the page
+        else:  # a known key with a value it does not take, or a key no link has (a typo: rol=…)
+            ignored.append(f"{key}={value}")
     return State(
         seeds={k: tuple(dict.fromkeys(v)) for k, v in seeds.items()},
         kinds=tuple(dict.fromkeys(kinds)),
