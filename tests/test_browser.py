@@ -668,6 +668,18 @@ def test_no_serious_or_critical_axe_violations(driver, base_url, tab):
     assert at_rest == [] and typed == [], (at_rest, typed)
 
 
+def test_the_page_note_of_a_bad_link_is_legible_on_the_header(driver, base_url):
+    """The note naming what a link ignored is read on the header's blue (axe: colour contrast)."""
+    driver.get(base_url + "?kind=Foo&rol=akgr:nurse")
+    drawn(driver)
+    wait(
+        driver,
+        lambda: driver.find_element(By.ID, "page-note").text.startswith("Ignored in the link: kind=Foo"),
+    )
+    found = [v for v in axe_violations(driver) if v[0] == "color-contrast"]
+    assert found == [], found
+
+
 def test_a_picker_works_by_keyboard_and_unticks_in_one_click(driver, base_url):
     """Tab to a picker's search, type, Tab to the first match, Space; a click below the open list lands;
     at rest one click on the chosen option unticks it."""
