@@ -45,14 +45,19 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not shacl_only:  # say which checks ran on which file
             err.write("".join(f"{line}\n" for line in report.checks))
         what = "SHACL violation(s)" if shacl_only else "problem(s)"
-        err.write(f"{len(report.problems)} {what} in {', '.join(map(str, files))}\n")
+        err.write(f"{len(report.problems)} {what} in {', '.join(map(str, files))}{_beside(report)}\n")
         return 1
     if len(report.checks) == 1 and report.checks[0].startswith("SHACL"):
-        out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples)\n")
+        out.write(f"conforms: {', '.join(map(str, files))} ({report.triples} triples){_beside(report)}\n")
     else:
         out.write("".join(f"{line}\n" for line in report.checks))
     emit(report.counts, ("class", "count"), args.format, out)
     return 0
+
+
+def _beside(report) -> str:
+    """Say that curated files were checked as the app loads them: beside the ontology."""
+    return f", read with the ontology ({_shown(ONTOLOGY)})" if report.with_ontology else ""
 
 
 def _shown(path: Path) -> Path:

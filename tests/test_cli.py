@@ -51,6 +51,71 @@ def test_validate_reports_each_violation_on_one_line(tmp_path):
     assert err.splitlines()[-1].startswith("1 SHACL violation(s)")
 
 
+USER_PREFIXES = """@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> .
+@prefix akgr: <https://w3id.org/aesthetics-kg/resource/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix ex: <http://example.org/> .
+"""
+STATEMENT = "[] a rdf:Statement ; rdf:subject ex:nurse ; rdf:predicate akg:{p} ; rdf:object {o} ; akg:essential true ; dcterms:source ex:src .\n"
+USER_ROLE = (
+    USER_PREFIXES
+    + """ex:src a akg:Source ; dcterms:title "Clinic staffing guide" ; skos:prefLabel "staffing guide"@en .
+ex:nurse a akg:Role ; skos:prefLabel "nurse injector"@en ; skos:definition "Gives injectables."@en ;
+  dcterms:source ex:src ; akg:alignmentNote "no ESCO occupation yet"@en ;
+  akg:performsDuty ex:inject ; akg:worksIn akgr:medical-spa ; akg:earnsCredential akgr:general-esthetics-license .
+ex:inject a akg:Duty ; skos:prefLabel "give injectables"@en ; dcterms:source ex:src ; akg:alignmentNote "none"@en .
+"""
+    + "".join(
+        STATEMENT.format(p=p, o=o)
+        for p, o in (
+            ("performsDuty", "ex:inject"),
+            ("worksIn", "akgr:medical-spa"),
+            ("earnsCredential", "akgr:general-esthetics-license"),
+        )
+    )
+)
+
+
+def test_validate_reads_a_users_file_beside_the_ontology(tmp_path):
+    """A file of one's own is checked as the app loads it: beside roles.ttl. Alone, its role was no
+    akg:Entity and its links had no category, so a missing source or statement passed unseen."""
+    good = tmp_path / "nurse.ttl"
+    good.write_text(USER_ROLE, encoding="utf-8")
+    code, out, err = run("validate", str(good))
+    assert (code, err) == (0, "") and out.startswith(f"conforms: {good} (33 triples), read with the ontology")
+    assert "akg:Role    1" in out and "akg:Credential" not in out  # its own classes, not the ontology's
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        USER_PREFIXES
+        + """ex:nurse a akg:Role ; skos:prefLabel "nurse injector"@en ;
+  akg:performsProcedure akgr:botox-injection , "dermal fillers" ; akg:performProcedure akgr:chemical-peel .
+ex:typo a akg:Rol ; skos:prefLabel "typo"@en .
+""",
+        encoding="utf-8",
+    )
+    code, _, err = run("validate", str(bad))
+    lines = err.splitlines()
+    assert (
+        code == 1
+        and lines[-1]
+        == f"{len(lines) - 1} SHACL violation(s) in {bad}, read with the ontology (ontology/roles.ttl)"
+    )
+    expected = [
+        "nurse injector (http://example.org/nurse) dcterms:source: The entity has no provenance",
+        'akg:performsProcedure "dermal fillers": the value is text; a role link names an entity by its IRI.',
+        "akg:performsProcedure akgr:botox-injection is not annotated",
+        "nothing here describes akgr:botox-injection (it has no skos:prefLabel), so the explorer cannot draw it.",
+        "nurse injector (http://example.org/nurse): akg:performProcedure is not a class or property of the "
+        "ontology (it declares none of that name). Did you mean akg:performsProcedure?",
+        "typo (http://example.org/typo): akg:Rol is not a class or property of the ontology (it declares none "
+        "of that name). Did you mean akg:Role?",
+    ]
+    for text in expected:
+        assert any(text in line for line in lines), (text, err)
+
+
 def test_validate_malformed_turtle_names_file_and_line(tmp_path):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b "open .\n', encoding="utf-8")
