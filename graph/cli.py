@@ -170,7 +170,13 @@ def parser() -> argparse.ArgumentParser:
         "what roles share: a pair in detail, or a matrix / top pairs",
         "Two roles: shared and unique items per category. More roles (or none: all): the most similar pairs.",
     )
-    o.add_argument("--roles", nargs="+", metavar="ROLE", help="roles (IRI, CURIE or label); default: all")
+    o.add_argument(
+        "named",
+        nargs="*",
+        metavar="ROLE",
+        help="roles (IRI, CURIE or label), as gap takes them; default: all",
+    )
+    o.add_argument("--roles", nargs="+", metavar="ROLE", help="roles, as an option (both ways add up)")
     o.add_argument("--category", help="one category (procedures, devices, training, credentials, duties, …)")
     o.add_argument("--weighted", action="store_true", help="essential links weigh 1, optional 0.5")
     o.add_argument(

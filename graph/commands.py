@@ -165,7 +165,8 @@ def cmd_sparql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_overlap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Two roles: shared and unique items per category. More: the most similar pairs."""
     ws = _workspace(args)
-    roles = [str(ws.resolve_role(r)) for r in args.roles] if args.roles else list(ws.role_items.roles)
+    named = [*(args.named or ()), *(args.roles or ())]  # `overlap A B` as `gap A B`; --roles kept
+    roles = [str(ws.resolve_role(r)) for r in named] if named else list(ws.role_items.roles)
     _notes(ws, err)
     if len(roles) == 2:
         po = analysis.overlap_pair(ws.role_items, roles[0], roles[1])

@@ -231,6 +231,17 @@ def test_a_count_or_time_limit_of_nothing_is_refused_by_name(argv, option, capsy
     assert (code, out) == (2, "") and f"argument {option}: '{argv[-1]}' is not a" in capsys.readouterr().err
 
 
+def test_overlap_takes_its_roles_as_gap_does_or_by_option():
+    by_option = run("overlap", "--roles", "esthetician", "dermatologist", "--format", "json")
+    assert by_option[0] == 0 and json.loads(by_option[1])
+    assert (
+        run("overlap", "esthetician", "dermatologist", "--format", "json") == by_option
+    )  # was: unrecognized
+    assert run("overlap", "esthetician", "--roles", "dermatologist", "--format", "json") == by_option
+    code, _, err = run("overlap", "esthetician")
+    assert code == 1 and "at least two roles" in err
+
+
 def test_sparql_from_stdin_is_sandboxed():
     code, out, err = run(
         "sparql", "-", "--format", "json", stdin="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
