@@ -238,7 +238,8 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument(
         "file",
         metavar="FILE",
-        help="a UTF-8 text file, one outcome a line, a CASE 1.0 framework (.json: one outcome per CFItem), or - for stdin",
+        help="a UTF-8 text file, one outcome a line; a CSV, TSV or Markdown table with an outcome column; "
+        "a CASE 1.0 framework (.json: one outcome per CFItem); or - for stdin",
     )
     m.add_argument("--top", type=int, default=5, help="matches per line (default 5)")
     m.add_argument(

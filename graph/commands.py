@@ -309,7 +309,7 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Each non-empty line of a file (or stdin) with the items it most likely teaches, best first."""
     import json
 
-    from graph.match import MAX_LINE, read_lines
+    from graph.match import MAX_LINE
     from graph.uploads import decode
 
     if args.top < 1:
@@ -323,7 +323,7 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             raise GraphError(f"{args.file}: cannot read: {exc.strerror or exc}") from None
     name = "stdin" if args.file == "-" else args.file
     text = decode(data, name)
-    lines = _case_lines(text, name) if name.lower().endswith(".json") else read_lines(text)
+    lines = _case_lines(text, name) if name.lower().endswith(".json") else _outcome_lines(text, name)
     ws = _workspace(args)
     if args.method == "words":  # BM25 alone: no model to load, no item vectors to build
         from graph.hybrid import Matcher
@@ -354,6 +354,17 @@ def cmd_match(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if unmatched and args.format == "table":
         out.write(f"no match for line(s) {', '.join(map(str, unmatched))}\n")
     return 0
+
+
+def _outcome_lines(text: str, name: str) -> list[str]:
+    """A table's outcome column (CSV, TSV or Markdown, as the Curriculum tab reads an upload: its header
+    and module cells were matched as outcomes), else each non-empty line."""
+    from graph.match import read_lines
+    from graph.uploads import is_table, parse
+
+    if is_table(text, name):
+        return [x.outcome for x in parse(text, name)]
+    return read_lines(text)
 
 
 def _case_lines(text: str, name: str) -> list[str]:

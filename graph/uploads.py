@@ -17,8 +17,36 @@ from graph.errors import GraphError
 MAX_BYTES = limits.MAX_FILE_BYTES
 MAX_OUTCOMES = limits.MAX_OUTCOMES
 MAX_OUTCOME_CHARS = limits.MAX_OUTCOME_CHARS
-OUTCOME_COLUMNS = ("outcome", "learning outcome", "learning outcomes", "outcomes", "objective", "competence")
-MODULE_COLUMNS = ("module", "unit", "course", "section")
+OUTCOME_COLUMNS = (
+    "outcome",
+    "learning outcome",
+    "learning outcomes",
+    "outcomes",
+    "objective",
+    "objectives",
+    "learning objective",
+    "learning objectives",
+    "competence",
+    "competences",
+    "competency",
+    "competencies",
+)
+MODULE_COLUMNS = (
+    "module",
+    "unit",
+    "course",
+    "section",
+    "module name",
+    "module title",
+    "unit name",
+    "unit title",
+    "course name",
+    "course title",
+    "lesson",
+)
+#: a spreadsheet's CSV is comma-separated, or semicolon-separated where the decimal mark is a comma
+#: (Excel in most of Europe), or tab-separated (.tsv, a copy from a sheet)
+DELIMITERS = (",", ";", "\t")
 _MD_RULE = re.compile(r"^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 
 
@@ -55,6 +83,12 @@ def decode(data: bytes, name: str = "upload") -> str:
     return text
 
 
+def is_table(text: str, name: str = "upload") -> bool:
+    """Whether parse() reads the text as a table (CSV, TSV, Markdown) rather than one outcome a line."""
+    first = next((r.strip() for r in text.splitlines() if r.strip()), "")
+    return first.startswith("|") or name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first)
+
+
 def parse(text: str, name: str = "upload") -> list[Line]:
     """Outcomes from plain text (one a line), a CSV file or a Markdown table with an outcome column."""
     rows = [r for r in text.splitlines() if r.strip()]
@@ -64,7 +98,7 @@ def parse(text: str, name: str = "upload") -> list[Line]:
     if first.startswith("|"):
         lines = _table(_markdown_rows(rows), name)
     elif name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first):
-        lines = _table(csv_rows(text, name), name)
+        lines = _table(csv_rows(text, name, delimiter(first, name)), name)
     else:
         lines = [Line("", r.strip().lstrip("-*•").strip()) for r in rows]
         lines = [x for x in lines if x.outcome]
@@ -87,9 +121,27 @@ def parse(text: str, name: str = "upload") -> list[Line]:
     return lines
 
 
-def csv_rows(text: str, name: str) -> list[list[str]]:
+def delimiter(header: str, name: str = "") -> str:
+    """The separator of a table's header line: the first of DELIMITERS that splits it into a known
+    column (a .tsv: a tab), else a comma."""
+    if name.lower().endswith(".tsv"):
+        return "\t"
+    for d in DELIMITERS:
+        if any(c in OUTCOME_COLUMNS + MODULE_COLUMNS for c in _cells(header, d)):
+            return d
+    return ","
+
+
+def _cells(header: str, d: str) -> list[str]:
+    try:
+        return [c.strip().strip('"').casefold() for c in next(csv.reader([header], delimiter=d))]
+    except (csv.Error, StopIteration):
+        return []
+
+
+def csv_rows(text: str, name: str, delimiter: str = ",") -> list[list[str]]:
     """Every row of a CSV text; a cell over the csv module's field limit is one UploadError line."""
-    reader = csv.reader(io.StringIO(text))
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         return list(reader)
     except csv.Error as exc:
@@ -102,10 +154,7 @@ def csv_rows(text: str, name: str) -> list[list[str]]:
 
 
 def _looks_like_csv(header: str) -> bool:
-    try:
-        cells = [c.strip().strip('"').casefold() for c in next(csv.reader([header]))]
-    except csv.Error:
-        return False
+    cells = _cells(header, delimiter(header))
     return len(cells) > 1 and any(c in OUTCOME_COLUMNS + MODULE_COLUMNS for c in cells)
 
 

@@ -164,6 +164,25 @@ def test_plain_text_csv_and_markdown_uploads():
 
 
 @pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (
+            "\ufeffModule;Learning Objective\nLasers;Operate lasers, safely\nSkin;Explain skin types\n",
+            "x.csv",
+        ),
+        ("Unit Title\tCompetency\nLasers\tOperate lasers, safely\nSkin\tExplain skin types\n", "x.tsv"),
+        ('Module Name,Objectives\nLasers,"Operate lasers, safely"\nSkin,Explain skin types\n', "pasted"),
+    ],
+)
+def test_a_spreadsheets_table_reads_with_its_separator_and_usual_column_names(data, name):
+    """Excel in most of Europe writes ';', a sheet copied or saved as .tsv gives tabs; headers vary."""
+    assert [(x.module, x.outcome) for x in parse(data.lstrip("\ufeff"), name)] == [
+        ("Lasers", "Operate lasers, safely"),
+        ("Skin", "Explain skin types"),
+    ]
+
+
+@pytest.mark.parametrize(
     ("data", "name", "message"),
     [
         ("Modul,Ergebnis\nA,b\n".encode("latin-1"), "x.csv", "no outcome column"),

@@ -97,6 +97,17 @@ def _run(*argv: str, stdin: str) -> tuple[int, str, str]:
         sys.stdin = old
 
 
+def test_match_command_reads_a_tables_outcome_column_as_the_curriculum_tab_does(tmp_path):
+    table = tmp_path / "plan.csv"
+    table.write_text("module;outcome\nLasers;laser hair removal\nSpa;med spa\n", encoding="utf-8")
+    code, out, err = _run("match", str(table), "--top", "1", "--format", "json", stdin="")
+    assert code == 0, err
+    assert [d["text"] for d in json.loads(out)] == ["laser hair removal", "med spa"]  # not the header, module
+    markdown = "| Module | Outcome |\n| --- | --- |\n| Lasers | laser hair removal |\n"
+    code, out, _ = _run("match", "-", "--top", "1", "--format", "json", stdin=markdown)
+    assert code == 0 and [d["text"] for d in json.loads(out)] == ["laser hair removal"]
+
+
 def test_match_command_json_one_result_per_non_empty_line_in_order():
     code, out, err = _run(
         "match", "-", "--top", "2", "--format", "json", stdin="laser hair removal\n\n  med spa \nxyzzy\n"
