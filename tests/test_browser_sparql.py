@@ -111,6 +111,16 @@ def test_the_query_is_kept_across_a_reload_and_opened_from_its_permalink(driver,
     assert editor_text(driver) == shared
 
 
+def test_a_query_link_to_the_endpoint_opened_in_the_browser_shows_its_answer_in_the_editor(driver, base_url):
+    """/sparql?query=… followed in a browser gave raw SPARQL XML; it opens the SPARQL tab, which runs it."""
+    query = "SELECT ?label WHERE { akgr:ncle skos:prefLabel ?label }"
+    open_tab(driver, base_url + "/sparql?query=" + urllib.parse.quote(query))
+    assert urllib.parse.urlsplit(driver.current_url).path == "/"
+    assert editor_text(driver).endswith(query)  # with the PREFIX lines the run added
+    wait(driver, lambda: any("National Council on Laser Excellence" in c for c in table_cells(driver)), 30)
+    shot(driver, "sparql-from-a-link")
+
+
 def test_a_syntax_error_is_marked_in_the_editor(driver, base_url):
     open_tab(driver, base_url + "?tab=sparql")
     set_editor(driver, "SELECT ?s WHERE {\n  ?s ?p\n  FILTER(\n}")

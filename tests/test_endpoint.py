@@ -300,6 +300,38 @@ def test_an_empty_query_is_called_empty_not_an_update(url):
             assert "the query is empty" in response.text and "read-only" not in response.text, response.text
 
 
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8"
+
+
+def test_a_browser_following_a_query_link_is_sent_to_the_sparql_tab_and_clients_get_results(url):
+    query = "ASK { ?s ?p ?o }"
+    for navigation in ({"Sec-Fetch-Mode": "navigate"}, {"Upgrade-Insecure-Requests": "1"}):  # https, http
+        page = requests.get(
+            url,
+            params={"query": query},
+            headers={"Accept": BROWSER_ACCEPT, **navigation},
+            allow_redirects=False,
+            timeout=30,
+        )
+        assert page.status_code == 303, navigation
+        assert page.headers["Location"] == "/?" + urllib.parse.urlencode({"tab": "sparql", "query": query})
+    navigate = {"Sec-Fetch-Mode": "navigate"}
+    for headers, params in (
+        ({"Accept": "*/*", **navigate}, {}),
+        ({"Accept": "text/html, application/sparql-results+json", **navigate}, {}),  # as wanted as the page
+        ({"Accept": BROWSER_ACCEPT, **navigate}, {"format": "json"}),
+        ({"Accept": "text/html, application/sparql-results+json;q=0.5"}, {}),  # a script, whatever it asks
+    ):
+        got = requests.get(url, params={"query": query, **params}, headers=headers, timeout=30)
+        assert got.status_code == 200 and got.json()["boolean"] is True, (headers, params)
+    posted = requests.post(
+        url, data={"query": query}, headers={"Accept": BROWSER_ACCEPT, **navigate}, timeout=30
+    )
+    assert posted.status_code == 200 and "<boolean>true</boolean>" in posted.text  # a client's POST: results
+    described = requests.get(url, headers={"Accept": BROWSER_ACCEPT}, timeout=30)
+    assert 'href="' in described.text and "/?tab=sparql" in described.text  # the page links to the tab
+
+
 def test_method_not_allowed_lists_the_allowed_ones(url):
     for method in ("PUT", "DELETE", "PATCH"):
         response = requests.request(method, url, timeout=30)

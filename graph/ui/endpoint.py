@@ -229,7 +229,31 @@ def _answer(
         return _service_description(request, sandbox)
     if len(queries) > 1:
         raise _Refusal(400, "give exactly one query")
+    if method == "GET" and body_query is None and dataset is None and _wants_a_page(request, params):
+        return flask.redirect(_editor_link(request, queries[0]), 303)
     return _run(request, sandbox, queries[0], params, dataset, cache)
+
+
+def _wants_a_page(request: flask.Request, params: dict[str, list[str]]) -> bool:
+    """A browser following a /sparql?query= link: a page load (Sec-Fetch-Mode: navigate, or, over plain
+    HTTP where browsers send no Sec-Fetch headers, Upgrade-Insecure-Requests: 1) whose Accept names
+    text/html above every results format. A client's script gets the results, whatever its Accept."""
+    navigating = (
+        request.headers.get("Sec-Fetch-Mode") == "navigate"
+        or request.headers.get("Upgrade-Insecure-Requests") == "1"
+    )
+    if not navigating or params.get("format") or params.get("output"):
+        return False
+    accept = request.accept_mimetypes
+    if not any(media == "text/html" for media, _ in accept):
+        return False
+    offered = [m for media, aliases, _ in (*TABLE_FORMATS, *GRAPH_FORMATS) for m in (media, *aliases)]
+    return accept.quality("text/html") > max(accept.quality(m) for m in offered)
+
+
+def _editor_link(request: flask.Request, text: str) -> str:
+    """The app's SPARQL tab holding the query, which runs it and shows the answer as a table."""
+    return f"{request.script_root}/?{urllib.parse.urlencode({'tab': 'sparql', 'query': text})}"
 
 
 def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], str | None]:
@@ -445,6 +469,7 @@ def service_page(endpoint: str, sandbox: Sandbox, graphs: Sequence[tuple[str, in
     """A short page for people: how to query with curl, the graphs, the formats and the limits."""
     e = html.escape
     limits, policy = sandbox.limits, sandbox.policy
+    editor = urllib.parse.urljoin(endpoint, "./?tab=sparql")
     named = "".join(f"<li><code>{e(name)}</code> ({count:,} triples)</li>" for name, count in graphs)
     example = f"curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5' {endpoint}"
     rows = "".join(
@@ -456,6 +481,8 @@ def service_page(endpoint: str, sandbox: Sandbox, graphs: Sequence[tuple[str, in
 <html lang="en"><head><meta charset="utf-8"><title>SPARQL endpoint</title></head>
 <body>
 <h1>SPARQL 1.1 endpoint</h1>
+<p>To write and run queries in the browser (highlighting, completion, results as a table), open the
+explorer's <a href="{e(editor)}">SPARQL tab</a>; a <code>?query=</code> link opened in a browser goes there.</p>
 <p>This is a read-only SPARQL 1.1 Protocol endpoint at <code>{e(endpoint)}</code>.
 Send a query by GET <code>?query=</code>, by POST <code>application/x-www-form-urlencoded</code>
 (<code>query=</code>) or by POST <code>application/sparql-query</code>.</p>

@@ -300,6 +300,7 @@
           yasgui.addTab(true, { name: "Link", yasqe: { value: pendingQuery } }, { avoidDuplicateTabs: true });
           setQuery(pendingQuery);
           pendingQuery = null;
+          yasgui.getTab().query(); // a shared link shows its answer, as /sparql?query= opened in a browser asks
         }
         if (pendingLoad !== null) {
           setQuery(pendingLoad);
