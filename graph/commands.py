@@ -6,6 +6,7 @@ import argparse
 import csv
 import io
 import os
+import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -456,6 +457,12 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.format == "graphml":
         import networkx as nx
 
+        altered = _make_xml_safe(G)  # G is this command's own copy
+        if altered:
+            err.write(
+                f"note: {altered} label(s) held characters XML cannot carry (control characters); "
+                "the GraphML has U+FFFD in their place (Turtle, JSON-LD and CSV keep them)\n"
+            )
         buf = io.BytesIO()
         nx.write_graphml(G, buf)
         return _write(buf.getvalue().decode("utf-8"), args.out, out)
@@ -475,6 +482,28 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name, text in texts.items():
         _write(text, str(target / name), out)
     return 0
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _make_xml_safe(G) -> int:
+    """Make every string value of a network one XML 1.0 can hold (a label with a control character
+    stopped the GraphML export with a traceback); how many values were altered."""
+    altered = 0
+
+    def clean(value: object) -> object:
+        nonlocal altered
+        if isinstance(value, str) and _NOT_XML.search(value):
+            altered += 1
+            return _NOT_XML.sub("\ufffd", value)
+        return value
+
+    for _n, d in G.nodes(data=True):
+        d.update({k: clean(v) for k, v in d.items()})
+    for _u, _v, d in G.edges(data=True):
+        d.update({k: clean(v) for k, v in d.items()})
+    return altered
 
 
 def _csv_text(rows: list[tuple[object, ...]]) -> str:

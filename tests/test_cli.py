@@ -286,6 +286,21 @@ def test_export_formats(tmp_path, fmt):
         assert {"id", "label", "kind"} <= set(nodes[0]) and any(e["label"] == "issued by" for e in edges)
 
 
+def test_graphml_export_carries_a_label_with_a_control_character(tmp_path):
+    import networkx as nx
+
+    data = tmp_path / "ctrl.ttl"
+    data.write_text(
+        USER_PREFIXES + 'ex:r a akg:Role ; skos:prefLabel "bad \\u0001 label & <x>"@en ;\n'
+        "  akg:performsProcedure akgr:chemical-peel .\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "g.graphml"
+    code, _, err = run("--data", str(data), "export", "--format", "graphml", "--out", str(target))
+    assert code == 0 and "1 label(s) held characters XML cannot carry" in err  # was a traceback
+    assert nx.read_graphml(target).nodes["http://example.org/r"]["label"] == "bad \ufffd label & <x>"
+
+
 def test_import_reports_a_missing_directory_in_one_line(tmp_path):
     code, _, err = run("import", "esco", str(tmp_path / "nope"), "--out", str(tmp_path / "x.nt"))
     assert code == 1 and err.startswith("error: ") and err.count("\n") == 1
