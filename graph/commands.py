@@ -228,6 +228,8 @@ def cmd_gap(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     ws = _workspace(args)
     a, b = str(ws.resolve_role(args.a)), str(ws.resolve_role(args.b))
     _notes(ws, err)
+    if a == b:  # it printed an empty table and "already shared: 8 item(s)"
+        raise GraphError(f"FROM_ROLE and TO_ROLE are the same role ({ws.label(a)}): name two different ones")
     g = ws.gap(a, b)
     ri = ws.role_items_for([a, b])
     rows = [

@@ -211,6 +211,8 @@ def test_gap_curriculum_and_path(tmp_path):
     assert code == 0 and "## Common core" in text and "issued by National Council on Laser Excellence" in text
     code, out, _ = run("path", "medical aesthetician", "NCLE")
     assert code == 0 and out.startswith("1. (") and "issued by National Council on Laser Excellence" in out
+    code, out, err = run("gap", "esthetician", "akgr:esthetician")
+    assert (code, out) == (1, "") and "FROM_ROLE and TO_ROLE are the same role (esthetician)" in err
     code, out, err = run("path", "esthetician", "akgr:esthetician")
     assert (code, out) == (1, "") and "FROM and TO are the same entity (esthetician)" in err
 

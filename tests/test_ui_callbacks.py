@@ -237,6 +237,7 @@ def test_overlap_gap_in_plain_words(ws):
     assert " share" in head and " of " in head and "%" in head and "Jaccard" not in str(pair)
     rows, summary = overlap_tab.gap(ESTH, DERM)
     assert rows and "items to add" in summary
+    assert overlap_tab.gap(ESTH, ESTH) == ([], "That is one role twice: choose two different roles.")
 
 
 def test_the_gap_lists_each_credential_once_with_who_issues_it(ws):

@@ -205,6 +205,8 @@ def gap(a, b):
     """What to learn and which credentials to earn to move from role A to role B."""
     if not a or not b:
         return [], "Choose two roles."
+    if a == b:  # "0 items to add; already shared: 8" read as if the gap had been worked out
+        return [], "That is one role twice: choose two different roles."
     return gap_rows(app_context().ws, a, b)
 
 
