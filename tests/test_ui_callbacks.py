@@ -238,6 +238,12 @@ def test_overlap_gap_in_plain_words(ws):
     rows, summary = overlap_tab.gap(ESTH, DERM)
     assert rows and "items to add" in summary
     assert overlap_tab.gap(ESTH, ESTH) == ([], "That is one role twice: choose two different roles.")
+    from graph.ui.callbacks import transitions_tab  # ?start=X&target=X: no "0 items to add" for X to X
+
+    assert (
+        "Click a bar" in str(transitions_tab.gap(ESTH, ESTH, [])[1])
+        and transitions_tab.gap(ESTH, DERM, [])[0]
+    )
 
 
 def test_the_gap_lists_each_credential_once_with_who_issues_it(ws):

@@ -253,7 +253,12 @@ def gap(start, target, learn):
     """The chosen transition's gap: its missing items in learning order, each a tick for "what if"."""
     ws = app_context().ws
     learned = [i for i in learn or [] if isinstance(i, str)]
-    if not _ready(start) or not isinstance(target, str) or target not in ws.role_items.links:
+    if (
+        not _ready(start)
+        or not isinstance(target, str)
+        or target not in ws.role_items.links
+        or target == start
+    ):
         opts = [{"label": labeller(ws)(i), "value": i} for i in learned]
         return opts, html.P("Click a bar to see what that role needs.", className="hint")
     return gap_view(ws, start, target, learned, labeller(ws))
