@@ -6,7 +6,6 @@ import argparse
 import csv
 import io
 import os
-import re
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -457,17 +456,15 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for _u, _v, _k, d in G.edges(keys=True, data=True):
         d["essential"] = "" if d["essential"] is None else str(d["essential"]).lower()
     if args.format == "graphml":
-        import networkx as nx
+        from graph.output import graphml
 
-        altered = _make_xml_safe(G)  # G is this command's own copy
+        text, altered = graphml(G)
         if altered:
             err.write(
                 f"note: {altered} label(s) held characters XML cannot carry (control characters); "
                 "the GraphML has U+FFFD in their place (Turtle, JSON-LD and CSV keep them)\n"
             )
-        buf = io.BytesIO()
-        nx.write_graphml(G, buf)
-        return _write(buf.getvalue().decode("utf-8"), args.out, out)
+        return _write(text, args.out, out)
     nodes = [("id", "label", "kind"), *((n, d["label"], d["kind"]) for n, d in G.nodes(data=True))]
     edges = [
         ("source", "predicate", "label", "target", "essential"),
@@ -484,28 +481,6 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for name, text in texts.items():
         _write(text, str(target / name), out)
     return 0
-
-
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
-def _make_xml_safe(G) -> int:
-    """Make every string value of a network one XML 1.0 can hold (a label with a control character
-    stopped the GraphML export with a traceback); how many values were altered."""
-    altered = 0
-
-    def clean(value: object) -> object:
-        nonlocal altered
-        if isinstance(value, str) and _NOT_XML.search(value):
-            altered += 1
-            return _NOT_XML.sub("\ufffd", value)
-        return value
-
-    for _n, d in G.nodes(data=True):
-        d.update({k: clean(v) for k, v in d.items()})
-    for _u, _v, d in G.edges(data=True):
-        d.update({k: clean(v) for k, v in d.items()})
-    return altered
 
 
 def _csv_text(rows: list[tuple[object, ...]]) -> str:

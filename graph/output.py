@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 from collections.abc import Sequence
 from typing import TextIO
 
@@ -60,3 +62,31 @@ def table(rows: Sequence[Sequence[object]], columns: Sequence[str], out: TextIO,
 def _short(s: str, width: int) -> str:
     s = " ".join(s.split())
     return s if len(s) <= width else s[: width - 1] + "…"
+
+
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def graphml(G) -> tuple[str, int]:
+    """A network as GraphML text with every string value one XML 1.0 can hold (a label with a control
+    character stopped the export with lxml's traceback: U+FFFD takes its place), and how many values
+    were altered."""
+    import networkx as nx
+
+    H = G.copy()
+    altered = 0
+
+    def clean(value: object) -> object:
+        nonlocal altered
+        if isinstance(value, str) and _NOT_XML.search(value):
+            altered += 1
+            return _NOT_XML.sub("\ufffd", value)
+        return value
+
+    for _n, d in H.nodes(data=True):
+        d.update({k: clean(v) for k, v in d.items()})
+    for _u, _v, d in H.edges(data=True):
+        d.update({k: clean(v) for k, v in d.items()})
+    buf = io.BytesIO()
+    nx.write_graphml(H, buf)
+    return buf.getvalue().decode("utf-8"), altered

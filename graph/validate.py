@@ -153,7 +153,7 @@ def _declared(kg: Graph) -> list[str]:
 
 def _describe(kg: Graph, results: Graph, r: URIRef, declared: Sequence[str] = ()) -> str:
     """One problem as a line: who, which property, the shape's message with its IRIs as CURIEs, and for
-    a term the ontology does not declare, the declared ones it is closest to."""
+    a term the ontology does not declare, the declared one it is closest to."""
     focus = results.value(r, SH.focusNode)
     path = results.value(r, SH.resultPath)
     message = results.value(r, SH.resultMessage) or results.value(r, SH.sourceConstraintComponent)
