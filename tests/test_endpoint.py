@@ -332,6 +332,20 @@ def test_a_browser_following_a_query_link_is_sent_to_the_sparql_tab_and_clients_
     assert 'href="' in described.text and "/?tab=sparql" in described.text  # the page links to the tab
 
 
+def test_a_value_xml_cannot_carry_is_refused_in_xml_with_the_formats_that_carry_it(url):
+    select = 'SELECT ?x WHERE { BIND("a\\u0001b" AS ?x) }'  # Oxigraph wrote the control character raw
+    refused = get(url, select, "application/sparql-results+xml")
+    assert refused.status_code == 406 and "U+0001, which XML cannot carry" in refused.text
+    assert "ask for JSON, CSV or TSV" in refused.text
+    assert get(url, select).json()["results"]["bindings"][0]["x"]["value"] == "a\u0001b"
+    construct = 'CONSTRUCT { <urn:a> <urn:b> "a\\u0001b" } WHERE {}'
+    refused = get(url, construct, "application/rdf+xml")
+    assert refused.status_code == 406 and "ask for Turtle, N-Triples or JSON-LD" in refused.text
+    assert get(url, construct, "application/n-triples").status_code == 200
+    plain = get(url, 'SELECT ?x WHERE { BIND("tab\\tand\\nline" AS ?x) }', "application/sparql-results+xml")
+    assert plain.status_code == 200  # tab, newline and carriage return are XML
+
+
 def test_method_not_allowed_lists_the_allowed_ones(url):
     for method in ("PUT", "DELETE", "PATCH"):
         response = requests.request(method, url, timeout=30)

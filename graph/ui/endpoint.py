@@ -20,6 +20,7 @@ import html
 import logging
 import math
 import os
+import re
 import threading
 import time
 import urllib.parse
@@ -356,6 +357,8 @@ def _run(
     if chosen is None or answer.media is None:
         raise _not_acceptable(is_graph)
     media = chosen[0]
+    if chosen[1].endswith("xml") and (bad := _NOT_XML.search(answer.body)):
+        raise _Refusal(406, _not_xml(bad.group(0), is_graph))
     headers = {}
     if answer.truncated:
         headers = {
@@ -368,6 +371,20 @@ def _run(
         cache.put(etag, response)
         http_cache.mark(response, etag)
     return response
+
+
+#: bytes of characters XML 1.0 cannot hold, in UTF-8 (Oxigraph's XML writers write them as they are)
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+
+
+def _not_xml(found: bytes, graph: bool) -> str:
+    """Why an XML answer is refused, and which formats carry it."""
+    char = found.decode("utf-8")
+    others = "Turtle, N-Triples or JSON-LD" if graph else "JSON, CSV or TSV"
+    return (
+        f"the answer holds the character U+{ord(char):04X}, which XML cannot carry (a control character "
+        f"in a value); ask for {others}"
+    )
 
 
 def _not_acceptable(graph: bool | None = None) -> _Refusal:
