@@ -64,7 +64,9 @@ def _short(s: str, width: int) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
+#: characters XML 1.0 cannot hold; the same in UTF-8 bytes, to check a written answer without decoding it
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_XML_UTF8 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 def graphml(G) -> tuple[str, int]:

@@ -86,7 +86,7 @@ def decode(data: bytes, name: str = "upload") -> str:
 def is_table(text: str, name: str = "upload") -> bool:
     """Whether parse() reads the text as a table (CSV, TSV, Markdown) rather than one outcome a line."""
     first = next((r.strip() for r in text.splitlines() if r.strip()), "")
-    return first.startswith("|") or name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first)
+    return first.startswith("|") or _csv(first, name)
 
 
 def parse(text: str, name: str = "upload") -> list[Line]:
@@ -97,7 +97,7 @@ def parse(text: str, name: str = "upload") -> list[Line]:
     first = rows[0].strip()
     if first.startswith("|"):
         lines = _table(_markdown_rows(rows), name)
-    elif name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first):
+    elif _csv(first, name):
         lines = _table(csv_rows(text, name, delimiter(first, name)), name)
     else:
         lines = [Line("", r.strip().lstrip("-*•").strip()) for r in rows]
@@ -151,6 +151,11 @@ def csv_rows(text: str, name: str, delimiter: str = ",") -> list[list[str]]:
                 f"(an outcome is at most {MAX_OUTCOME_CHARS:,}); is a quote left open?"
             ) from None
         raise UploadError(f"{name}: line {reader.line_num}: not CSV: {exc}") from None
+
+
+def _csv(first: str, name: str) -> bool:
+    """Whether a text whose first line is `first` is read as CSV / TSV: by its name, or its header."""
+    return name.lower().endswith((".csv", ".tsv")) or _looks_like_csv(first)
 
 
 def _looks_like_csv(header: str) -> bool:

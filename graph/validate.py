@@ -122,8 +122,9 @@ def _shacl(paths: Sequence[Path], shapes: Path) -> Report:
     kg = load_rdflib(paths)
     triples = len(kg)
     added = (URIRef(ONTOLOGY_IRI), RDF.type, OWL.Ontology) not in kg  # a copy of roles.ttl holds it already
-    if added:
-        kg += load_rdflib([ONTOLOGY])
+    ontology = load_rdflib([ONTOLOGY]) if added else None
+    if ontology is not None:
+        kg += ontology
     shapes_graph = load_rdflib([shapes])
     conforms, results, _ = shacl_validate(kg, shacl_graph=shapes_graph, inference="none", advanced=True)
     declared = _declared(kg)
@@ -135,8 +136,8 @@ def _shacl(paths: Sequence[Path], shapes: Path) -> Report:
         return {curie(str(c)): int(n) for c, _l, n in queries.run(MemoryStore(graph), "counts_by_class").rows}
 
     counts = count(kg)
-    if added:  # the files' own classes, not the ontology's
-        below = count(load_rdflib([ONTOLOGY]))
+    if ontology is not None:  # the files' own classes, not the ontology's
+        below = count(ontology)
         counts = {c: n - below.get(c, 0) for c, n in counts.items() if n > below.get(c, 0)}
     verdict = "conforms" if conforms else f"{len(problems)} violation(s)"
     beside = f", read with the ontology ({ONTOLOGY.name})" if added else ""

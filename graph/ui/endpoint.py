@@ -20,7 +20,6 @@ import html
 import logging
 import math
 import os
-import re
 import threading
 import time
 import urllib.parse
@@ -33,6 +32,7 @@ from rdflib.namespace import RDF, XSD
 
 from graph import results
 from graph.errors import ClientOverLimit, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
+from graph.output import NOT_XML_UTF8
 from graph.sandbox import CLIENT, READ_ONLY, Sandbox, Writers
 from graph.stores import BASE_IRI, QueryDataset, Triple
 from graph.ui import http_cache
@@ -357,7 +357,7 @@ def _run(
     if chosen is None or answer.media is None:
         raise _not_acceptable(is_graph)
     media = chosen[0]
-    if chosen[1].endswith("xml") and (bad := _NOT_XML.search(answer.body)):
+    if chosen[1].endswith("xml") and (bad := NOT_XML_UTF8.search(answer.body)):  # Oxigraph writes them raw
         raise _Refusal(406, _not_xml(bad.group(0), is_graph))
     headers = {}
     if answer.truncated:
@@ -371,10 +371,6 @@ def _run(
         cache.put(etag, response)
         http_cache.mark(response, etag)
     return response
-
-
-#: bytes of characters XML 1.0 cannot hold, in UTF-8 (Oxigraph's XML writers write them as they are)
-_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
 
 
 def _not_xml(found: bytes, graph: bool) -> str:
