@@ -8,8 +8,9 @@ block of serialised terms; an omitted optional parameter leaves its variable fre
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -77,13 +78,19 @@ class NamedQuery:
         for p in self.params:
             if p.name == name:
                 return p
-        raise ParameterError(f"query {self.name!r} has no parameter {name!r}; {self.signature()}")
+        raise ParameterError(
+            f"query {self.name!r} has no parameter {name!r}{_closest(name, self.names())}; {self.signature()}"
+        )
 
     def signature(self) -> str:
         """The parameters as people read them."""
         if not self.params:
             return "it takes no parameters"
         return "parameters: " + ", ".join(p.describe() for p in self.params)
+
+    def names(self) -> list[str]:
+        """The declared parameters' names, for errors that suggest one."""
+        return [p.name for p in self.params]
 
 
 def parse_query_file(path: Path) -> NamedQuery:
@@ -130,8 +137,16 @@ def get(name: str) -> NamedQuery:
     """One named query, or an error listing what the catalogue has."""
     queries = catalogue()
     if name not in queries:
-        raise ParameterError(f"no query named {name!r}; the catalogue has: {', '.join(queries)}")
+        raise ParameterError(
+            f"no query named {name!r}{_closest(name, queries)}; the catalogue has: {', '.join(queries)}"
+        )
     return queries[name]
+
+
+def _closest(name: str, known: Iterable[str]) -> str:
+    """' (did you mean X?)' for a name one slip away from a known one: a typo should not need the list read."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""
 
 
 Resolver = Callable[[str], URIRef]
@@ -181,7 +196,10 @@ def bind(
     declared = {p.name for p in query.params}
     unknown = sorted(set(params) - declared)
     if unknown:
-        raise ParameterError(f"query {query.name!r} has no parameter {unknown[0]!r}; {query.signature()}")
+        wrong = unknown[0]
+        raise ParameterError(
+            f"query {query.name!r} has no parameter {wrong!r}{_closest(wrong, query.names())}; {query.signature()}"
+        )
     out: dict[str, Binding] = {}
     for p in query.params:
         value = params.get(p.name)

@@ -376,6 +376,20 @@ def test_unknown_and_missing_parameters_list_the_signature(oxi):
         queries.get("nope")
 
 
+def test_a_name_one_slip_away_is_suggested():
+    with pytest.raises(
+        ParameterError, match=r"no query named 'role_profile' \(did you mean 'role_profiles'\?\)"
+    ):
+        queries.get("role_profile")
+    with pytest.raises(ParameterError, match=r"no parameter 'rol' \(did you mean 'role'\?\)"):
+        queries.bind(queries.get("credential_path"), {"rol": "x"})
+    with pytest.raises(ParameterError, match=r"no parameter 'rol' \(did you mean 'role'\?\)"):
+        queries.get("credential_path").param("rol")
+    with pytest.raises(ParameterError) as far:
+        queries.get("nope")
+    assert "did you mean" not in str(far.value)
+
+
 @pytest.mark.parametrize("bad", ["not an iri", "http://x/a b", '<http://x/>"', "_:b0", ""])
 def test_broken_iris_are_refused_before_any_query(oxi, bad):
     with pytest.raises(ParameterError):
