@@ -126,6 +126,20 @@ def test_a_query_that_ends_too_soon_says_so():
     assert "ends before" not in str(info.value), "an error in the middle is not at the end"
 
 
+def test_a_syntax_error_quotes_the_text_where_the_parser_stopped():
+    """The message alone ("Expected SelectQuery") named what the grammar wanted, never what was written."""
+    with pytest.raises(QueryError) as info:
+        check("SELECT * WHERE { ?s ?p ?o  LIMIT 2")
+    assert str(info.value).startswith("syntax error near 'LIMIT 2': "), info.value
+    assert (info.value.line, info.value.column) == (1, 28)
+    with pytest.raises(QueryError) as info:
+        check("SELECT * WHERE { ?s ?p ?o } LIMT 2 # the rest of a long line is cut\n")
+    assert "near 'LIMT 2 # the rest of a…'" in str(info.value), info.value
+    with pytest.raises(QueryError) as info:
+        check("SELECT ?s WHERE { ?s ?p ?o \n")
+    assert " near " not in str(info.value), "nothing follows an error at the end"
+
+
 def test_refused_queries_make_no_request_through_the_sandbox(listener, memory_box, oxigraph_box):
     before = len(listener.connections)
     for box in (memory_box, oxigraph_box):

@@ -44,9 +44,21 @@ def prepare(text: str) -> Query:
                 if exc.loc >= len(text.rstrip())
                 else ""
             )
-            raise QueryError(f"syntax error: {end}{exc.msg}", exc.lineno, exc.col) from None
+            near = "" if end else _near(text, exc.loc)
+            raise QueryError(f"syntax error{near}: {end}{exc.msg}", exc.lineno, exc.col) from None
         except Exception as exc:  # rdflib raises bare Exceptions for some malformed queries
             raise QueryError(f"malformed query: {exc}") from None
+
+
+def _near(text: str, at: int) -> str:
+    """The text where the parser stopped (" near '…'"), as SQL engines quote it: "Expected SelectQuery"
+    alone names what the grammar wanted, not what the reader wrote."""
+    rest = text[at:].split("\n", 1)[0].strip()
+    if not rest:
+        return ""
+    if len(rest) > 24:  # cut at a word's end
+        rest = (rest[:25].rsplit(" ", 1)[0] if " " in rest[:25] else rest[:24]).rstrip() + "…"
+    return f" near {rest!r}"
 
 
 class MemoryStore(Store):
