@@ -330,6 +330,26 @@ def test_counts_and_hierarchy(oxi):
     assert (str(AKG.FractionalLaser), str(AKG.LaserSystem)) in supers
 
 
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_counts_by_class_counts_classes_the_ontology_does_not_declare(kind, tmp_path):
+    """`stats` on ESCO + O*NET listed no esco:Occupation nor esco:Skill, and `validate` of a file of
+    one's own "(no rows)": only the classes declared owl:Class were counted."""
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix ex: <http://example.org/> . @prefix esco: <http://data.europa.eu/esco/model#> .\n"
+        "ex:a a esco:Occupation . ex:b a esco:Occupation . ex:p a <http://xmlns.com/foaf/0.1/Person> .\n"
+    )
+    store = open_store(StoreSpec(kind, data=(str(mine),)))
+    counts = {str(r["class"]): int(r["count"]) for r in rows(store, "counts_by_class")}
+    assert counts["http://data.europa.eu/esco/model#Occupation"] == 2
+    assert counts["http://xmlns.com/foaf/0.1/Person"] == 1
+    assert counts[str(AKG.Role)] >= 7
+    vocabularies = ("http://www.w3.org/2002/07/owl#", "http://www.w3.org/2000/01/rdf-schema#")
+    assert not [c for c in counts if c.startswith(vocabularies)], (
+        "the ontology's own classes are not entities"
+    )
+
+
 def test_node_properties_show_link_sources(oxi):
     got = rows(oxi, "node_properties")
     earned = [r for r in got if r["property"] == AKG.earnsCredential]
