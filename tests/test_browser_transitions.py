@@ -63,6 +63,10 @@ def test_pick_click_tick_and_restore_from_the_link(driver, base_url):
     # the tab's first answers in place (its controls restored from the link, the empty chart drawn)
     wait(driver, lambda: summary(driver) == "Choose a role." and len(picker_labels(driver, ROLE)) > 3)
     wait(driver, lambda: not driver.find_elements(By.CSS_SELECTOR, "[data-dash-is-loading='true']"))
+    # the empty chart says what to do, with no axes drawn
+    note = wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#tr-bars .annotation-text"))
+    assert note[0].text == "Choose a role above to see where it can go"
+    assert not driver.find_elements(By.CSS_SELECTOR, "#tr-bars .xtick, #tr-bars .ytick")
     pick(driver, ROLE, "medical aesthetician", label="medical aesthetician")
     wait(driver, lambda: "closest: esthetician" in summary(driver))
     wait(driver, lambda: "start=akgr%3Amedical-aesthetician" in driver.current_url)

@@ -246,6 +246,16 @@ def test_overlap_gap_in_plain_words(ws):
     )
 
 
+def test_transitions_before_a_role_is_chosen_say_what_to_do_not_empty_axes(ws):
+    """The chart drew axes from -1 to 6 and 0 to 4, with nothing on them, under its title."""
+    from graph.ui.callbacks import transitions_tab
+
+    fig, summary = transitions_tab.show(None, "all", [])
+    assert summary == "Choose a role." and not fig.data
+    assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
+    assert [a.text for a in fig.layout.annotations] == ["Choose a role above to see where it can go"]
+
+
 def test_the_gap_lists_each_credential_once_with_who_issues_it(ws):
     """A credential to earn was a step and then a row of its own again ("credential to earn")."""
     from graph.terms import AKGR

@@ -215,6 +215,30 @@ def store_learn(value):
 # ---------------------------------------------------------------- the answer
 
 
+def waiting_figure(message: str) -> go.Figure:
+    """A chart with nothing to show yet says what to do, in its middle: not empty axes from -1 to 6."""
+    hidden = {"visible": False, "fixedrange": True}
+    return go.Figure(
+        layout={
+            "xaxis": hidden,
+            "yaxis": hidden,
+            "plot_bgcolor": "rgba(0,0,0,0)",
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "annotations": [
+                {
+                    "text": message,
+                    "showarrow": False,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "font": {"size": 16, "color": "#4a5563"},
+                }
+            ],
+        }
+    )
+
+
 @callback(
     Output("tr-bars", "figure"),
     Output("tr-summary", "children"),
@@ -225,7 +249,7 @@ def store_learn(value):
 def show(start, within, learn):
     """The role's transitions as bars of the score's parts, and the answer in words."""
     if not _ready(start):
-        return go.Figure(layout={"title": "Choose a role to see where it can go"}), "Choose a role."
+        return waiting_figure("Choose a role above to see where it can go"), "Choose a role."
     ws = app_context().ws
     learned = [i for i in learn or [] if isinstance(i, str)]
     result = rank(ws, start, top=TOP, within=within if within in WITHIN else "all", learn=learned)
