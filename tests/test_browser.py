@@ -196,6 +196,37 @@ def test_overlap_cell_detail(driver, base_url):
         driver.set_window_size(1600, 1000)
 
 
+def test_a_chart_keeps_its_place_and_says_so_until_plotly_draws_it(driver, base_url):
+    """Before Plotly (loaded on first use) drew the heatmap, its place was empty: the Gap card sat under
+    the role list, then jumped 520 px down. Plotly is held back here, so the wait is seen whole."""
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*plotly*", "*async-graph*"]})
+    try:
+        open_page(driver, base_url + "?tab=overlap")
+        time.sleep(0.5)  # the note shows after 300 ms
+        got = driver.execute_script(
+            """const slot = document.querySelector('#panel-overlap .figure-slot');
+            const gap = [...document.querySelectorAll('#panel-overlap h3')].find(h => h.textContent.startsWith('Gap'));
+            const note = getComputedStyle(slot, '::before');
+            return {drawn: !!slot.querySelector('.main-svg'), height: slot.getBoundingClientRect().height,
+                    note: note.content, shown: note.visibility,
+                    below: gap.getBoundingClientRect().top - slot.getBoundingClientRect().bottom};"""
+        )
+        shot(driver, "overlap-chart-pending")
+        assert not got["drawn"], "Plotly was not held back: the test saw nothing"
+        assert got["height"] >= 520 and got["below"] >= 0, got
+        assert got["note"] == '"Drawing the chart…"' and got["shown"] == "visible", got
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+        driver.execute_cdp_cmd("Network.disable", {})
+    open_page(driver, base_url + "?tab=overlap")  # once drawn, the note is gone
+    wait(driver, lambda: driver.find_elements(By.CSS_SELECTOR, "#ov-heatmap .hm image"), timeout=30)
+    note = driver.execute_script(
+        "return getComputedStyle(document.querySelector('#panel-overlap .figure-slot'), '::before').content;"
+    )
+    assert note == "none", note
+
+
 def _overlap_cell_detail(driver, base_url):
     open_page(driver, base_url + "?tab=overlap")
     # the heatmap's cells drawn (under load the plot's frame came first and a click on it did nothing)

@@ -39,7 +39,8 @@ def panel(c) -> list:
                 ),
                 html.Div(
                     dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
-                    className="wide-figure",
+                    className="wide-figure figure-slot",
+                    style={"minHeight": "520px"},  # its place kept while Plotly loads (figure-slot in style.css)
                 ),
                 html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
             ],

@@ -33,7 +33,8 @@ def panel(c) -> list:
                 html.P("Choose a role.", id="tr-summary", className="hint", role="status"),
                 html.Div(
                     dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": "600px"}),
-                    className="wide-figure",
+                    className="wide-figure figure-slot",
+                    style={"minHeight": "600px"},  # its place kept while Plotly loads (figure-slot in style.css)
                 ),
             ],
             className="card",
