@@ -159,6 +159,27 @@ def test_unknown_and_malformed_ids(server):
     assert requests.delete(server + "/api/curricula/no-such-thing", auth=ALICE, timeout=30).status_code == 404
 
 
+def test_a_mistyped_api_url_is_a_404_listing_the_routes_not_the_page(server):
+    """/api/curriculum (no s) answered the app's page with 200: a script read it as success."""
+    for path in ("/api/curriculum", "/api/curricula/x/version/1"):
+        answer = requests.get(server + path, timeout=30)
+        assert answer.status_code == 404 and answer.headers["Content-Type"].startswith("text/plain"), path
+        assert answer.text.startswith(f"no API route {path}; the routes are: GET /api/curricula;"), (
+            answer.text
+        )
+    answer = requests.get(server + "/ims/case/v1p0/CFDocument", timeout=30)  # CASE's own error JSON
+    assert answer.status_code == 404 and answer.json()["imsx_codeMajor"] == "failure"
+    assert answer.json()["imsx_description"] == (
+        "no API route /ims/case/v1p0/CFDocument; the routes are: GET /ims/case/v1p0/CFDocuments; "
+        "GET /ims/case/v1p0/CFDocuments/<ident>; GET /ims/case/v1p0/CFPackages/<ident>"
+    )
+    answer = requests.post(server + "/api/curricula", json=body(), timeout=30)
+    assert answer.status_code == 405 and answer.headers["Allow"] == "GET, HEAD, OPTIONS", answer.text
+    assert answer.text == "POST is not allowed on /api/curricula; use GET, HEAD, OPTIONS\n"
+    assert requests.get(server + "/api/curricula", timeout=30).status_code == 200
+    assert requests.get(server + "/?tab=curriculum", timeout=30).status_code == 200
+
+
 def test_history_lists_versions_with_who_and_restores_one_as_a_new_version(server):
     url = server + "/api/curricula/history"
     requests.put(url, json=body("first"), auth=ALICE, timeout=30).raise_for_status()

@@ -25,6 +25,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import flask
+from werkzeug.exceptions import HTTPException
 
 from graph import case, limits
 from graph import curricula as K
@@ -33,6 +34,7 @@ from graph.ui import auth
 from graph.uploads import UploadError
 
 CASE_ROOT = "/ims/case/v1p0"
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
 FORMATS = {  # ?format= name -> (media type, writer)
     "json": "application/json",
     "trig": "application/trig",
@@ -82,6 +84,42 @@ def register(server: flask.Flask) -> None:
     ]
     for rule, name, view, methods in routes:
         server.add_url_rule(rule, f"api_{name}", _guarded(view), methods=methods)
+    for prefix in ("/api", CASE_ROOT):
+        known = "; ".join(
+            f"{'|'.join(m)} {rule}" for rule, _n, _v, m in routes if rule.startswith(prefix + "/")
+        )
+        name = f"api_unknown_{prefix.strip('/').replace('/', '_')}"
+        server.add_url_rule(f"{prefix}/<path:rest>", name, _unknown(known), methods=ALL_METHODS)
+
+
+def _unknown(known: str):
+    """A mistyped API URL is a 404 that lists the routes (CASE's as its status JSON): not the app's
+    page with 200, which a script reads as success. A known route asked with another method is a 405."""
+
+    def unknown(rest: str) -> flask.Response:
+        path = flask.request.path
+        allowed = _allowed(path)
+        if allowed:
+            message = f"{flask.request.method} is not allowed on {path}; use {', '.join(allowed)}"
+            return _text(405, message, {"Allow": ", ".join(allowed)})
+        message = f"no API route {path}; the routes are: {known}"
+        return _case_error(404, message) if path.startswith(CASE_ROOT + "/") else _text(404, message)
+
+    return unknown
+
+
+def _allowed(path: str) -> list[str]:
+    """The methods a route of the API (not the catch-all for unknown ones) takes at this path."""
+    adapter = flask.current_app.url_map.bind("localhost")
+    allowed = []
+    for method in ALL_METHODS:
+        try:
+            endpoint, _args = adapter.match(path, method=method)
+        except HTTPException:
+            continue
+        if not endpoint.startswith("api_unknown_"):
+            allowed.append(method)
+    return allowed
 
 
 def _guarded(view):
