@@ -9,14 +9,16 @@ Nothing here reads a store.
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
 from scipy import sparse
+
+from graph.match_text import STOPWORDS, stemmed, terms, words
+from graph.match_text import stem as stem  # re-exported: callers and tests import it from here
 
 PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
 ALT = "http://www.w3.org/2004/02/skos/core#altLabel"
@@ -27,99 +29,6 @@ K1, B, DEFINITION_WEIGHT = 1.2, 0.75, 0.3
 RANK_TIE = 0.05
 #: the longest input line matched (longer text is cut, so one pasted essay cannot stall a request)
 MAX_LINE = 2_000
-
-_IZE = re.compile(r"iz(e|es|ed|ing|ation|ations)$")
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_POSSESSIVE = re.compile(r"(?<=[^\W_])['’]s\b")  # "company's" is "company": a lone "s" matched any possessive
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "can",
-        "for",
-        "from",
-        "how",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "using",
-        "use",
-        "with",
-        "within",
-        "without",
-        "will",
-        "able",
-        "you",
-        "your",
-        "they",
-        "them",
-        "which",
-        "who",
-        "what",
-        "when",
-        "where",
-    ]
-)
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of a text, as the baseline sees them (a possessive's "s" is not a word).
-
-    >>> words("the client’s skin, the doctor's office")
-    ['the', 'client', 'skin', 'the', 'doctor', 'office']
-    """
-    return _WORD.findall(_POSSESSIVE.sub("", text.casefold()))
-
-
-def stem(word: str) -> str:
-    """A light English stemmer: plurals, -ing, -ed, -ation, -ize as -ise, so "lasers" meets "laser".
-
-    >>> [stem(w) for w in ("lasers", "treating", "injected", "therapies", "sterilisation", "sterilize")]
-    ['laser', 'treat', 'inject', 'therapy', 'sterilis', 'sterilis']
-    """
-    word = _IZE.sub(r"is\1", word)
-    for suffix, repl, keep in (
-        ("ations", "", 4),
-        ("ation", "", 4),
-        ("ies", "y", 3),
-        ("sses", "ss", 3),
-        ("ing", "", 4),
-        ("ed", "", 4),
-        ("es", "", 4),
-        ("s", "", 3),
-        ("e", "", 4),
-    ):
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep:
-            if suffix == "s" and word.endswith(("ss", "us", "is")):
-                return word
-            return word[: len(word) - len(suffix)] + repl
-    return word
-
-
-#: stem() remembered: ESCO + O*NET's catalogue stems 800k words of a few tens of thousands (5-7 s of CPU
-#: in the match index and the transition model, well under 1 s remembered); bounded, as lines are any text
-_stemmed = lru_cache(maxsize=1 << 17)(stem)
-
-
-def terms(text: str) -> list[str]:
-    """The index terms of a text: words less stopwords, stemmed."""
-    return [_stemmed(w) for w in words(text) if w not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -288,7 +197,7 @@ class MatchIndex:
             dict.fromkeys(
                 w
                 for w in words(text[:MAX_LINE])
-                if w not in STOPWORDS and self.vocabulary.get(_stemmed(w)) in vocab
+                if w not in STOPWORDS and self.vocabulary.get(stemmed(w)) in vocab
             )
         )
         return Match(e.iri, label, e.kind, e.framework, round(score, 3), _why(shared, method, via), method)

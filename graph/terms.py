@@ -1,5 +1,6 @@
 """Namespaces and prefixes shared by every module, so CURIEs mean the same thing everywhere."""
 
+import re
 from collections.abc import Iterable
 
 from rdflib import Namespace
@@ -90,3 +91,13 @@ def best_labels(pairs: Iterable[tuple[object, object]]) -> dict[str, str]:
         if str(iri) not in best or label_key(label) < label_key(best[str(iri)]):
             best[str(iri)] = label
     return {iri: str(label) for iri, label in best.items()}
+
+
+def kind_name(kind: str) -> str:
+    """A kind IRI as words: akg:CosmeticProcedure -> "cosmetic procedure".
+
+    >>> kind_name("https://w3id.org/aesthetics-kg/ontology#CosmeticProcedure")
+    'cosmetic procedure'
+    """
+    local = kind.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or "entity"
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
