@@ -40,7 +40,8 @@ def panel(c) -> list:
                 html.Div(
                     dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
                     className="wide-figure figure-slot",
-                    style={"minHeight": "520px"},  # its place kept while Plotly loads (figure-slot in style.css)
+                    # its place kept while Plotly loads (figure-slot in style.css)
+                    style={"minHeight": "520px"},
                 ),
                 html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
             ],

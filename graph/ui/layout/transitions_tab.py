@@ -34,7 +34,8 @@ def panel(c) -> list:
                 html.Div(
                     dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": "600px"}),
                     className="wide-figure figure-slot",
-                    style={"minHeight": "600px"},  # its place kept while Plotly loads (figure-slot in style.css)
+                    # its place kept while Plotly loads (figure-slot in style.css)
+                    style={"minHeight": "600px"},
                 ),
             ],
             className="card",
