@@ -21,6 +21,7 @@ from graph.curricula_model import (
     Decision,
     Outcome,
     from_json,
+    json_problems,
     new_id,
 )
 from graph.curricula_rdf import from_quads, to_quads
@@ -80,8 +81,12 @@ def _import(text: str, name: str, title: str | None) -> Curriculum:
     if suffix == ".json" and _is_case(text):
         return from_case(text, name, title=title)
     if suffix == ".json" and _is_own_json(text):  # as the tab's Export JSON and the API write it
+        doc = {**json.loads(text), "id": new_id()}
+        problems = json_problems(doc)
+        if problems:
+            raise UploadError(f"{name}: not a curriculum: {'; '.join(problems)}")
         try:
-            c = from_json({**json.loads(text), "id": new_id()})
+            c = from_json(doc)
         except CurriculumError as exc:
             raise UploadError(f"{name}: {exc}") from None
         return replace(c, version=0, title=title or c.title)

@@ -6,10 +6,12 @@ to RDF, graph.curricula_files to files, graph.curricula stores them.
 
 from __future__ import annotations
 
+import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -27,6 +29,7 @@ CSV_COLUMNS = ("module", "outcome", "decision", "item", "label", "score")
 CSV_PROVENANCE = ("kind", "framework", "method", "why", "decided_by", "decided_at")
 METHODS = ("lexical", "semantic")
 ANONYMOUS = "anonymous"  # who decided, when nobody is signed in
+SCHEMA = Path(__file__).parent / "schemas" / "curriculum.schema.json"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _DATETIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 
@@ -179,6 +182,18 @@ def from_json(data: object) -> Curriculum:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise CurriculumError(f"not a curriculum: {exc}") from None
+
+
+def json_problems(doc: object) -> list[str]:
+    """What makes a JSON body or file no curriculum (graph/schemas/curriculum.schema.json), each `path:
+    message`, at most 5: a string where a list belongs was read letter by letter ("abc": roles a, b, c)."""
+    from jsonschema import Draft7Validator
+
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    found = sorted(
+        Draft7Validator(schema).iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message)
+    )
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in found[:5]]
 
 
 def _decision(m: dict) -> Decision:

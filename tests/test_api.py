@@ -129,6 +129,19 @@ def test_formats_by_accept_and_by_format_parameter(server):
             400,
             "not a curriculum",
         ),
+        (  # a string where a list belongs was read letter by letter: roles "a", "b", "c"
+            b'{"title": "t", "roles": "abc", "outcomes": []}',
+            {"Content-Type": "application/json"},
+            400,
+            "body is not a curriculum: roles: 'abc' is not of type 'array', 'null'",
+        ),
+        (
+            b'{"title": 5, "outcomes": [{"text": "x", "accepted": "http://x/a"}, {"module": "m"}]}',
+            {"Content-Type": "application/json"},
+            400,
+            "outcomes/0/accepted: 'http://x/a' is not of type 'array'; outcomes/1: 'text' is a required"
+            " property; title: 5 is not of type 'string', 'null'",
+        ),
         (
             b'{"title": "t", "outcomes": [{"text": "x", "accepted": ["not an iri"]}]}',
             {"Content-Type": "application/json"},

@@ -194,6 +194,7 @@ def test_a_spreadsheets_table_reads_with_its_separator_and_usual_column_names(da
         (b"", "empty.txt", "no outcomes"),
         (b"a" * 5000 + b"\n", "long.txt", "outcome 1 is 5,000 characters"),
         (b"{not json", "c.jsonld", "not JSON-LD"),
+        (b'{"title": "t", "roles": "abc", "outcomes": []}', "c.json", "roles: 'abc' is not of type 'array'"),
         (b"<http://x> <http://y> <http://z> .", "c.trig", "expected one akg:Curriculum"),
     ],
 )

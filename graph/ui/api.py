@@ -250,6 +250,9 @@ def _body(cid: str) -> K.Curriculum:
         return K.from_case(data.decode("utf-8"), "body")
     if not isinstance(doc, dict):
         raise _Refused(400, "body is not a curriculum: a JSON object with title, roles and outcomes")
+    problems = K.json_problems({**doc, "id": cid})
+    if problems:
+        raise _Refused(400, f"body is not a curriculum: {'; '.join(problems)}")
     return K.from_json({**doc, "id": cid, "outcomes": [_outcome(o) for o in doc.get("outcomes") or ()]})
 
 
