@@ -325,3 +325,30 @@ def test_badges_count_each_drawn_nodes_neighbours_not_drawn_nor_hidden_by_kind()
     assert el["left"] == 3 and el["lk"] == {"Duty": 2, "Skill": 1}
     assert "left" not in Dr.to_elements(sub, {"r": (0.0, 0.0)})[0]["data"]  # not counted (before the warm-up)
     assert Dr.to_elements(sub, {"r": (0.0, 0.0)}, left={})[0]["data"]["left"] == 0  # a count to replace
+
+
+def test_a_kind_of_ones_own_is_named_in_the_detail_panel_not_other(tmp_path):
+    """A class of one's own data (a subclass of akg:Entity, ex:MedicalSoftware) was badged "Other"."""
+    from graph.stores import StoreSpec
+    from graph.ui.layout.details import details_view
+    from graph.ui.view.kinds import kind_label
+    from graph.workspace import Workspace
+
+    mine = tmp_path / "mine.ttl"
+    mine.write_text(
+        "@prefix akg: <https://w3id.org/aesthetics-kg/ontology#> . @prefix ex: <http://example.org/clinic#> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "ex:MedicalSoftware rdfs:subClassOf akg:Entity .\n"
+        'ex:emr a ex:MedicalSoftware ; skos:prefLabel "electronic medical records"@en .\n',
+        encoding="utf-8",
+    )
+    ws = Workspace.open(StoreSpec("memory", data=(str(mine),)))
+    view = details_view(ws, "http://example.org/clinic#emr")
+    badge = view[1].children[0]
+    assert badge.className == "kind-badge" and badge.children == "Medical software"
+    assert [kind_label(k) for k in (str(AKG.CertifyingBody), "", "http://x/y#rough_draft")] == [
+        "Certifying body",
+        "Other",
+        "Rough draft",
+    ]

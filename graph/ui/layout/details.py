@@ -6,7 +6,7 @@ from dash import html
 
 from graph.terms import curie
 from graph.ui.view.details import Details, NeighbourGroup, Value, details, safe_href
-from graph.ui.view.kinds import kind_name, kind_style
+from graph.ui.view.kinds import kind_label, kind_name
 
 
 def node_details(ws, iri: str) -> Details:
@@ -39,7 +39,7 @@ def details_view(ws, iri: str) -> list:
         html.H3(d.label, className="detail-title"),
         html.Div(
             [
-                html.Span(kind_style(d.kind).label, className="kind-badge"),
+                html.Span(kind_label(d.kind), className="kind-badge"),
                 html.A(curie(iri), href=href, target="_blank", rel="noopener noreferrer")
                 if href
                 else curie(iri),

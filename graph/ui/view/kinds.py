@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 
@@ -67,6 +68,20 @@ def kind_name(kind: str | None) -> str:
     if not kind:
         return ""
     return str(kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def kind_label(kind: str | None) -> str:
+    """A kind as people read it: its name here, else its own local name in words (a class of one's own
+    data, ex:MedicalSoftware -> "Medical software", was "Other"), else "Other".
+
+    >>> kind_label("http://example.org/clinic#MedicalSoftware"), kind_label(None)
+    ('Medical software', 'Other')
+    """
+    name = kind_name(kind)
+    if name in KINDS or not name:
+        return kind_style(name).label
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:].lower() if words else OTHER.label
 
 
 def kind_style(kind: str | None) -> Kind:
