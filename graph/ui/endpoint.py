@@ -16,34 +16,27 @@ reverse proxy, let werkzeug's ProxyFix set it from X-Forwarded-For (see the READ
 from __future__ import annotations
 
 import collections
-import html
 import logging
 import math
-import os
 import threading
 import time
 import urllib.parse
-from collections.abc import Sequence
 
 import flask
 import pyoxigraph as ox
-from rdflib import BNode, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD
 
 from graph import results
 from graph.errors import ClientOverLimit, QueryError, QueryTimeout, RefusedQuery, SandboxBusy, StoreError
 from graph.output import NOT_XML_UTF8
 from graph.sandbox import CLIENT, READ_ONLY, Sandbox, Writers
-from graph.stores import BASE_IRI, QueryDataset, Triple
+from graph.stores import QueryDataset
 from graph.ui import http_cache
+from graph.ui.endpoint_service import ROUTE, endpoint_iri, service_description, service_page
+from graph.ui.negotiation import GRAPH_FORMATS, TABLE_FORMATS, by_param, negotiate
 
 log = logging.getLogger(__name__)
 
-ROUTE = "/sparql"
 ALLOW = "GET, POST, OPTIONS"
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
-VOID = Namespace("http://rdfs.org/ns/void#")
 
 
 class _Refusal(Exception):
@@ -52,71 +45,6 @@ class _Refusal(Exception):
     def __init__(self, status: int, message: str, headers: dict[str, str] | None = None):
         super().__init__(message)
         self.status, self.message, self.headers = status, message, headers or {}
-
-
-# (media type written by graph.results, aliases a client may ask for, that media type again)
-TABLE_FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("application/sparql-results+json", ("application/json",), "application/sparql-results+json"),
-    ("application/sparql-results+xml", ("application/xml",), "application/sparql-results+xml"),
-    ("text/csv", (), "text/csv"),
-    ("text/tab-separated-values", (), "text/tab-separated-values"),
-)
-GRAPH_FORMATS: tuple[tuple[str, tuple[str, ...], str], ...] = (
-    ("text/turtle", ("application/x-turtle",), "text/turtle"),
-    ("application/n-triples", ("text/plain",), "application/n-triples"),
-    ("application/ld+json", ("application/json",), "application/ld+json"),
-    ("application/rdf+xml", ("application/xml",), "application/rdf+xml"),
-)
-_FORMAT_PARAM = {  # ?format= (and SPARQLWrapper's output=/results=) names -> (table type, graph type)
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv", None),
-    "tsv": ("text/tab-separated-values", None),
-    "turtle": (None, "text/turtle"),
-    "ttl": (None, "text/turtle"),
-    "n3": (None, "text/turtle"),
-    "ntriples": (None, "application/n-triples"),
-    "nt": (None, "application/n-triples"),
-    "n-triples": (None, "application/n-triples"),
-    "jsonld": (None, "application/ld+json"),
-    "json-ld": (None, "application/ld+json"),
-    "rdf+xml": (None, "application/rdf+xml"),
-    "rdfxml": (None, "application/rdf+xml"),
-}
-_SD_FORMATS = {
-    "SPARQL_Results_JSON": "application/sparql-results+json",
-    "SPARQL_Results_XML": "application/sparql-results+xml",
-    "SPARQL_Results_CSV": "text/csv",
-    "SPARQL_Results_TSV": "text/tab-separated-values",
-    "Turtle": "text/turtle",
-    "N-Triples": "application/n-triples",
-    "JSON-LD": "application/ld+json",
-    "RDF_XML": "application/rdf+xml",
-}
-
-
-def negotiate(
-    request: flask.Request, formats: Sequence[tuple[str, tuple[str, ...], str]]
-) -> tuple[str, str] | None:
-    """(type to answer with, writer's type): what Accept prefers (q-values, wildcards), first listed on a tie."""
-    offered: list[str] = []
-    for media, aliases, _ in formats:
-        offered.extend((media, *aliases))
-    accept = request.accept_mimetypes
-    best = accept.best_match(offered) if accept else offered[0]
-    for media, aliases, writer in formats:
-        if best == media or best in aliases:
-            return best, writer  # the type the client accepts, even when it is an alias
-    return None
-
-
-def _by_param(value: str, graph: bool) -> tuple[str, str] | None:
-    pair = _FORMAT_PARAM.get(value.strip().lower())
-    media = pair and pair[1 if graph else 0]
-    for m, _, writer in GRAPH_FORMATS if graph else TABLE_FORMATS:
-        if m == media:
-            return m, writer
-    return None
 
 
 # ---------------------------------------------------------------- rate limit
@@ -324,7 +252,7 @@ def _run(
 ) -> flask.Response:
     fmt = next(iter(params.get("format", []) + params.get("output", [])), None)
     table, graph = (
-        (_by_param(fmt, False), _by_param(fmt, True))
+        (by_param(fmt, False), by_param(fmt, True))
         if fmt is not None
         else (negotiate(request, TABLE_FORMATS), negotiate(request, GRAPH_FORMATS))
     )
@@ -396,59 +324,6 @@ def _not_acceptable(graph: bool | None = None) -> _Refusal:
 # ---------------------------------------------------------------- service description
 
 
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
-
-
-def _endpoint_iri(request: flask.Request) -> str:
-    """The endpoint's IRI: AKG_PUBLIC_URL's when set, else the URL asked for only if its host is ours.
-
-    A Host header is the client's word: one naming a loopback address or the server's own name is
-    used (the W3C tests compare sd:endpoint with the URL they asked), any other is ignored in favour
-    of the address the server listens on, so `Host: evil.example` never names the endpoint.
-    """
-    public = os.environ.get("AKG_PUBLIC_URL", "").strip().rstrip("/")
-    if public:
-        url = public + ROUTE
-    else:
-        server = request.environ.get("SERVER_NAME", "localhost")
-        url = request.base_url if request.host.rsplit(":", 1)[0].strip("[]") in (*LOOPBACK, server) else ""
-        url = url or f"{request.scheme}://{server}:{request.environ.get('SERVER_PORT', '80')}{ROUTE}"
-    bad = set('<>"{}|^`\\ \t\r\n')
-    return "urn:akg:sparql" if any(c in bad for c in url) else url
-
-
-def service_description(endpoint: str, graphs: Sequence[tuple[str, int]]) -> list[Triple]:
-    """An sd:Service: the endpoint, the query language, every result format, and the dataset's graphs.
-
-    The default graph is the union of the named graphs (sd:UnionDefaultGraph); each named graph has
-    its name and triple count (void:triples).
-    """
-    node, data, default = URIRef(endpoint), BNode("dataset"), BNode("default")
-    out: list[Triple] = [
-        (node, RDF.type, SD.Service),
-        (node, SD.endpoint, node),
-        (node, SD.supportedLanguage, SD.SPARQL11Query),
-        (node, SD.feature, SD.UnionDefaultGraph),
-        *((node, SD.resultFormat, FORMATS_NS[name]) for name in _SD_FORMATS),
-        (node, SD.defaultDataset, data),
-        (data, RDF.type, SD.Dataset),
-        (data, SD.defaultGraph, default),
-        (default, RDF.type, SD.Graph),
-        (default, VOID.triples, Literal(str(sum(n for _, n in graphs)), datatype=XSD.integer)),
-    ]
-    for i, (name, count) in enumerate(graphs):
-        ng, g = BNode(f"ng{i}"), BNode(f"g{i}")
-        out += [
-            (data, SD.namedGraph, ng),
-            (ng, RDF.type, SD.NamedGraph),
-            (ng, SD.name, URIRef(name)),
-            (ng, SD.graph, g),
-            (g, RDF.type, SD.Graph),
-            (g, VOID.triples, Literal(str(count), datatype=XSD.integer)),
-        ]
-    return out
-
-
 # Turtle first: no Accept, or */*, gets RDF (W3C service-description tests); a browser asks for HTML.
 _SD_OFFER = (
     ("text/turtle", (), "text/turtle"),
@@ -464,7 +339,7 @@ def _service_description(request: flask.Request, sandbox: Sandbox) -> flask.Resp
     if chosen is None:
         raise _Refusal(406, "the service description is served as " + ", ".join(m for m, _, _ in _SD_OFFER))
     media, written = chosen
-    endpoint = _endpoint_iri(request)
+    endpoint = endpoint_iri(request)
     try:
         graphs = sandbox.graphs()
     except SandboxBusy as exc:
@@ -476,49 +351,3 @@ def _service_description(request: flask.Request, sandbox: Sandbox) -> flask.Resp
     else:
         body = results.write_graph(service_description(endpoint, graphs), written)
     return flask.Response(body, 200, content_type=f"{media}; charset=utf-8")
-
-
-def service_page(endpoint: str, sandbox: Sandbox, graphs: Sequence[tuple[str, int]] = ()) -> str:
-    """A short page for people: how to query with curl, the graphs, the formats and the limits."""
-    e = html.escape
-    limits, policy = sandbox.limits, sandbox.policy
-    editor = urllib.parse.urljoin(endpoint, "./?tab=sparql")
-    named = "".join(f"<li><code>{e(name)}</code> ({count:,} triples)</li>" for name, count in graphs)
-    example = f"curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {{ ?s ?p ?o }} LIMIT 5' {endpoint}"
-    rows = "".join(
-        f"<li><code>{e(m)}</code></li>"
-        for m, _, _ in (*TABLE_FORMATS, *GRAPH_FORMATS)
-        if m != "application/json"
-    )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>SPARQL endpoint</title></head>
-<body>
-<h1>SPARQL 1.1 endpoint</h1>
-<p>To write and run queries in the browser (highlighting, completion, results as a table), open the
-explorer's <a href="{e(editor)}">SPARQL tab</a>; a <code>?query=</code> link opened in a browser goes there.</p>
-<p>This is a read-only SPARQL 1.1 Protocol endpoint at <code>{e(endpoint)}</code>.
-Send a query by GET <code>?query=</code>, by POST <code>application/x-www-form-urlencoded</code>
-(<code>query=</code>) or by POST <code>application/sparql-query</code>.</p>
-<pre>{e(example)}</pre>
-<h2>Graphs</h2>
-<p>The default graph is the union of these named graphs; <code>FROM</code>, <code>FROM NAMED</code>,
-<code>default-graph-uri</code> and <code>named-graph-uri</code> choose among them (a graph not held
-here is empty: nothing is fetched). Relative IRIs resolve against <code>{e(BASE_IRI)}</code>.</p>
-<ul>{named}</ul>
-<h2>Result formats (Accept header, or <code>?format=json|xml|csv|tsv|turtle|ntriples|jsonld</code>)</h2>
-<ul>{rows}</ul>
-<h2>Limits</h2>
-<ul>
-<li>A query runs at most {limits.timeout_s:g} s.</li>
-<li>At most {limits.max_rows:,} rows or triples, and at most {limits.max_result_bytes:,} bytes of values,
-are returned; when more matched, the response says <code>X-Result-Truncated: true</code>.</li>
-<li>A query may be at most {limits.max_query_chars:,} characters long.</li>
-<li>Each client may run {policy.per_client} queries at once; more wait their turn in its own queue
-(clients are served in turn), at most {policy.max_waiting} waiting and for at most {policy.wait_s:g} s
-(then 503 with <code>Retry-After</code>).</li>
-<li>Each client may use {policy.budget_s:g} s of query time per {policy.window_s:g} s, and have at most
-{policy.max_waiting} queries waiting; beyond that it gets 429 with <code>Retry-After</code>.</li>
-<li>Updates and <code>SERVICE</code> are refused.</li>
-</ul>
-</body></html>
-"""
