@@ -222,6 +222,23 @@ def test_existing_output_untouched_when_a_required_file_is_missing(esco_src, tmp
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([src.name, "esco.nt"])
 
 
+def test_a_folder_of_the_other_framework_or_holding_the_folder_is_named(esco_src, tmp_path):
+    """ESCO's folder given to `import onet`, or the folder an unzipped download sits in, listed every
+    file as missing and nothing more."""
+    out = tmp_path / "out.nt"
+    with pytest.raises(ImportFailed) as info:
+        import_onet(esco_src, out)
+    assert str(info.value).endswith(
+        f"(this folder holds ESCO's files: python -m graph import esco {esco_src})"
+    )
+    holder = tmp_path / "downloads"
+    shutil.copytree(esco_src, holder / "ESCO dataset - v1.1.1")
+    with pytest.raises(ImportFailed) as info:
+        import_esco(holder, out)
+    assert str(info.value).endswith(f"(they are in {holder / 'ESCO dataset - v1.1.1'}: import that folder)")
+    assert not out.exists()
+
+
 def test_failure_while_writing_removes_temp_file_and_keeps_output(esco_src, tmp_path, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")

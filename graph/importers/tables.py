@@ -121,9 +121,24 @@ def _csv_records(lines: Iterator[str], delimiter: str) -> Iterator[tuple[int, li
 def require_directory(src: Path, files: Iterable[str]) -> None:
     if not src.is_dir():
         raise ImportFailed(f"source directory not found: {src}")
+    files = list(files)
     missing = [name for name in files if not (src / name).is_file()]
     if missing:
-        raise ImportFailed(f"{src}: required file(s) missing: {', '.join(missing)}")
+        raise ImportFailed(f"{src}: required file(s) missing: {', '.join(missing)}{_hint(src, files)}")
+
+
+#: a file only one framework's download holds -> the command that imports that framework
+_SIGNATURES = {"occupations_en.csv": ("esco", "ESCO"), "Occupation Data.txt": ("onet", "O*NET")}
+
+
+def _hint(src: Path, files: list[str]) -> str:
+    """Where the files are, when a common slip put them elsewhere: the other framework's folder, or
+    a folder inside the one given (an unzipped download's own folder)."""
+    for signature, (command, name) in _SIGNATURES.items():
+        if signature not in files and (src / signature).is_file():
+            return f" (this folder holds {name}'s files: python -m graph import {command} {src})"
+    inner = sorted(d for d in src.iterdir() if d.is_dir() and all((d / f).is_file() for f in files))
+    return f" (they are in {inner[0]}: import that folder)" if inner else ""
 
 
 def open_tables(
