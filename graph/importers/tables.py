@@ -137,7 +137,10 @@ def _hint(src: Path, files: list[str]) -> str:
     for signature, (command, name) in _SIGNATURES.items():
         if signature not in files and (src / signature).is_file():
             return f" (this folder holds {name}'s files: python -m graph import {command} {src})"
-    inner = sorted(d for d in src.iterdir() if d.is_dir() and all((d / f).is_file() for f in files))
+    try:  # a folder one may not read gives no hint, not a traceback
+        inner = sorted(d for d in src.iterdir() if d.is_dir() and all((d / f).is_file() for f in files))
+    except OSError:
+        return ""
     return f" (they are in {inner[0]}: import that folder)" if inner else ""
 
 
