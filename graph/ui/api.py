@@ -21,6 +21,7 @@ import json
 import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -92,7 +93,7 @@ def register(server: flask.Flask) -> None:
         server.add_url_rule(f"{prefix}/<path:rest>", name, _unknown(known), methods=ALL_METHODS)
 
 
-def _unknown(known: str):
+def _unknown(known: str) -> Callable[[str], flask.Response]:
     """A mistyped API URL is a 404 that lists the routes (CASE's as its status JSON): not the app's
     page with 200, which a script reads as success. A known route asked with another method is a 405."""
 
