@@ -22,7 +22,7 @@ from graph.commands_export import cmd_export
 from graph.errors import GraphError, ParameterError
 from graph.output import emit
 from graph.paths import ONTOLOGY
-from graph.sparql_text import with_known_prefixes
+from graph.sparql_text import decode_query, with_known_prefixes
 from graph.stores import StoreSpec
 from graph.terms import curie
 
@@ -159,12 +159,13 @@ def cmd_sparql(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from graph.sandbox import Limits, Sandbox
 
     if args.file == "-":
-        text = sys.stdin.read()
+        text = sys.stdin.read().removeprefix("\ufeff")
     else:
         try:
-            text = Path(args.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = Path(args.file).read_bytes()
+        except OSError as exc:
             raise GraphError(f"{args.file}: cannot read query: {exc}") from None
+        text = decode_query(data, args.file)
     sandbox = Sandbox(
         StoreSpec.parse(args.store, args.data),
         Limits(timeout_s=args.timeout, max_rows=args.max_rows),

@@ -191,3 +191,23 @@ def with_known_prefixes(text: str, known: Mapping[str, str] | None = None) -> st
     if not missing:
         return text
     return "".join(f"PREFIX {p}: <{known[p]}> " for p in missing) + text
+
+
+def decode_query(data: bytes, name: str) -> str:
+    """A query file's text: UTF-8, or UTF-16 with its byte-order mark (what Windows editors and
+    PowerShell's `>` write); a UTF-8 byte-order mark is dropped, as the SPARQL grammar has no place for it.
+
+    >>> decode_query(b"\\xef\\xbb\\xbfASK {}", "q.rq"), decode_query("ASK {}".encode("utf-16"), "q.rq")
+    ('ASK {}', 'ASK {}')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass  # a UTF-16 mark on text that is not UTF-16: said below as for any other bytes
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryError(
+            f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"
+        ) from None

@@ -253,6 +253,26 @@ def test_sparql_from_stdin_is_sandboxed():
     assert code == 1 and "read-only" in err
 
 
+def test_a_query_file_saved_by_a_windows_editor_runs(tmp_path):
+    """A UTF-8 byte-order mark (Notepad) was a syntax error at line 1, column 1; UTF-16 (PowerShell's
+    `>`) "cannot read query: 'utf-8' codec can't decode byte 0xff"."""
+    text = "SELECT ?label WHERE { ?r a akg:Role ; skos:prefLabel ?label }\r\nORDER BY ?label LIMIT 1\r\n"
+    for name, data in (("bom.rq", b"\xef\xbb\xbf" + text.encode()), ("utf16.rq", text.encode("utf-16"))):
+        (tmp_path / name).write_bytes(data)
+        code, out, err = run("sparql", str(tmp_path / name), "--format", "json")
+        assert code == 0, err
+        assert json.loads(out) == [{"label": "aesthetic medical laser technician"}]
+    code, out, err = run("sparql", "-", "--format", "json", stdin="\ufeff" + text)
+    assert code == 0 and json.loads(out) == [{"label": "aesthetic medical laser technician"}], err
+    (tmp_path / "latin1.rq").write_bytes("ASK { ?s ?p 'café' }".encode("latin-1"))
+    code, _, err = run("sparql", str(tmp_path / "latin1.rq"))
+    assert (
+        code == 1
+        and err
+        == f"error: {tmp_path / 'latin1.rq'}: not UTF-8 text (byte 0xe9 at offset 16); save it as UTF-8\n"
+    )
+
+
 def test_sparql_accepts_the_known_prefixes_undeclared():
     text = "SELECT ?label WHERE { ?r a akg:Role ; skos:prefLabel ?label } ORDER BY ?label LIMIT 2"
     code, out, err = run("sparql", "-", "--format", "json", stdin=text)

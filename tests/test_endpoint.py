@@ -164,6 +164,13 @@ def test_post_form_and_post_query_body_answer_like_get(url):
     ).json()
     assert by_get == by_form == by_body
     assert len(by_get["results"]["bindings"]) > 5
+    with_mark = requests.post(  # a file posted as it was saved, with a UTF-8 byte-order mark
+        url,
+        data=b"\xef\xbb\xbf" + text.encode(),
+        headers={"Content-Type": "application/sparql-query"},
+        timeout=30,
+    )
+    assert with_mark.status_code == 200 and with_mark.json() == by_get, with_mark.text
 
 
 # ---------------------------------------------------------------- formats

@@ -214,6 +214,7 @@ def _read(request: flask.Request, max_body: int) -> tuple[dict[str, list[str]], 
         text = raw.decode(charset if charset.lower() in ("utf-8", "utf8", "us-ascii", "ascii") else "utf-8")
     except UnicodeDecodeError as exc:
         raise _Refusal(400, f"request body is not valid UTF-8 (byte {exc.start})") from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark (a file sent as it was saved) is no query text
     if ctype == "application/sparql-query":
         return params, text
     try:
