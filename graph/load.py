@@ -60,12 +60,24 @@ def rdf_format(path: str | Path) -> ox.RdfFormat:
     return fmt
 
 
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def source(path: str | Path) -> dict[str, str | bytes]:
+    """What Oxigraph's parsers and loader read for a file: its path, or its bytes after a UTF-8 byte-order
+    mark, which they read as text (a Turtle file saved by Notepad: "\ufeff is not a valid subject")."""
+    with open(path, "rb") as f:
+        if f.read(3) == UTF8_BOM:
+            return {"input": f.read()}
+    return {"path": str(path)}
+
+
 def parse_file(path: str | Path) -> list[ox.Triple]:
     """All triples of one local file, or a SourceError naming the file, line and column."""
     fmt = rdf_format(path)
     refuse_entities(path, fmt)
     try:
-        triples = [q.triple for q in ox.parse(path=str(path), format=fmt)]
+        triples = [q.triple for q in ox.parse(**source(path), format=fmt)]
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None
     except (OSError, ValueError) as exc:
@@ -242,7 +254,7 @@ def parse_quads(path: str | Path, graph: str) -> list[ox.Quad]:
             q
             if not isinstance(q.graph_name, ox.DefaultGraph)
             else ox.Quad(q.subject, q.predicate, q.object, default)
-            for q in ox.parse(path=str(path), format=fmt)
+            for q in ox.parse(**source(path), format=fmt)
         ]
     except SyntaxError as exc:
         raise syntax_error(path, exc) from None

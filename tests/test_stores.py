@@ -151,6 +151,19 @@ def test_data_files_are_loaded_beside_the_ontology(tmp_path):
     assert sources([extra]) == [ONTOLOGY, extra]
 
 
+@pytest.mark.parametrize("kind", ["oxigraph", "memory"])
+def test_a_file_saved_with_a_byte_order_mark_loads(tmp_path, kind):
+    """Notepad's UTF-8 byte-order mark: "/x.ttl:1:1: \ufeff is not a valid subject or graph name"."""
+    data = tmp_path / "mine.ttl"
+    data.write_bytes(b"\xef\xbb\xbf@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\n")
+    store = open_store(StoreSpec(kind, (data,), root=tmp_path / "stores"))
+    assert store.query("ASK { <http://example.org/a> <http://example.org/b> <http://example.org/c> }").boolean
+    assert [t.subject.value for t in parse_file(data)] == ["http://example.org/a"]
+    from graph.validate import validate
+
+    assert validate([data]).conforms
+
+
 @pytest.mark.parametrize(
     ("value", "message"),
     [("mongodb://x", "unknown --store"), ("", "unknown --store"), ("ftp://x/sparql", "unknown --store")],

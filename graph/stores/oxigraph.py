@@ -21,7 +21,7 @@ import pyoxigraph as ox
 from rdflib.term import Node
 
 from graph.errors import QueryError, StoreError
-from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, syntax_error, to_rdflib
+from graph.load import MAX_LITERAL_CHARS, literal_too_long, named_sources, source, syntax_error, to_rdflib
 from graph.sparql_text import has_dataset_clause, query_form, substitute, with_values
 from graph.stores import BASE_IRI, Binding, QueryDataset, Result, Store, disk, in_query_order, split_bindings
 from graph.stores.ordering import total_order
@@ -210,7 +210,7 @@ def _bulk_load(
     """Oxigraph reads the file itself (through a Python file object it took 20 % longer: 2-3 s of ESCO
     + O*NET's cold start); a progress bar follows its read position, from /proc where there is one."""
     if progress is None:
-        store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+        store.bulk_load(**source(path), format=fmt, to_graph=graph)
         return
     from graph.progress import bar as progress_bar
 
@@ -229,7 +229,7 @@ def _bulk_load(
         watcher = threading.Thread(target=follow, name="akg-load-progress", daemon=True)
         watcher.start()  # bulk_load lets go of the GIL while it parses
         try:
-            store.bulk_load(path=str(path), format=fmt, to_graph=graph)
+            store.bulk_load(**source(path), format=fmt, to_graph=graph)
         finally:
             done.set()
             watcher.join()
