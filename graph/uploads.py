@@ -5,6 +5,7 @@ Every refusal is one UploadError line that says what was wrong and what to do; n
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -63,11 +64,14 @@ class Line:
 
 
 def decode(data: bytes, name: str = "upload") -> str:
-    """The text of an upload: UTF-8 (a BOM allowed), at most MAX_BYTES, no binary content."""
+    """The text of an upload: UTF-8 (a BOM allowed) or UTF-16 with its BOM, at most MAX_BYTES, no binary content."""
     if len(data) > MAX_BYTES:
         raise UploadError(
             f"{name}: {len(data):,} bytes is too big for a curriculum (at most {MAX_BYTES:,}); split it"
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark: Excel's "Unicode Text" (.txt)
+        with contextlib.suppress(UnicodeDecodeError):  # not UTF-16 after all: judged below as any bytes
+            data = data.decode("utf-16").encode("utf-8")
     if b"\x00" in data[:65536]:
         raise UploadError(f"{name}: this is a binary file, not text; upload .txt, .csv or .md")
     try:

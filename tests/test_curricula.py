@@ -207,6 +207,22 @@ def test_bad_uploads_get_one_clear_line_and_change_nothing(tmp_path, data, name,
     assert [r["id"] for r in store.saved()] == ["course-1"] and store.load("course-1").version == 1
 
 
+def test_excels_unicode_text_is_read_as_the_table_it_is():
+    """Excel's "Unicode Text (*.txt)" is UTF-16 with a byte-order mark and tabs: it was refused as "a
+    binary file, not text" for its zero bytes."""
+    sheet = "Module\tLearning objective\r\nLasers\tPerform laser hair removal safely\r\nPeels\tApply a chemical peel\r\n"
+    for data in (sheet.encode("utf-16"), sheet.encode("utf-16-be"), b"\xef\xbb\xbf" + sheet.encode()):
+        if data[:2] not in (b"\xff\xfe", b"\xfe\xff", b"\xef\xbb"):
+            data = b"\xfe\xff" + data  # UTF-16-BE with its mark, as a big-endian writer puts it
+        lines = parse(decode(data, "sheet.txt"), "sheet.txt")
+        assert [(line.module, line.outcome) for line in lines] == [
+            ("Lasers", "Perform laser hair removal safely"),
+            ("Peels", "Apply a chemical peel"),
+        ]
+    with pytest.raises(UploadError, match="binary file"):
+        decode(b"\xff\xfe\x00\x00\x00\x00\x00\xd8", "odd.txt")  # a mark, then no UTF-16 text
+
+
 def test_upload_limits_are_what_decode_says():
     assert decode(b"\xef\xbb\xbfoutcome") == "outcome"  # a BOM is not part of the text
     with pytest.raises(UploadError):
