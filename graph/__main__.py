@@ -23,6 +23,11 @@ def _outside_the_environment(missing: str) -> int:
     return 2
 
 
+# a label a terminal's encoding cannot show is written escaped (\u201c), not a traceback halfway through a table
+for _stream in (sys.stdout, sys.stderr):
+    if hasattr(_stream, "reconfigure"):
+        _stream.reconfigure(errors="backslashreplace")
+
 try:
     from graph.cli import main
 

@@ -348,6 +348,17 @@ def test_the_real_entry_point_never_prints_a_traceback(tmp_path):
         env=env,
     )
     assert proc.returncode == 0 and proc.stdout.startswith("conforms:"), proc.stderr
+    # a terminal whose encoding cannot show a label gets it escaped, not a traceback halfway through
+    proc = subprocess.run(
+        [sys.executable, "-m", "graph", "match", "-", "--top", "1"],
+        cwd=ROOT,
+        input=b"Perform laser hair removal safely\n",
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "ascii"},
+    )
+    assert proc.returncode == 0 and b"Traceback" not in proc.stderr, proc.stderr
+    assert b"shares \\u201claser\\u201d" in proc.stdout, proc.stdout
 
 
 def test_several_data_files_after_one_data_option_leave_the_subcommand_alone(tmp_path):
