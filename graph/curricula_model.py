@@ -6,17 +6,22 @@ to RDF, graph.curricula_files to files, graph.curricula stores them.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import uuid
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from graph import limits
 from graph.errors import GraphError
+
+if TYPE_CHECKING:
+    from jsonschema import Draft7Validator
 
 AKG = "https://w3id.org/aesthetics-kg/ontology#"
 BASE = "https://w3id.org/aesthetics-kg/curriculum/"
@@ -187,13 +192,16 @@ def from_json(data: object) -> Curriculum:
 def json_problems(doc: object) -> list[str]:
     """What makes a JSON body or file no curriculum (graph/schemas/curriculum.schema.json), each `path:
     message`, at most 5: a string where a list belongs was read letter by letter ("abc": roles a, b, c)."""
+    found = sorted(_validator().iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in found[:5]]
+
+
+@functools.cache
+def _validator() -> Draft7Validator:
+    """The schema read and checked once (on the first body or file to judge, not at import)."""
     from jsonschema import Draft7Validator
 
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    found = sorted(
-        Draft7Validator(schema).iter_errors(doc), key=lambda e: (list(map(str, e.absolute_path)), e.message)
-    )
-    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in found[:5]]
+    return Draft7Validator(json.loads(SCHEMA.read_text(encoding="utf-8")))
 
 
 def _decision(m: dict) -> Decision:

@@ -11,6 +11,7 @@ MAX_LITERAL_CHARS.
 
 from __future__ import annotations
 
+import contextlib
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
@@ -61,6 +62,16 @@ def rdf_format(path: str | Path) -> ox.RdfFormat:
 
 
 UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def decode_text(data: bytes) -> str:
+    """Text as editors save it: UTF-16 with its byte-order mark (Windows' "Unicode": Excel, PowerShell's
+    `>`), else UTF-8 with or without one; a UnicodeDecodeError (its offset into data) for anything else."""
+    if data.startswith(UTF16_BOMS):
+        with contextlib.suppress(UnicodeDecodeError):  # a mark on bytes that are not UTF-16: tried as UTF-8
+            return data.decode("utf-16")
+    return data.decode("utf-8-sig")
 
 
 def source(path: str | Path) -> dict[str, str | bytes]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from rdflib.term import Node
 
 from graph.errors import QueryError
+from graph.load import decode_text
 
 Binding = Node | Sequence[Node]
 
@@ -200,13 +201,8 @@ def decode_query(data: bytes, name: str) -> str:
     >>> decode_query(b"\\xef\\xbb\\xbfASK {}", "q.rq"), decode_query("ASK {}".encode("utf-16"), "q.rq")
     ('ASK {}', 'ASK {}')
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass  # a UTF-16 mark on text that is not UTF-16: said below as for any other bytes
     try:
-        return data.decode("utf-8-sig")
+        return decode_text(data)
     except UnicodeDecodeError as exc:
         raise QueryError(
             f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); save it as UTF-8"

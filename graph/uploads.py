@@ -5,7 +5,6 @@ Every refusal is one UploadError line that says what was wrong and what to do; n
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import re
@@ -13,6 +12,7 @@ from dataclasses import dataclass
 
 from graph import limits
 from graph.errors import GraphError
+from graph.load import decode_text
 
 #: the figures are graph.limits' (one set for upload, paste, save, import and the API)
 MAX_BYTES = limits.MAX_FILE_BYTES
@@ -69,18 +69,18 @@ def decode(data: bytes, name: str = "upload") -> str:
         raise UploadError(
             f"{name}: {len(data):,} bytes is too big for a curriculum (at most {MAX_BYTES:,}); split it"
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its mark: Excel's "Unicode Text" (.txt)
-        with contextlib.suppress(UnicodeDecodeError):  # not UTF-16 after all: judged below as any bytes
-            data = data.decode("utf-16").encode("utf-8")
-    if b"\x00" in data[:65536]:
-        raise UploadError(f"{name}: this is a binary file, not text; upload .txt, .csv or .md")
-    try:
-        text = data.decode("utf-8-sig")
+    binary = UploadError(f"{name}: this is a binary file, not text; upload .txt, .csv or .md")
+    try:  # UTF-16 with its mark too: Excel's "Unicode Text" (.txt)
+        text = decode_text(data)
     except UnicodeDecodeError as exc:
+        if b"\x00" in data[:65536]:
+            raise binary from None
         raise UploadError(
             f"{name}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save it as UTF-8 and upload again"
         ) from None
+    if "\x00" in text[:65536]:
+        raise binary
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\r\n")
     if controls > max(8, len(text) // 100):
         raise UploadError(f"{name}: this looks like a binary file, not text; upload .txt, .csv or .md")

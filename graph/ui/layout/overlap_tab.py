@@ -9,6 +9,8 @@ from graph.ui import options
 from graph.ui.controls import role_picker
 from graph.ui.layout.common import checklist, picker, select
 
+CHART_HEIGHT = "520px"  # the chart's, and its slot's while Plotly loads
+
 
 def panel(c) -> list:
     """The overlap heatmap and the gap between two roles."""
@@ -38,10 +40,10 @@ def panel(c) -> list:
                     className="controls",
                 ),
                 html.Div(
-                    dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": "520px"}),
+                    dcc.Graph(id="ov-heatmap", config={"displaylogo": False}, style={"height": CHART_HEIGHT}),
                     className="wide-figure figure-slot",
                     # its place kept while Plotly loads (figure-slot in style.css)
-                    style={"minHeight": "520px"},
+                    style={"minHeight": CHART_HEIGHT},
                 ),
                 html.Div(html.P("Click a cell to compare two roles.", className="hint"), id="ov-pair"),
             ],

@@ -16,6 +16,9 @@ WITHIN_OPTIONS = [
 ]
 
 
+CHART_HEIGHT = "600px"  # the chart's, and its slot's while Plotly loads
+
+
 def panel(c) -> list:
     """The role picker and scope, the ranked bars, and the chosen transition's gap with its ticks."""
     roles = options.role_options(c.ws)
@@ -32,10 +35,10 @@ def panel(c) -> list:
                 ),
                 html.P("Choose a role.", id="tr-summary", className="hint", role="status"),
                 html.Div(
-                    dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": "600px"}),
+                    dcc.Graph(id="tr-bars", config={"displaylogo": False}, style={"height": CHART_HEIGHT}),
                     className="wide-figure figure-slot",
                     # its place kept while Plotly loads (figure-slot in style.css)
-                    style={"minHeight": "600px"},
+                    style={"minHeight": CHART_HEIGHT},
                 ),
             ],
             className="card",

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from graph import terms
 
 
 class Kind(NamedTuple):
@@ -80,8 +81,8 @@ def kind_label(kind: str | None) -> str:
     name = kind_name(kind)
     if name in KINDS or not name:
         return kind_style(name).label
-    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name).replace("_", " ").strip()
-    return words[:1].upper() + words[1:].lower() if words else OTHER.label
+    words = terms.kind_name(name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else OTHER.label
 
 
 def kind_style(kind: str | None) -> Kind:
